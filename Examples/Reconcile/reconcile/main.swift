@@ -1,0 +1,3 @@
+import ReconcileCommand
+
+print("reconcile: not built yet")

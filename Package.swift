@@ -1,0 +1,56 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "IdentityReconciliation",
+    platforms: [.macOS(.v15), .iOS(.v18), .tvOS(.v18), .watchOS(.v11), .visionOS(.v2)],
+    products: [
+        .library(name: "IdentityReconciliation", targets: ["IdentityReconciliation"]),
+        .library(name: "IdentityReconciliationTesting", targets: ["IdentityReconciliationTesting"]),
+        .executable(name: "reconcile", targets: ["reconcile"]),
+        .executable(name: "QuickStart", targets: ["QuickStart"]),
+    ],
+    targets: [
+        // The library: model, normalization, resolution rules and stores.
+        .target(name: "IdentityReconciliation"),
+        // The test kit: conformance check, invariant checker, manual clock. No test framework.
+        .target(
+            name: "IdentityReconciliationTesting",
+            dependencies: ["IdentityReconciliation"]
+        ),
+
+        // Examples, built and tested with the package (see Examples/).
+        .executableTarget(
+            name: "QuickStart",
+            dependencies: ["IdentityReconciliation"],
+            path: "Examples/QuickStart"
+        ),
+        .target(
+            name: "ReconcileCommand",
+            dependencies: ["IdentityReconciliation"],
+            path: "Examples/Reconcile/ReconcileCommand"
+        ),
+        .executableTarget(
+            name: "reconcile",
+            dependencies: ["ReconcileCommand"],
+            path: "Examples/Reconcile/reconcile"
+        ),
+
+        // Tests.
+        .testTarget(
+            name: "IdentityReconciliationTests",
+            dependencies: ["IdentityReconciliation", "IdentityReconciliationTesting"]
+        ),
+        // A child process for the file store's kill -9 crash test.
+        .executableTarget(
+            name: "FileStoreCrashHelper",
+            dependencies: ["IdentityReconciliation"],
+            path: "Tests/FileStoreCrashHelper"
+        ),
+        .testTarget(
+            name: "ReconcileTests",
+            dependencies: ["ReconcileCommand", "IdentityReconciliation", "IdentityReconciliationTesting"]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,35 @@
+/// The result of ``IdentityResolver/identify(email:phoneNumber:)``: the consolidated
+/// contact and what the call changed.
+public struct Identification: Sendable, Hashable {
+    /// What one identify call wrote.
+    public enum Outcome: Sendable, Hashable {
+        /// Nothing matched: a new primary row with this id was created.
+        case createdPrimary(contactID: Int)
+        /// The request matched a group and brought a new email or phone number: a new
+        /// secondary row with this id was created in the group.
+        case createdSecondary(contactID: Int)
+        /// The email matched one group and the phone number another: the newer group
+        /// was merged into the older one. `demotedPrimaryID` was a primary and is now a
+        /// secondary of `primaryID`, as is every row of its group. No row was created.
+        ///
+        /// A merge joins exactly two groups, because an email or phone number belongs to at
+        /// most one group.
+        case merged(primaryID: Int, demotedPrimaryID: Int)
+        /// The request told nothing new; nothing was written.
+        case unchanged
+    }
+
+    /// The consolidated contact after the call.
+    public var contact: ConsolidatedContact
+    /// What the call wrote.
+    public var outcome: Outcome
+
+    /// Creates an identification result.
+    public init(contact: ConsolidatedContact, outcome: Outcome) {
+        self.contact = contact
+        self.outcome = outcome
+    }
+
+    /// The response body in the task's wire format.
+    public var response: IdentifyResponse { IdentifyResponse(contact: contact) }
+}

@@ -1,0 +1,55 @@
+/// The text rules shared by every policy: trimming, control characters, NFC, and the
+/// universal steps around a policy.
+enum TextRules {
+    /// Removes leading and trailing Unicode whitespace (including newlines).
+    static func trimmingWhitespace(_ text: String) -> String {
+        let scalars = text.unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return text }
+        return String(scalars[first...last])
+    }
+
+    /// Whether the text contains a C0 or C1 control character or DEL (general category Cc).
+    static func containsControlCharacter(_ text: String) -> Bool {
+        var previous: UInt8 = 0
+        for byte in text.utf8 {
+            // C0 and DEL are single bytes; C1 (U+0080–U+009F) is encoded as 0xC2 0x80–0x9F.
+            if byte < 0x20 || byte == 0x7F || (previous == 0xC2 && (0x80...0x9F).contains(byte)) { return true }
+            previous = byte
+        }
+        return false
+    }
+
+    /// The text in Unicode normal form C.
+    static func nfc(_ text: String) -> String {
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
+        // `_nfcCodeUnits` is the standard library's NFC normalizer; using it keeps full
+        // Foundation (and ICU) out of the library.
+        return String(decoding: text._nfcCodeUnits, as: UTF8.self)
+    }
+
+    /// Applies the universal limits, the policy, and the universal output rules to an email.
+    static func email(_ raw: String?, policy: any NormalizationPolicy) throws(InputError) -> String? {
+        guard let raw else { return nil }
+        if raw.utf8.count > InputLimits.maximumEmailBytes {
+            throw .invalidEmail(reason: .tooLong(limit: InputLimits.maximumEmailBytes))
+        }
+        guard let value = try policy.normalizeEmail(raw), !value.isEmpty else { return nil }
+        if containsControlCharacter(value) { throw .invalidEmail(reason: .controlCharacter) }
+        return nfc(value)
+    }
+
+    /// Applies the universal limits, the policy, and the universal output rules to a phone number.
+    static func phoneNumber(_ raw: String?, policy: any NormalizationPolicy) throws(InputError) -> String? {
+        guard let raw else { return nil }
+        let limit = InputLimits.maximumPhoneNumberCharacters
+        // Counting characters walks the string, so the O(1) byte count rules out the common case first.
+        if raw.utf8.count > limit && raw.count > limit {
+            throw .invalidPhoneNumber(reason: .tooLong(limit: limit))
+        }
+        guard let value = try policy.normalizePhoneNumber(raw), !value.isEmpty else { return nil }
+        if containsControlCharacter(value) { throw .invalidPhoneNumber(reason: .controlCharacter) }
+        return nfc(value)
+    }
+}

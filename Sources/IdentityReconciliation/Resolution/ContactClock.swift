@@ -1,0 +1,29 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// Where ``IdentityResolver`` gets the timestamps it writes into `createdAt` and `updatedAt`.
+///
+/// Inject a clock to make timestamps deterministic in tests (the testing product has a
+/// steppable one). A clock may go backwards (wall clocks do); the rules stay correct
+/// because a new secondary row is never dated before its group's primary.
+public protocol ContactClock: Sendable {
+    /// The current time.
+    func now() -> Date
+}
+
+/// The system's wall clock.
+public struct SystemContactClock: ContactClock {
+    /// Creates the system clock.
+    public init() {}
+
+    /// `Date()`.
+    public func now() -> Date { Date() }
+}
+
+extension ContactClock where Self == SystemContactClock {
+    /// The system's wall clock.
+    public static var system: SystemContactClock { SystemContactClock() }
+}

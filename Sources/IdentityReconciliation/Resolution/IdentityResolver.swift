@@ -1,0 +1,155 @@
+/// The front end: identifies people across requests that share an email or a phone number.
+///
+/// ```swift
+/// let resolver = IdentityResolver(store: InMemoryContactStore())
+/// let result = try await resolver.identify(email: "lorraine@hillvalley.edu", phoneNumber: "123456")
+/// print(result.contact.primaryContactID)  // 1
+/// ```
+///
+/// The resolver normalizes input with its ``NormalizationPolicy``, asks its
+/// ``ContactStore`` to run one transaction in which ``ReconciliationRules`` decide the
+/// write, and consolidates the resulting group. It holds no state of its own: share one
+/// resolver (or many over the same store) between any number of tasks; the store's
+/// transactions make concurrent identifies linearizable.
+public struct IdentityResolver<Store: ContactStore>: Sendable {
+    /// The store the resolver reads and writes.
+    public let store: Store
+    /// How raw emails and phone numbers become stored values.
+    public let policy: any NormalizationPolicy
+    /// Where `createdAt` and `updatedAt` come from.
+    public let clock: any ContactClock
+
+    /// Creates a resolver.
+    ///
+    /// - Parameters:
+    ///   - store: Where rows live.
+    ///   - policy: The input policy; ``StandardNormalizationPolicy`` by default. Use the same
+    ///     policy for every resolver over one store, or equal values stop matching.
+    ///   - clock: The timestamp source; the system clock by default.
+    public init(
+        store: Store,
+        policy: some NormalizationPolicy = .standard,
+        clock: some ContactClock = .system
+    ) {
+        self.store = store
+        self.policy = policy
+        self.clock = clock
+    }
+
+    /// Identifies the person behind an email and/or a phone number, creating, linking or
+    /// merging rows as ``ReconciliationRules`` decide.
+    ///
+    /// Repeating a request is idempotent: once its values are known, it writes nothing.
+    ///
+    /// - Returns: The consolidated contact and what the call wrote.
+    /// - Throws: ``InputError`` when the input is refused (nothing is read or written);
+    ///   the store's error when its transaction fails (nothing is written).
+    public func identify(email: String?, phoneNumber: String?) async throws -> Identification {
+        let email = try TextRules.email(email, policy: policy)
+        let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy)
+        guard email != nil || phoneNumber != nil else { throw InputError.missingEmailAndPhoneNumber }
+        let clock = self.clock
+        let commit = try await store.reconcile(email: email, phoneNumber: phoneNumber) { matched in
+            // Reading the clock inside the transaction keeps timestamps in commit order.
+            ReconciliationRules.decide(email: email, phoneNumber: phoneNumber, matched: matched, now: clock.now())
+        }
+        guard let contact = ReconciliationRules.consolidate(commit.group) else {
+            throw ContactStoreError.invalidContacts([
+                ContactInvariantViolation(
+                    kind: .brokenLink, contactID: commit.insertedID ?? 0,
+                    message: "the store returned no live rows for the request's group")
+            ])
+        }
+        return Identification(contact: contact, outcome: Self.outcome(of: commit))
+    }
+
+    /// Identifies the person behind a decoded request body.
+    ///
+    /// - Throws: As ``identify(email:phoneNumber:)``.
+    public func identify(_ request: IdentifyRequest) async throws -> Identification {
+        try await identify(email: request.email, phoneNumber: request.phoneNumber)
+    }
+
+    /// The consolidated contact of the group containing the live row `id`. Writes nothing.
+    ///
+    /// - Returns: The contact, or `nil` when no live row has this id.
+    /// - Throws: The store's error.
+    public func contact(id: Int) async throws -> ConsolidatedContact? {
+        ReconciliationRules.consolidate(try await store.group(containingContactID: id))
+    }
+
+    /// The consolidated contact of the person with this email. Writes nothing.
+    ///
+    /// - Returns: The contact, or `nil` when no live row has the normalized email (or it is blank).
+    /// - Throws: ``InputError/invalidEmail(reason:)`` when the policy refuses it; the store's error.
+    public func contact(email: String) async throws -> ConsolidatedContact? {
+        guard let email = try TextRules.email(email, policy: policy) else { return nil }
+        return ReconciliationRules.consolidate(try await store.rows(matchingEmail: email, phoneNumber: nil))
+    }
+
+    /// The consolidated contact of the person with this phone number. Writes nothing.
+    ///
+    /// - Returns: The contact, or `nil` when no live row has the normalized phone number (or it is blank).
+    /// - Throws: ``InputError/invalidPhoneNumber(reason:)`` when the policy refuses it; the store's error.
+    public func contact(phoneNumber: String) async throws -> ConsolidatedContact? {
+        guard let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy) else { return nil }
+        return ReconciliationRules.consolidate(try await store.rows(matchingEmail: nil, phoneNumber: phoneNumber))
+    }
+
+    /// One page of rows in ascending id order, including soft-deleted rows. Writes nothing.
+    ///
+    /// - Parameters:
+    ///   - afterID: Only rows with a greater id; `0` starts at the beginning.
+    ///   - limit: The page size.
+    /// - Throws: The store's error.
+    public func contacts(afterID: Int = 0, limit: Int) async throws -> [Contact] {
+        try await store.contacts(afterID: afterID, limit: limit)
+    }
+
+    /// Every row in ascending id order, including soft-deleted rows. Writes nothing.
+    ///
+    /// Reads page by page; with concurrent writers the pages are each consistent, the whole
+    /// list is not one snapshot.
+    ///
+    /// - Throws: The store's error.
+    public func allContacts() async throws -> [Contact] {
+        var result: [Contact] = []
+        var afterID = 0
+        while true {
+            let page = try await store.contacts(afterID: afterID, limit: 10_000)
+            result.append(contentsOf: page)
+            guard let last = page.last, page.count == 10_000 else { return result }
+            afterID = last.id
+        }
+    }
+
+    static func outcome(of commit: ContactStoreCommit) -> Identification.Outcome {
+        switch commit.change {
+        case .none:
+            .unchanged
+        case .insertPrimary:
+            .createdPrimary(contactID: commit.insertedID ?? 0)
+        case .insertSecondary:
+            .createdSecondary(contactID: commit.insertedID ?? 0)
+        case .merge(let primaryID, let demotedPrimaryID, _):
+            .merged(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID)
+        }
+    }
+}
+
+extension IdentityResolver {
+    /// Loads an existing contact table into the resolver's empty store, keeping ids,
+    /// timestamps, precedence and soft-deletes. All or nothing.
+    ///
+    /// Later identifies continue ids after the largest imported id.
+    ///
+    /// - Parameter contacts: The rows, in any order.
+    /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break
+    ///   ``ContactInvariants``; ``ContactStoreError/notEmpty`` when the store holds rows;
+    ///   the store's error. Nothing is imported when it throws.
+    public func importContacts(_ contacts: [Contact]) async throws {
+        let violations = ContactInvariants.violations(in: contacts)
+        guard violations.isEmpty else { throw ContactStoreError.invalidContacts(violations) }
+        try await store.importContacts(contacts.sorted { $0.id < $1.id })
+    }
+}

@@ -1,0 +1,111 @@
+#if canImport(FoundationEssentials)
+public import FoundationEssentials
+#else
+public import Foundation
+#endif
+
+/// The reconciliation rules as pure functions: no I/O, no clock, no store.
+///
+/// ``IdentityResolver`` calls ``decide(email:phoneNumber:matched:now:)`` inside a store's
+/// transaction and ``consolidate(_:)`` on the group the store returns. Both are
+/// deterministic, so they can be tested on plain values.
+public enum ReconciliationRules {
+    /// Decides the single write for one identify request.
+    ///
+    /// - Parameters:
+    ///   - email: The normalized email, or `nil`.
+    ///   - phoneNumber: The normalized phone number, or `nil`.
+    ///   - matched: Every live row of every group that has a live row with this email or
+    ///     this phone number (in any order). A `nil` field matches nothing.
+    ///   - now: The timestamp for rows created or changed.
+    /// - Returns:
+    ///   - ``ContactChange/insertPrimary(email:phoneNumber:createdAt:)`` when nothing matches;
+    ///   - ``ContactChange/merge(primaryID:demotedPrimaryID:updatedAt:)`` when the email
+    ///     matches one group and the phone number another (the group whose primary is
+    ///     older by (`createdAt`, `id`) survives);
+    ///   - ``ContactChange/insertSecondary(email:phoneNumber:primaryID:createdAt:)`` when one
+    ///     group matches and the request brings an email or phone number it lacks;
+    ///   - ``ContactChange/none`` otherwise.
+    ///
+    /// A new secondary is never dated before its primary (`createdAt` is at least the
+    /// primary's), so a clock that steps backwards cannot make it the group's oldest row.
+    public static func decide(email: String?, phoneNumber: String?, matched: [Contact], now: Date) -> ContactChange {
+        var emailGroup: Int?
+        var phoneGroup: Int?
+        for row in matched where row.isLive {
+            if emailGroup == nil, let email, row.email == email { emailGroup = row.primaryID }
+            if phoneGroup == nil, let phoneNumber, row.phoneNumber == phoneNumber { phoneGroup = row.primaryID }
+        }
+        guard let groupID = emailGroup ?? phoneGroup else {
+            return .insertPrimary(email: email, phoneNumber: phoneNumber, createdAt: now)
+        }
+        if let emailGroup, let phoneGroup, emailGroup != phoneGroup {
+            let first = primaryRow(of: emailGroup, in: matched)
+            let second = primaryRow(of: phoneGroup, in: matched)
+            let emailGroupIsOlder: Bool
+            if let first, let second {
+                emailGroupIsOlder = first.isOlder(than: second)
+            } else {
+                emailGroupIsOlder = emailGroup < phoneGroup
+            }
+            return .merge(
+                primaryID: emailGroupIsOlder ? emailGroup : phoneGroup,
+                demotedPrimaryID: emailGroupIsOlder ? phoneGroup : emailGroup,
+                updatedAt: now
+            )
+        }
+        var emailIsNew = email != nil
+        var phoneNumberIsNew = phoneNumber != nil
+        for row in matched where row.isLive && row.primaryID == groupID {
+            if emailIsNew && row.email == email { emailIsNew = false }
+            if phoneNumberIsNew && row.phoneNumber == phoneNumber { phoneNumberIsNew = false }
+        }
+        guard emailIsNew || phoneNumberIsNew else { return .none }
+        let primaryCreatedAt = primaryRow(of: groupID, in: matched)?.createdAt ?? now
+        return .insertSecondary(
+            email: email,
+            phoneNumber: phoneNumber,
+            primaryID: groupID,
+            createdAt: max(now, primaryCreatedAt)
+        )
+    }
+
+    /// Builds the consolidated contact of one group.
+    ///
+    /// - Parameter group: The live rows of one group, in any order. Deleted rows are ignored.
+    /// - Returns: The consolidated contact, or `nil` when `group` has no live row.
+    ///   The primary is the row marked ``LinkPrecedence/primary`` (the oldest row if none is).
+    public static func consolidate(_ group: [Contact]) -> ConsolidatedContact? {
+        var rows = group.filter(\.isLive)
+        guard !rows.isEmpty else { return nil }
+        rows.sort { $0.isOlder(than: $1) }
+        let primaryIndex = rows.firstIndex { $0.linkPrecedence == .primary } ?? 0
+        let primary = rows[primaryIndex]
+
+        var emails: [String] = []
+        var phoneNumbers: [String] = []
+        var seenEmails = Set<String>()
+        var seenPhoneNumbers = Set<String>()
+        var secondaryIDs: [Int] = []
+        secondaryIDs.reserveCapacity(rows.count - 1)
+        func collect(_ row: Contact) {
+            if let email = row.email, seenEmails.insert(email).inserted { emails.append(email) }
+            if let phone = row.phoneNumber, seenPhoneNumbers.insert(phone).inserted { phoneNumbers.append(phone) }
+        }
+        collect(primary)
+        for (index, row) in rows.enumerated() where index != primaryIndex {
+            collect(row)
+            secondaryIDs.append(row.id)
+        }
+        return ConsolidatedContact(
+            primaryContactID: primary.id,
+            emails: emails,
+            phoneNumbers: phoneNumbers,
+            secondaryContactIDs: secondaryIDs
+        )
+    }
+
+    private static func primaryRow(of groupID: Int, in rows: [Contact]) -> Contact? {
+        rows.first { $0.id == groupID && $0.isLive }
+    }
+}

@@ -1,0 +1,149 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The rows of a store with the indexes that make identify cost O(size of the groups
+/// touched): hash indexes by email and by phone number, and each group's member list.
+///
+/// A value type with no locking and no I/O: ``InMemoryContactStore`` keeps one behind a
+/// mutex, and the file store rebuilds one from its file on open.
+struct ContactTable: Sendable {
+    /// Every row, live and deleted, in ascending id order.
+    private(set) var rows: [Contact] = []
+    /// For each email of a live row, the id of one live row holding it.
+    private var emailOwners: [String: Int] = [:]
+    /// For each phone number of a live row, the id of one live row holding it.
+    private var phoneOwners: [String: Int] = [:]
+    /// For each primary that has secondaries, their ids. A primary without an entry has none;
+    /// keeping no entry for single-row groups saves an allocation per contact.
+    private var secondaries: [Int: [Int]] = [:]
+    /// The id the next inserted row gets.
+    private(set) var nextID = 1
+
+    init() {}
+
+    /// Builds a table from existing rows.
+    ///
+    /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break ``ContactInvariants``.
+    init(validating rows: [Contact]) throws(ContactStoreError) {
+        let violations = ContactInvariants.violations(in: rows)
+        guard violations.isEmpty else { throw .invalidContacts(violations) }
+        for row in rows.sorted(by: { $0.id < $1.id }) {
+            append(row)
+        }
+    }
+
+    var isEmpty: Bool { rows.isEmpty }
+
+    /// The position of the row with this id in ``rows``.
+    func position(of id: Int) -> Int? {
+        guard let first = rows.first?.id else { return nil }
+        // Ids are usually dense, so the row is normally at `id - first`.
+        let guess = id - first
+        if guess >= 0 && guess < rows.count && rows[guess].id == id { return guess }
+        var low = 0
+        var high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            if rows[middle].id < id { low = middle + 1 } else { high = middle }
+        }
+        return low < rows.count && rows[low].id == id ? low : nil
+    }
+
+    /// The row with this id, live or deleted.
+    func row(id: Int) -> Contact? {
+        position(of: id).map { rows[$0] }
+    }
+
+    /// The live rows of the group whose primary is `primaryID`.
+    func members(ofPrimary primaryID: Int) -> [Contact] {
+        guard let primary = row(id: primaryID) else { return [] }
+        let others = secondaries[primaryID] ?? []
+        var result: [Contact] = []
+        result.reserveCapacity(others.count + 1)
+        result.append(primary)
+        for id in others {
+            if let position = position(of: id) { result.append(rows[position]) }
+        }
+        return result
+    }
+
+    /// The live rows of the group containing the live row `id`, or empty.
+    func group(containing id: Int) -> [Contact] {
+        guard let row = row(id: id), row.isLive else { return [] }
+        return members(ofPrimary: row.primaryID)
+    }
+
+    /// The matched rows for a request (see ``ContactStore``).
+    func matchedRows(email: String?, phoneNumber: String?) -> [Contact] {
+        let emailGroup = email.flatMap { emailOwners[$0] }.flatMap { row(id: $0)?.primaryID }
+        let phoneGroup = phoneNumber.flatMap { phoneOwners[$0] }.flatMap { row(id: $0)?.primaryID }
+        switch (emailGroup, phoneGroup) {
+        case (nil, nil):
+            return []
+        case (let group?, nil), (nil, let group?):
+            return members(ofPrimary: group)
+        case (let first?, let second?):
+            if first == second { return members(ofPrimary: first) }
+            return members(ofPrimary: first) + members(ofPrimary: second)
+        }
+    }
+
+    /// Rows after `afterID` in id order, at most `limit`.
+    func contacts(afterID: Int, limit: Int) -> [Contact] {
+        guard limit > 0 else { return [] }
+        var low = 0
+        var high = rows.count
+        while low < high {
+            let middle = (low + high) / 2
+            if rows[middle].id <= afterID { low = middle + 1 } else { high = middle }
+        }
+        return Array(rows[low..<min(rows.count, low + min(limit, rows.count))])
+    }
+
+    /// Applies a decided change.
+    ///
+    /// - Returns: The inserted row's id (for inserts) and the live rows of the resulting group.
+    mutating func apply(_ change: ContactChange) -> (insertedID: Int?, group: [Contact]) {
+        switch change {
+        case .none:
+            return (nil, [])
+        case .insertPrimary(let email, let phoneNumber, let createdAt):
+            let id = nextID
+            append(
+                Contact(
+                    id: id, email: email, phoneNumber: phoneNumber, linkedId: nil,
+                    linkPrecedence: .primary, createdAt: createdAt, updatedAt: createdAt))
+            return (id, members(ofPrimary: id))
+        case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
+            let id = nextID
+            append(
+                Contact(
+                    id: id, email: email, phoneNumber: phoneNumber, linkedId: primaryID,
+                    linkPrecedence: .secondary, createdAt: createdAt, updatedAt: createdAt))
+            return (id, members(ofPrimary: primaryID))
+        case .merge(let primaryID, let demotedPrimaryID, let updatedAt):
+            let moved = [demotedPrimaryID] + (secondaries.removeValue(forKey: demotedPrimaryID) ?? [])
+            for id in moved {
+                guard let position = position(of: id) else { continue }
+                rows[position].linkedId = primaryID
+                rows[position].linkPrecedence = .secondary
+                rows[position].updatedAt = updatedAt
+            }
+            secondaries[primaryID, default: []].append(contentsOf: moved)
+            return (nil, members(ofPrimary: primaryID))
+        }
+    }
+
+    /// Appends a row whose id is greater than every id in the table, and indexes it if live.
+    mutating func append(_ row: Contact) {
+        rows.append(row)
+        nextID = max(nextID, row.id + 1)
+        guard row.isLive else { return }
+        if let email = row.email, emailOwners[email] == nil { emailOwners[email] = row.id }
+        if let phone = row.phoneNumber, phoneOwners[phone] == nil { phoneOwners[phone] = row.id }
+        if let primaryID = row.linkedId { secondaries[primaryID, default: []].append(row.id) }
+    }
+}

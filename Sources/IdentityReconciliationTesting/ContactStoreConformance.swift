@@ -1,0 +1,410 @@
+public import IdentityReconciliation
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The conformance check every ``ContactStore`` must pass: the same scenarios and
+/// invariants for the built-in stores and for stores you write.
+///
+/// Each scenario runs on a new, empty store from your factory. Failures are thrown as
+/// ``ConformanceFailure`` values, so any test framework can run it:
+///
+/// ```swift
+/// @Test func conformance() async throws {
+///     try await ContactStoreConformance { MyStore(path: temporaryPath()) }.run()
+/// }
+/// ```
+///
+/// Scenarios: the task's official examples, every reconciliation rule, idempotence,
+/// `nil` never matching `nil`, soft-deleted rows never matching, import (ids kept, ids
+/// continuing after it, refused when not empty or invalid, all or nothing), the read
+/// methods and paging, agreement with ``InMemoryContactStore`` on seeded random request
+/// sequences, and concurrent identifies (invariants hold and the groups equal a
+/// sequential replay).
+public struct ContactStoreConformance: Sendable {
+    /// One scenario of the check.
+    public struct Scenario: Sendable {
+        /// The scenario's name, used in failures.
+        public let name: String
+        let body: @Sendable (ContactStoreConformance) async throws -> Void
+    }
+
+    private let makeStore: @Sendable () async throws -> any ContactStore
+
+    /// Creates the check.
+    ///
+    /// - Parameter makeStore: Returns a new, empty store each time it is called.
+    public init(makeStore: @escaping @Sendable () async throws -> any ContactStore) {
+        self.makeStore = makeStore
+    }
+
+    /// Every scenario, in the order ``run()`` runs them.
+    public static var scenarios: [Scenario] {
+        [
+            Scenario(name: "first identify creates primary 1", body: { try await $0.firstRowIsOne() }),
+            Scenario(name: "official example: lorraine and mcfly", body: { try await $0.officialLinkExample() }),
+            Scenario(name: "official example: george and biff merge", body: { try await $0.officialMergeExample() }),
+            Scenario(name: "idempotent requests write nothing", body: { try await $0.idempotence() }),
+            Scenario(name: "nil never matches nil", body: { try await $0.nilMatchesNothing() }),
+            Scenario(name: "merge relinks the whole newer group", body: { try await $0.mergeRelinksGroup() }),
+            Scenario(name: "import keeps rows and soft-deletes", body: { try await $0.importAndDeletedRows() }),
+            Scenario(name: "import is refused when invalid or not empty", body: { try await $0.importRefusals() }),
+            Scenario(name: "reads and paging", body: { try await $0.readsAndPaging() }),
+            Scenario(name: "agrees with the in-memory store", body: { try await $0.agreesWithReference() }),
+            Scenario(name: "concurrent identifies", body: { try await $0.concurrentIdentifies() }),
+        ]
+    }
+
+    /// Runs every scenario, stopping at the first failure.
+    ///
+    /// - Throws: ``ConformanceFailure`` naming the scenario and what went wrong.
+    public func run() async throws {
+        for scenario in Self.scenarios {
+            try await run(scenario)
+        }
+    }
+
+    /// Runs one scenario.
+    ///
+    /// - Throws: ``ConformanceFailure`` naming the scenario and what went wrong.
+    public func run(_ scenario: Scenario) async throws {
+        do {
+            try await scenario.body(self)
+        } catch let failure as ConformanceFailure {
+            throw failure
+        } catch {
+            throw ConformanceFailure(scenario: scenario.name, message: "unexpected error: \(error)")
+        }
+    }
+
+    // MARK: - Scenarios
+
+    private func resolver(clock: ManualClock = ManualClock(step: 1)) async throws -> IdentityResolver<AnyStore> {
+        IdentityResolver(store: AnyStore(try await makeStore()), clock: clock)
+    }
+
+    private func firstRowIsOne() async throws {
+        let resolver = try await resolver()
+        let result = try await resolver.identify(email: "doc@hillvalley.edu", phoneNumber: "555")
+        try expect(result.outcome == .createdPrimary(contactID: 1), "first row", "outcome \(result.outcome)")
+        try expect(
+            result.contact
+                == ConsolidatedContact(
+                    primaryContactID: 1, emails: ["doc@hillvalley.edu"], phoneNumbers: ["555"], secondaryContactIDs: []),
+            "first row", "contact \(result.contact)")
+        let second = try await resolver.identify(email: "marty@hillvalley.edu", phoneNumber: nil)
+        try expect(second.outcome == .createdPrimary(contactID: 2), "first row", "second id: \(second.outcome)")
+    }
+
+    private func officialLinkExample() async throws {
+        let name = "official example: lorraine and mcfly"
+        let resolver = try await resolver()
+        _ = try await resolver.identify(email: "lorraine@hillvalley.edu", phoneNumber: "123456")
+        let linked = try await resolver.identify(email: "mcfly@hillvalley.edu", phoneNumber: "123456")
+        try expect(linked.outcome == .createdSecondary(contactID: 2), name, "outcome \(linked.outcome)")
+        let expected = ConsolidatedContact(
+            primaryContactID: 1,
+            emails: ["lorraine@hillvalley.edu", "mcfly@hillvalley.edu"],
+            phoneNumbers: ["123456"],
+            secondaryContactIDs: [2]
+        )
+        try expect(linked.contact == expected, name, "contact \(linked.contact)")
+        for (email, phone) in [
+            (nil, "123456"), ("lorraine@hillvalley.edu", nil), ("mcfly@hillvalley.edu", nil),
+        ] as [(String?, String?)] {
+            let again = try await resolver.identify(email: email, phoneNumber: phone)
+            try expect(again.outcome == .unchanged, name, "(\(email ?? "nil"), \(phone ?? "nil")) wrote something")
+            try expect(again.contact == expected, name, "(\(email ?? "nil"), \(phone ?? "nil")) → \(again.contact)")
+        }
+        let rows = try await checkedRows(resolver.store, name)
+        try expect(rows.count == 2, name, "expected 2 rows, found \(rows.count)")
+    }
+
+    private func officialMergeExample() async throws {
+        let name = "official example: george and biff merge"
+        let clock = ManualClock(step: 1)
+        let resolver = try await resolver(clock: clock)
+        _ = try await resolver.identify(email: "george@hillvalley.edu", phoneNumber: "919191")
+        _ = try await resolver.identify(email: "biffsucks@hillvalley.edu", phoneNumber: "717171")
+        let merged = try await resolver.identify(email: "george@hillvalley.edu", phoneNumber: "717171")
+        try expect(merged.outcome == .merged(primaryID: 1, demotedPrimaryID: 2), name, "outcome \(merged.outcome)")
+        try expect(
+            merged.contact
+                == ConsolidatedContact(
+                    primaryContactID: 1,
+                    emails: ["george@hillvalley.edu", "biffsucks@hillvalley.edu"],
+                    phoneNumbers: ["919191", "717171"],
+                    secondaryContactIDs: [2]
+                ), name, "contact \(merged.contact)")
+        let rows = try await checkedRows(resolver.store, name)
+        try expect(rows.count == 2, name, "a merge inserted a row: \(rows.count) rows")
+        let demoted = rows[1]
+        try expect(
+            demoted.linkPrecedence == .secondary && demoted.linkedId == 1, name, "row 2 not relinked: \(demoted)")
+        try expect(demoted.updatedAt > demoted.createdAt, name, "row 2 updatedAt not renewed")
+        try expect(rows[0].updatedAt == rows[0].createdAt, name, "the surviving primary was changed")
+    }
+
+    private func idempotence() async throws {
+        let name = "idempotent requests write nothing"
+        let resolver = try await resolver()
+        let requests: [(String?, String?)] = [("a@x.io", "1"), ("b@x.io", "1"), ("a@x.io", "2"), ("b@x.io", "2")]
+        for (email, phone) in requests { _ = try await resolver.identify(email: email, phoneNumber: phone) }
+        let before = try await checkedRows(resolver.store, name)
+        for (email, phone) in requests + [("a@x.io", nil), (nil, "2")] {
+            let again = try await resolver.identify(email: email, phoneNumber: phone)
+            try expect(again.outcome == .unchanged, name, "repeat of (\(email ?? "nil"), \(phone ?? "nil")) wrote")
+        }
+        let after = try await checkedRows(resolver.store, name)
+        try expect(before == after, name, "rows changed on repeated requests")
+    }
+
+    private func nilMatchesNothing() async throws {
+        let name = "nil never matches nil"
+        let resolver = try await resolver()
+        let first = try await resolver.identify(email: "only-email@x.io", phoneNumber: nil)
+        let second = try await resolver.identify(email: nil, phoneNumber: "42")
+        let third = try await resolver.identify(email: "other@x.io", phoneNumber: nil)
+        try expect(first.outcome == .createdPrimary(contactID: 1), name, "first \(first.outcome)")
+        try expect(second.outcome == .createdPrimary(contactID: 2), name, "phone-only matched an email-only row")
+        try expect(third.outcome == .createdPrimary(contactID: 3), name, "email-only matched a phone-only row")
+        let none = try await resolver.store.rows(matchingEmail: nil, phoneNumber: nil)
+        try expect(none.isEmpty, name, "rows(nil, nil) returned \(none.count) rows")
+    }
+
+    private func mergeRelinksGroup() async throws {
+        let name = "merge relinks the whole newer group"
+        let resolver = try await resolver()
+        _ = try await resolver.identify(email: "old@x.io", phoneNumber: "1")  // 1
+        _ = try await resolver.identify(email: "new@x.io", phoneNumber: "2")  // 2
+        _ = try await resolver.identify(email: "new2@x.io", phoneNumber: "2")  // 3 → group 2
+        _ = try await resolver.identify(email: "new3@x.io", phoneNumber: "2")  // 4 → group 2
+        // The phone matches the older group: the email's group (newer) is demoted.
+        let merged = try await resolver.identify(email: "new3@x.io", phoneNumber: "1")
+        try expect(merged.outcome == .merged(primaryID: 1, demotedPrimaryID: 2), name, "outcome \(merged.outcome)")
+        try expect(merged.contact.secondaryContactIDs == [2, 3, 4], name, "secondaries \(merged.contact)")
+        try expect(
+            merged.contact.emails == ["old@x.io", "new@x.io", "new2@x.io", "new3@x.io"], name,
+            "emails \(merged.contact.emails)")
+        try expect(merged.contact.phoneNumbers == ["1", "2"], name, "phones \(merged.contact.phoneNumbers)")
+        let rows = try await checkedRows(resolver.store, name)
+        try expect(rows.dropFirst().allSatisfy { $0.linkedId == 1 }, name, "a row still links to 2: \(rows)")
+        let viaOld = try await resolver.contact(id: 3)
+        try expect(viaOld == merged.contact, name, "contact(id: 3) → \(String(describing: viaOld))")
+    }
+
+    private func importAndDeletedRows() async throws {
+        let name = "import keeps rows and soft-deletes"
+        let resolver = try await resolver(clock: ManualClock(start: Self.epoch.addingTimeInterval(1_000), step: 1))
+        let imported = Self.importFixture
+        try await resolver.importContacts(imported)
+        let rows = try await checkedRows(resolver.store, name)
+        try expect(rows == imported, name, "imported rows read back differently: \(rows)")
+        // Row 7 is deleted: its email matches nothing, so a new primary is created after the largest id.
+        let deleted = try await resolver.identify(email: "gone@x.io", phoneNumber: nil)
+        try expect(deleted.outcome == .createdPrimary(contactID: 13), name, "deleted row matched: \(deleted.outcome)")
+        let group = try await resolver.identify(email: nil, phoneNumber: "100")
+        try expect(
+            group.contact
+                == ConsolidatedContact(
+                    primaryContactID: 3, emails: ["a@x.io", "b@x.io"], phoneNumbers: ["100"],
+                    secondaryContactIDs: [5]), name, "deleted row appeared: \(group.contact)")
+        let byDeletedID = try await resolver.contact(id: 7)
+        try expect(byDeletedID == nil, name, "contact(id:) returned a deleted row's group")
+    }
+
+    private func importRefusals() async throws {
+        let name = "import is refused when invalid or not empty"
+        let store = try await makeStore()
+        var broken = Self.importFixture
+        broken[1].linkedId = 12  // a secondary linked to a missing row
+        do {
+            try await store.importContacts(broken)
+            throw ConformanceFailure(scenario: name, message: "an import with a broken link was accepted")
+        } catch is ContactStoreError {}
+        let afterRefusal = try await store.contacts(afterID: 0, limit: 100)
+        try expect(afterRefusal.isEmpty, name, "a refused import left \(afterRefusal.count) rows")
+        try await store.importContacts(Self.importFixture)
+        do {
+            try await store.importContacts(Self.importFixture)
+            throw ConformanceFailure(scenario: name, message: "an import into a non-empty store was accepted")
+        } catch let error as ContactStoreError {
+            try expect(error == .notEmpty, name, "wrong error for a non-empty store: \(error)")
+        }
+    }
+
+    private func readsAndPaging() async throws {
+        let name = "reads and paging"
+        let resolver = try await resolver()
+        for index in 1...25 {
+            _ = try await resolver.identify(email: "p\(index)@x.io", phoneNumber: index.isMultiple(of: 5) ? "5" : nil)
+        }
+        let page = try await resolver.store.contacts(afterID: 10, limit: 5)
+        try expect(page.map(\.id) == [11, 12, 13, 14, 15], name, "page after 10: \(page.map(\.id))")
+        let empty = try await resolver.store.contacts(afterID: 0, limit: 0)
+        try expect(empty.isEmpty, name, "limit 0 returned rows")
+        let tail = try await resolver.store.contacts(afterID: 24, limit: 100)
+        try expect(tail.map(\.id) == [25], name, "tail \(tail.map(\.id))")
+        let unknown = try await resolver.store.group(containingContactID: 999)
+        try expect(unknown.isEmpty, name, "unknown id returned rows")
+        let group = try await resolver.store.group(containingContactID: 15)
+        try expect(Set(group.map(\.id)) == [5, 10, 15, 20, 25], name, "group of 15: \(group.map(\.id))")
+        let byPhone = try await resolver.contact(phoneNumber: "5")
+        try expect(byPhone?.primaryContactID == 5, name, "contact(phoneNumber:) → \(String(describing: byPhone))")
+        let byEmail = try await resolver.contact(email: "P7@X.IO")
+        try expect(byEmail?.primaryContactID == 7, name, "contact(email:) → \(String(describing: byEmail))")
+        let missing = try await resolver.contact(email: "nobody@x.io")
+        try expect(missing == nil, name, "unknown email matched")
+        let rowsBefore = try await checkedRows(resolver.store, name)
+        let matched = try await resolver.store.rows(matchingEmail: "p5@x.io", phoneNumber: "5")
+        try expect(matched.count == 5, name, "rows(matching:) returned \(matched.count)")
+        let rowsAfter = try await checkedRows(resolver.store, name)
+        try expect(rowsBefore == rowsAfter, name, "a read wrote")
+    }
+
+    private func agreesWithReference() async throws {
+        let name = "agrees with the in-memory store"
+        for seed in 1...8 as ClosedRange<UInt64> {
+            let clock = ManualClock(step: 1)
+            let referenceClock = ManualClock(step: 1)
+            let resolver = try await resolver(clock: clock)
+            let reference = IdentityResolver(store: InMemoryContactStore(), clock: referenceClock)
+            var random = SplitMix64(seed: seed)
+            for step in 0..<300 {
+                let request = random.request(emails: 12, phones: 12)
+                let actual = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+                let expected = try await reference.identify(email: request.email, phoneNumber: request.phoneNumber)
+                try expect(
+                    actual == expected, name,
+                    "seed \(seed) step \(step) \(request): got \(actual), expected \(expected)")
+            }
+            let rows = try await checkedRows(resolver.store, name)
+            let referenceRows = try await InvariantChecker.allRows(of: reference.store)
+            try expect(rows == referenceRows, name, "seed \(seed): final rows differ from the in-memory store")
+        }
+    }
+
+    private func concurrentIdentifies() async throws {
+        let name = "concurrent identifies"
+        let resolver = try await resolver(clock: ManualClock(step: 0.001))
+        var random = SplitMix64(seed: 99)
+        let requests = (0..<2_000).map { _ in random.request(emails: 60, phones: 60) }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<16 {
+                group.addTask {
+                    for index in stride(from: worker, to: requests.count, by: 16) {
+                        _ = try await resolver.identify(
+                            email: requests[index].email, phoneNumber: requests[index].phoneNumber)
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        let rows = try await checkedRows(resolver.store, name)
+        let replay = IdentityResolver(store: InMemoryContactStore(), clock: ManualClock(step: 1))
+        for request in requests {
+            _ = try await replay.identify(email: request.email, phoneNumber: request.phoneNumber)
+        }
+        let replayRows = try await InvariantChecker.allRows(of: replay.store)
+        try expect(
+            Self.valueGroups(rows) == Self.valueGroups(replayRows), name,
+            "concurrent groups differ from a sequential replay")
+    }
+
+    // MARK: - Helpers
+
+    static let epoch = Date(timeIntervalSince1970: 1_600_000_000)
+
+    /// Rows 3–12 of an imported table: ids with gaps, a group {3, 5}, a deleted row 7, a
+    /// group whose secondary is older by id but not by time, and a deleted secondary.
+    static var importFixture: [Contact] {
+        func at(_ seconds: Double) -> Date { epoch.addingTimeInterval(seconds) }
+        return [
+            Contact(
+                id: 3, email: "a@x.io", phoneNumber: "100", linkedId: nil, linkPrecedence: .primary,
+                createdAt: at(10), updatedAt: at(10)),
+            Contact(
+                id: 5, email: "b@x.io", phoneNumber: "100", linkedId: 3, linkPrecedence: .secondary,
+                createdAt: at(20), updatedAt: at(25)),
+            Contact(
+                id: 7, email: "gone@x.io", phoneNumber: "100", linkedId: 3, linkPrecedence: .secondary,
+                createdAt: at(30), updatedAt: at(30), deletedAt: at(40)),
+            Contact(
+                id: 9, email: nil, phoneNumber: "200", linkedId: nil, linkPrecedence: .primary,
+                createdAt: at(5), updatedAt: at(5)),
+            Contact(
+                id: 12, email: "c@x.io", phoneNumber: "200", linkedId: 9, linkPrecedence: .secondary,
+                createdAt: at(5), updatedAt: at(50)),
+        ]
+    }
+
+    private func checkedRows(_ store: some ContactStore, _ scenario: String) async throws -> [Contact] {
+        let rows = try await InvariantChecker.allRows(of: store)
+        let violations = ContactInvariants.violations(in: rows)
+        try expect(violations.isEmpty, scenario, InvariantFailure(violations: violations).description)
+        return rows
+    }
+
+    /// The partition of values into groups, independent of ids and timestamps.
+    static func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
+        var groups: [Int: Set<String>] = [:]
+        for row in rows where row.isLive {
+            if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
+            if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
+        }
+        return Set(groups.values)
+    }
+
+    private func expect(_ condition: Bool, _ scenario: String, _ message: @autoclosure () -> String) throws {
+        if !condition { throw ConformanceFailure(scenario: scenario, message: message()) }
+    }
+}
+
+/// A scenario of ``ContactStoreConformance`` that failed.
+public struct ConformanceFailure: Error, Hashable, CustomStringConvertible {
+    /// The scenario's name.
+    public var scenario: String
+    /// What went wrong.
+    public var message: String
+
+    /// Creates a failure.
+    public init(scenario: String, message: String) {
+        self.scenario = scenario
+        self.message = message
+    }
+
+    /// `conformance scenario '<name>' failed: <message>`.
+    public var description: String { "conformance scenario '\(scenario)' failed: \(message)" }
+}
+
+/// Wraps an existential store so the resolver can be generic over it.
+struct AnyStore: ContactStore {
+    let base: any ContactStore
+
+    init(_ base: any ContactStore) { self.base = base }
+
+    func reconcile(
+        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
+    ) async throws -> ContactStoreCommit {
+        try await base.reconcile(email: email, phoneNumber: phoneNumber, decide: decide)
+    }
+
+    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
+        try await base.rows(matchingEmail: email, phoneNumber: phoneNumber)
+    }
+
+    func group(containingContactID id: Int) async throws -> [Contact] {
+        try await base.group(containingContactID: id)
+    }
+
+    func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
+        try await base.contacts(afterID: afterID, limit: limit)
+    }
+
+    func importContacts(_ contacts: [Contact]) async throws {
+        try await base.importContacts(contacts)
+    }
+}

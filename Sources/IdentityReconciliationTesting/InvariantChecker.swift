@@ -1,0 +1,54 @@
+public import IdentityReconciliation
+
+/// Checks ``ContactInvariants`` and reports violations as a thrown value, for any test framework.
+///
+/// ```swift
+/// try await InvariantChecker.check(store: store)   // throws InvariantFailure
+/// ```
+public enum InvariantChecker {
+    /// Checks rows.
+    ///
+    /// - Throws: ``InvariantFailure`` listing every violation.
+    public static func check(_ rows: [Contact]) throws(InvariantFailure) {
+        let violations = ContactInvariants.violations(in: rows)
+        guard violations.isEmpty else { throw InvariantFailure(violations: violations) }
+    }
+
+    /// Reads every row of a store and checks them.
+    ///
+    /// - Returns: The rows that were checked, in id order.
+    /// - Throws: ``InvariantFailure``, or the store's error.
+    @discardableResult
+    public static func check(store: some ContactStore) async throws -> [Contact] {
+        let rows = try await allRows(of: store)
+        try check(rows)
+        return rows
+    }
+
+    static func allRows(of store: some ContactStore) async throws -> [Contact] {
+        var rows: [Contact] = []
+        var afterID = 0
+        while true {
+            let page = try await store.contacts(afterID: afterID, limit: 1_000)
+            rows.append(contentsOf: page)
+            guard let last = page.last else { return rows }
+            afterID = last.id
+        }
+    }
+}
+
+/// The invariants a set of rows breaks.
+public struct InvariantFailure: Error, Hashable, CustomStringConvertible {
+    /// Every violation found.
+    public var violations: [ContactInvariantViolation]
+
+    /// Creates a failure.
+    public init(violations: [ContactInvariantViolation]) {
+        self.violations = violations
+    }
+
+    /// One line per violation.
+    public var description: String {
+        "\(violations.count) invariant violation(s):\n" + violations.map { "  \($0)" }.joined(separator: "\n")
+    }
+}

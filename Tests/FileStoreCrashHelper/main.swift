@@ -1,0 +1,2 @@
+// Placeholder until the file store lands (issue 3).
+print("FileStoreCrashHelper")

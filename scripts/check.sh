@@ -1,0 +1,15 @@
+#!/usr/bin/env bash
+# Reproduces CI locally: `bash scripts/check.sh`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+step() { printf '\n=== %s ===\n' "$*"; }
+
+step "build with warnings as errors"
+swift build --build-tests -Xswiftc -warnings-as-errors
+
+step "tests (the README's test command)"
+swift test -Xswiftc -warnings-as-errors
+
+step "format lint"
+swift format lint --strict --recursive Package.swift Sources Tests Examples
