@@ -31,6 +31,8 @@ final class FaultInjectingFileSystem: FileSystem {
     }
 
     private struct State {
+        var faultIndex: Int?
+        var fault: Fault?
         var count = 0
         var failing: Int32?
         var log: [String] = []
@@ -38,18 +40,25 @@ final class FaultInjectingFileSystem: FileSystem {
     }
 
     let base: any FileSystem
-    /// The operation number the fault hits, and the fault.
-    let faultIndex: Int?
-    let fault: Fault?
     /// When true, directory syncs do nothing (to prove that tests notice a missing one).
     let dropsDirectorySyncs: Bool
     private let state = Mutex(State())
 
     init(base: any FileSystem, faultAt index: Int? = nil, fault: Fault? = nil, dropsDirectorySyncs: Bool = false) {
         self.base = base
-        self.faultIndex = index
-        self.fault = fault
         self.dropsDirectorySyncs = dropsDirectorySyncs
+        state.withLock { state in
+            state.faultIndex = index
+            state.fault = fault
+        }
+    }
+
+    /// Sets the fault and the operation number it hits.
+    func inject(_ fault: Fault, atOperation index: Int) {
+        state.withLock { state in
+            state.faultIndex = index
+            state.fault = fault
+        }
     }
 
     /// How many counted operations ran (or were attempted).
@@ -57,7 +66,7 @@ final class FaultInjectingFileSystem: FileSystem {
     /// The counted operations, by name.
     var log: [String] { state.withLock { $0.log } }
     /// Whether the fault has been hit.
-    var faultHit: Bool { state.withLock { state in faultIndex.map { state.count > $0 } ?? false } }
+    var faultHit: Bool { state.withLock { state in state.faultIndex.map { state.count > $0 } ?? false } }
 
     /// Decides the fate of a counted operation: nil to run it, or an errno to fail it with.
     /// `short` is set for a short write.
@@ -67,7 +76,7 @@ final class FaultInjectingFileSystem: FileSystem {
             state.count += 1
             state.log.append(name)
             if let failing = state.failing { return failing }
-            guard index == faultIndex, let fault else { return nil }
+            guard index == state.faultIndex, let fault = state.fault else { return nil }
             switch fault {
             case .failOnce(let errno):
                 return errno
