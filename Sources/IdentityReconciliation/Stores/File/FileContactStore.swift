@@ -337,13 +337,16 @@ public final class FileContactStore: ContactStore {
                         try writePending(&state, journal: &journal)
                         try journal.sync()
                         state.syncedSequence = state.appendedSequence
-                        // A final marker lets a later open tell damage anywhere in the file from a torn tail.
+                        // A final marker lets a later open tell damage anywhere in the file from a
+                        // torn tail. Best effort: everything before it is already durable, and a
+                        // torn marker is just a torn tail.
                         if journal.syncedEnd > journal.markedEnd {
                             var marker = ByteWriter()
                             marker.appendSyncMarker(syncedEnd: journal.syncedEnd)
-                            journal.markedEnd = journal.syncedEnd
-                            try journal.write(marker.bytes)
-                            try journal.sync()
+                            var closing = journal
+                            if (try? closing.write(marker.bytes)) != nil {
+                                try? closing.sync()
+                            }
                         }
                     } catch let failure {
                         state.journal = journal
