@@ -73,9 +73,9 @@ public final class FileContactStore: ContactStore {
         public var compactionRatio = 2.0
         /// Files with less data than this are never compacted automatically.
         public var compactionMinimumBytes = 8 << 20
-        /// The file grows by at least this many zero bytes at a time, so that syncs
-        /// overwrite allocated space.
-        public var preallocationBytes = 1 << 20
+        /// The file grows by at least this many zero bytes at a time (and by an eighth of its
+        /// size once that is more), so that syncs overwrite allocated space.
+        public var preallocationBytes = 1 << 18
         /// Under ``Durability/deferred``, changes are written once this many bytes are buffered.
         public var writeBufferBytes = 1 << 20
 

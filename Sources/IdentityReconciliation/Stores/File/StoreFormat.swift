@@ -283,8 +283,16 @@ struct ByteReader {
         guard prefix > 0 else { return nil }
         guard prefix - 1 <= UInt64(end - position) else { throw Malformed(reason: "a string runs past the payload") }
         let count = Int(prefix - 1)
-        let bytes = UnsafeRawBufferPointer(start: base + position, count: count)
+        let bytes = UnsafeBufferPointer(start: (base + position).assumingMemoryBound(to: UInt8.self), count: count)
         position += count
+        // Emails and phone numbers are nearly always ASCII, which is valid UTF-8 as it is:
+        // take the fast path, and validate everything else.
+        var ascii = true
+        for byte in bytes where byte >= 0x80 {
+            ascii = false
+            break
+        }
+        if ascii { return String(decoding: bytes, as: UTF8.self) }
         guard let string = String(validating: bytes, as: UTF8.self) else {
             throw Malformed(reason: "a string is not valid UTF-8")
         }

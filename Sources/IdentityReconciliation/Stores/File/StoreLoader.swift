@@ -89,8 +89,7 @@ struct StoreLoader {
         var offset = StoreFormat.headerSize
         // Guess the row count from the bytes in use (a row takes at least about 40 bytes) so
         // the indexes are not regrown while loading; the zero tail is preallocated space.
-        var used = buffer.count
-        while used > offset && buffer[used - 1] == 0 { used -= 1 }
+        let used = Self.endOfNonZeroBytes(buffer, from: offset)
         table.reserveCapacity((used - offset) / 40)
         while let payload = Self.validRecord(in: buffer, at: offset) {
             do {
@@ -100,14 +99,24 @@ struct StoreLoader {
             }
             offset = payload.upperBound
         }
-        var lastNonZero = buffer.count - 1
-        while lastNonZero >= offset && buffer[lastNonZero] == 0 { lastNonZero -= 1 }
+        let lastNonZero = Self.endOfNonZeroBytes(buffer, from: offset) - 1
         var damage: (offset: Int, bytes: Int)?
         if lastNonZero >= offset {
             try checkTornTail(at: offset, through: lastNonZero)
             damage = (offset, lastNonZero + 1 - offset)
         }
         return Loaded(table: table, stringBytes: stringBytes, end: offset, damage: damage)
+    }
+
+    /// One past the last nonzero byte at or after `start` (`start` when there is none).
+    /// Compares eight bytes at a time: the preallocated tail can be megabytes long.
+    static func endOfNonZeroBytes(_ buffer: UnsafeRawBufferPointer, from start: Int) -> Int {
+        var end = buffer.count
+        while end - start >= 8 && buffer.loadUnaligned(fromByteOffset: end - 8, as: UInt64.self) == 0 {
+            end -= 8
+        }
+        while end > start && buffer[end - 1] == 0 { end -= 1 }
+        return end
     }
 
     /// Throws when a valid sync marker after the damage at `offset` says it had been synced.
