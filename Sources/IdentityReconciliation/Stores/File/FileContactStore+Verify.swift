@@ -3,32 +3,42 @@ extension FileContactStore {
     /// the records' consistency, checks that it holds exactly the rows the store serves,
     /// and checks ``ContactInvariants`` on them.
     ///
-    /// On a read-write store the buffered changes are written first (not synced), so the
-    /// file can be compared with memory.
+    /// On a read-write store the buffered changes are written and synced first (as by
+    /// ``sync()``), so the file can be compared with memory.
     ///
     /// - Throws: ``FileContactStoreError`` with ``FileContactStoreError/Code/corrupted`` (and the
     ///   offset, when one record is at fault) describing what is broken; or the store's
     ///   errors when it is closed or unusable, or reading fails.
     public func verify() throws(FileContactStoreError) {
-        let result: Result<Void, FileContactStoreError> = ioQueue.sync {
+        let result: Result<[Waiter], FileContactStoreError> = ioQueue.sync {
             state.withLock { state in
-                Result { () throws(FileContactStoreError) in
+                Result { () throws(FileContactStoreError) -> [Waiter] in
                     try checkUsable(state)
                     guard var journal = state.journal else { throw closedError }
+                    var synced: [Waiter] = []
                     if options.mode == .readWrite {
                         do throws(FileContactStoreError) {
                             try writePending(&state, journal: &journal)
+                            try journal.sync()
                         } catch {
                             state.journal = journal
                             throw fail(&state, error)
                         }
                         state.journal = journal
+                        state.syncedSequence = state.appendedSequence
+                        synced = state.takeSyncedWaiters()
                     }
-                    try verify(journal: journal, table: state.table)
+                    do throws(FileContactStoreError) {
+                        try verify(journal: journal, table: state.table)
+                    } catch {
+                        Self.resume(synced, with: .success(()))
+                        throw error
+                    }
+                    return synced
                 }
             }
         }
-        try result.get()
+        Self.resume(try result.get(), with: .success(()))
     }
 
     private func verify(journal: Journal, table: ContactTable) throws(FileContactStoreError) {

@@ -328,9 +328,9 @@ public final class FileContactStore: ContactStore {
     /// - Throws: ``FileContactStoreError`` when the final write or sync fails, or the store
     ///   was already unusable; the file is closed and unlocked in every case.
     public func close() throws(FileContactStoreError) {
-        let (waiters, error): ([Waiter], FileContactStoreError?) = ioQueue.sync {
+        let (synced, waiters, error): ([Waiter], [Waiter], FileContactStoreError?) = ioQueue.sync {
             state.withLock { state in
-                guard var journal = state.journal else { return ([], nil) }
+                guard var journal = state.journal else { return ([], [], nil) }
                 var error = state.failure.map { unusableError($0) }
                 if error == nil && options.mode == .readWrite {
                     do throws(FileContactStoreError) {
@@ -355,14 +355,14 @@ public final class FileContactStore: ContactStore {
                 }
                 fileSystem.close(journal.descriptor)
                 state.journal = nil
+                let synced = state.takeSyncedWaiters()
                 let waiters = state.waiters
                 state.waiters = []
-                return (waiters, error)
+                return (synced, waiters, error)
             }
         }
-        for waiter in waiters {
-            waiter.continuation.resume(throwing: error ?? closedError)
-        }
+        Self.resume(synced, with: .success(()))
+        Self.resume(waiters, with: .failure(error ?? closedError))
         if let error { throw error }
     }
 
