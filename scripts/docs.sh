@@ -19,6 +19,19 @@ modules=(IdentityReconciliation IdentityReconciliationTesting)
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
+command -v python3 >/dev/null || { echo "docs: python3 is required (apt-get install python3)" >&2; exit 1; }
+# The toolchain ships docc beside swift; on macOS it is found through xcrun.
+if command -v docc >/dev/null; then
+    docc=(docc)
+elif [[ -x "$(dirname "$(command -v swift)")/docc" ]]; then
+    docc=("$(dirname "$(command -v swift)")/docc")
+elif command -v xcrun >/dev/null; then
+    docc=(xcrun docc)
+else
+    echo "docs: no docc found beside swift" >&2
+    exit 1
+fi
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
@@ -127,7 +140,7 @@ docc_args=(
     --fallback-bundle-identifier org.identityreconciliation.IdentityReconciliation
     --warnings-as-errors
 )
-if ! docc "${docc_args[@]}" >"$work/docc.log" 2>&1; then
+if ! "${docc[@]}" "${docc_args[@]}" >"$work/docc.log" 2>&1; then
     cat "$work/docc.log"
     echo "docs: docc convert failed (see the warnings above)" >&2
     exit 1
