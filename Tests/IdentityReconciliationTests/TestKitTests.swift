@@ -28,6 +28,7 @@ struct TestKitTests {
     static let broken: [(Kind, [Contact], String)] = [
         (.nonPositiveID, [F.primary(0, "a@x.io", nil, at: 10)], "id 0"),
         (.nonPositiveID, [F.primary(-3, "a@x.io", nil, at: 10)], "negative id"),
+        (.nonPositiveID, [F.primary(Int.max, "a@x.io", nil, at: 10)], "Int.max leaves no id for the next row"),
         (.duplicateID, [F.primary(1, "a@x.io", nil, at: 10), F.primary(1, "b@x.io", nil, at: 20)], "same id twice"),
         (
             .duplicateID, [F.primary(1, "a@x.io", nil, at: 10), F.primary(1, "b@x.io", nil, at: 20, deletedAt: 30)],

@@ -2,7 +2,7 @@
 public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvertible {
     /// Which rule is broken.
     public enum Kind: String, Sendable, Hashable {
-        /// An id is zero or negative.
+        /// An id is zero or negative, or `Int.max` (which leaves no id for the next row).
         case nonPositiveID
         /// Two rows share an id.
         case duplicateID
@@ -39,7 +39,7 @@ public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvert
 /// Over live rows: each group has exactly one primary and it is the group's oldest row
 /// by (`createdAt`, `id`); every secondary links directly to its group's primary (no
 /// chains); no email or phone number belongs to two groups. Over all rows: ids are
-/// positive and unique.
+/// positive, below `Int.max`, and unique.
 public enum ContactInvariants {
     /// Checks the invariants.
     ///
@@ -52,6 +52,10 @@ public enum ContactInvariants {
         for row in rows {
             if row.id <= 0 {
                 found.append(.init(kind: .nonPositiveID, contactID: row.id, message: "id is not positive"))
+            } else if row.id == Int.max {
+                // A store gives the next row the largest id + 1, which would overflow.
+                found.append(
+                    .init(kind: .nonPositiveID, contactID: row.id, message: "id leaves no id for the next row"))
             }
             if byID.updateValue(row, forKey: row.id) != nil {
                 found.append(.init(kind: .duplicateID, contactID: row.id, message: "id is used by more than one row"))
