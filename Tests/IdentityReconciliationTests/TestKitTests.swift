@@ -198,6 +198,7 @@ struct TestKitTests {
         (.pagingIgnoresLimit, "reads and paging"),
         (.notAtomic, "concurrent identifies"),
         (.returnsNoGroup, "first identify creates primary 1"),
+        (.pagingRepeatsLastRow, "official example: lorraine and mcfly"),
     ]
 
     @Test("the conformance check fails a broken store, in the scenario that covers the fault", arguments: Self.faults)
@@ -207,6 +208,14 @@ struct TestKitTests {
         }
         #expect(failure?.scenario == scenario, "\(String(describing: failure))")
         #expect(failure?.description.hasPrefix("conformance scenario '\(scenario)' failed: ") == true)
+    }
+
+    @Test("the checker reports a store whose paging does not move forward instead of reading forever")
+    func checkerStopsOnBrokenPaging() async throws {
+        let store = ScanContactStore(fault: .pagingRepeatsLastRow)
+        _ = try await IdentityResolver(store: store).identify(email: "a@x.io", phoneNumber: nil)
+        let failure = await #expect(throws: InvariantFailure.self) { try await InvariantChecker.check(store: store) }
+        #expect(failure?.violations.map(\.kind) == [.duplicateID])
     }
 
     @Test("every scenario can be run alone, and a store's own error is reported as a failure")

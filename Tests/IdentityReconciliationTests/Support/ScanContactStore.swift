@@ -37,6 +37,8 @@ final class ScanContactStore: ContactStore {
         case notAtomic
         /// A transaction reports an empty group.
         case returnsNoGroup
+        /// Paging starts at `afterID` itself, so a reader that pages by the last id sees it again.
+        case pagingRepeatsLastRow
 
         var description: String { rawValue }
     }
@@ -140,7 +142,7 @@ final class ScanContactStore: ContactStore {
 
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
         state.withLock { state in
-            let after = state.rows.filter { $0.id > afterID }
+            let after = state.rows.filter { fault == .pagingRepeatsLastRow ? $0.id >= afterID : $0.id > afterID }
             if fault == .pagingIgnoresLimit { return after }
             return limit < 1 ? [] : Array(after.prefix(limit))
         }
