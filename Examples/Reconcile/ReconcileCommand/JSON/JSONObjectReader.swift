@@ -2,7 +2,8 @@
 ///
 /// The tool reads a million lines a run; decoding each with `JSONDecoder` would cost
 /// more than the identify itself. This reader accepts exactly RFC 8259 JSON text (no
-/// trailing commas, no comments, UTF-8 only), hands each member of the top-level object
+/// trailing commas, no comments, UTF-8 only, even in nested strings it does not keep),
+/// hands each member of the top-level object
 /// to a closure, and checks nested arrays and objects for syntax without keeping them.
 ///
 /// Where `JSONDecoder` has a documented behaviour the reader matches it: a repeated key
@@ -30,6 +31,8 @@ struct JSONObjectReader {
         member: (String, JSONValue) throws(JSONLineError) -> Void
     ) throws(JSONLineError) {
         var reader = JSONObjectReader(bytes)
+        // A UTF-8 byte order mark may start the text, as `JSONDecoder` allows.
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { reader.position = 3 }
         reader.skipWhitespace()
         guard let first = reader.peek() else { throw .syntax("expected a JSON object, found an empty line", offset: 0) }
         if first != UInt8(ascii: "{") {

@@ -24,8 +24,8 @@ enum CSVTable {
         var recordLine = 1
         var index = 0
 
-        func fail(_ message: String) -> LineFailure {
-            LineFailure(code: "invalid_csv", message: "line \(line): \(message)")
+        func fail(_ message: String, at errorLine: Int? = nil) -> LineFailure {
+            LineFailure(code: "invalid_csv", message: "line \(errorLine ?? line): \(message)")
         }
         func endField() throws(LineFailure) {
             if !quoted && field.isEmpty {
@@ -79,7 +79,7 @@ enum CSVTable {
                 field.append(byte)
             }
         }
-        if inQuotes { throw fail("a quoted field is not closed") }
+        if inQuotes { throw fail("a quoted field is not closed", at: recordLine) }
         if !fields.isEmpty || !field.isEmpty || quoted { try endRecord() }
         return records
     }
