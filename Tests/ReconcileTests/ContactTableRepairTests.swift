@@ -9,7 +9,8 @@ struct ContactTableRepairTests {
     static let epoch = Date(timeIntervalSince1970: 1_680_307_200)
 
     static func row(
-        _ id: Int, _ email: String?, _ phone: String?, linkedTo linkedId: Int? = nil, _ precedence: LinkPrecedence? = nil,
+        _ id: Int, _ email: String?, _ phone: String?, linkedTo linkedId: Int? = nil,
+        _ precedence: LinkPrecedence? = nil,
         at minute: Double? = nil, deleted: Bool = false
     ) -> Contact {
         let created = epoch.addingTimeInterval((minute ?? Double(id)) * 60)
@@ -33,7 +34,8 @@ struct ContactTableRepairTests {
 
     @Test func chainsAreFlattenedToTheRoot() throws {
         let rows = [
-            Self.row(1, "a@x.io", "1"), Self.row(2, "b@x.io", "1", linkedTo: 1), Self.row(3, "c@x.io", "1", linkedTo: 2),
+            Self.row(1, "a@x.io", "1"), Self.row(2, "b@x.io", "1", linkedTo: 1),
+            Self.row(3, "c@x.io", "1", linkedTo: 2),
             Self.row(4, "d@x.io", "1", linkedTo: 3),
         ]
         let repair = try ContactTableRepair(repairing: rows)
@@ -135,7 +137,8 @@ struct ContactTableRepairTests {
                 .init(kind: .missingLink, line: 8, contactID: 4, message: "linkedId 99 names no row of the table"),
                 .init(kind: .nonPositiveID, line: 9, contactID: -2, message: "id is not positive"),
             ])
-        #expect(error?.description.hasPrefix("the table cannot be imported (4 problem(s)); nothing was imported:") == true)
+        #expect(
+            error?.description.hasPrefix("the table cannot be imported (4 problem(s)); nothing was imported:") == true)
     }
 
     @Test func linkCyclesAreRefused() throws {
@@ -159,7 +162,9 @@ struct ContactTableRepairTests {
         var rows: [Contact] = []
         for (index, id) in ids.enumerated() {
             // Links only go to earlier positions, so there are no cycles.
-            let linked = index > 0 && Int.random(in: 0..<3, using: &random) > 0 ? ids[Int.random(in: 0..<index, using: &random)] : nil
+            let linked =
+                index > 0 && Int.random(in: 0..<3, using: &random) > 0
+                ? ids[Int.random(in: 0..<index, using: &random)] : nil
             let (email, phone) = random.request(emails: count / 2 + 1, phones: count / 2 + 1)
             rows.append(
                 Self.row(
@@ -187,9 +192,11 @@ struct ContactTableRepairTests {
     }
 
     @Test func resolverImportRepairsReportsAndContinuesIDs() async throws {
-        let resolver = IdentityResolver(store: InMemoryContactStore(), clock: ManualClock(start: Self.epoch.addingTimeInterval(3600)))
+        let resolver = IdentityResolver(
+            store: InMemoryContactStore(), clock: ManualClock(start: Self.epoch.addingTimeInterval(3600)))
         let report = try await resolver.importContacts([
-            Self.row(10, "a@x.io", "1"), Self.row(11, "b@x.io", "1", linkedTo: 10), Self.row(12, "c@x.io", "1", linkedTo: 11),
+            Self.row(10, "a@x.io", "1"), Self.row(11, "b@x.io", "1", linkedTo: 10),
+            Self.row(12, "c@x.io", "1", linkedTo: 11),
         ])
         #expect(report.flattenedChainIDs == [12])
         try await InvariantChecker.check(store: resolver.store)

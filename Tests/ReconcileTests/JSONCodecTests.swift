@@ -214,7 +214,8 @@ struct JSONCodecTests {
 
     @Test func nestingIsLimited() throws {
         let limit = JSONObjectReader.depthLimit
-        let allowed = #"{"x":"# + String(repeating: "[", count: limit - 1) + String(repeating: "]", count: limit - 1) + "}"
+        let allowed =
+            #"{"x":"# + String(repeating: "[", count: limit - 1) + String(repeating: "]", count: limit - 1) + "}"
         #expect(try Self.decode(allowed + "") == IdentifyRequest(email: nil, phoneNumber: nil))
         let deep = #"{"x":"# + String(repeating: "[", count: limit) + String(repeating: "]", count: limit) + "}"
         #expect(throws: LineFailure(code: "invalid_json", message: JSONLineError.tooDeep(limit: limit).description)) {
@@ -238,7 +239,9 @@ struct JSONCodecTests {
     }
 
     @Test func errorOffsetsPointAtTheProblem() {
-        #expect(throws: LineFailure(code: "invalid_json", message: "invalid JSON at byte 9: expected a value, found '}'")) {
+        #expect(
+            throws: LineFailure(code: "invalid_json", message: "invalid JSON at byte 9: expected a value, found '}'")
+        ) {
             try Self.decode(#"{"email":}"#)
         }
     }
@@ -293,7 +296,8 @@ struct JSONCodecTests {
     static func randomRequestLine(using random: inout SplitMix64) throws -> String {
         var members: [(key: String, value: String)] = []
         func string(_ text: String) throws -> String {
-            Bool.random(using: &random) ? String(decoding: try encoder.encode(text), as: UTF8.self) : escapedLiteral(text)
+            Bool.random(using: &random)
+                ? String(decoding: try encoder.encode(text), as: UTF8.self) : escapedLiteral(text)
         }
         switch Int.random(in: 0..<4, using: &random) {
         case 0: break
@@ -315,7 +319,8 @@ struct JSONCodecTests {
         members.shuffle(using: &random)
         let spaces = ["", " ", "\t", "  ", "\r"]
         func space() -> String { spaces.randomElement(using: &random)! }
-        let body = members.map { $0.key + space() + ":" + space() + $0.value }.joined(separator: space() + "," + space())
+        let body = members.map { $0.key + space() + ":" + space() + $0.value }.joined(
+            separator: space() + "," + space())
         return space() + "{" + space() + body + space() + "}" + space()
     }
 }

@@ -86,7 +86,8 @@ struct RowFormatTests {
         #expect(lines == [2, 3])
         #expect(rows.map(\.id) == [1, 23])
         #expect(rows[1].linkedId == 1 && rows[1].linkPrecedence == .secondary && rows[1].deletedAt != nil)
-        #expect(rows[0].email == "lorraine@hillvalley.edu" && rows[0].phoneNumber == "123456" && rows[0].linkedId == nil)
+        #expect(
+            rows[0].email == "lorraine@hillvalley.edu" && rows[0].phoneNumber == "123456" && rows[0].linkedId == nil)
     }
 
     @Test func rowErrorsNameTheLineAndColumn() {

@@ -129,6 +129,7 @@ struct CommandSpec {
     private func isOptionName(_ argument: String) -> Bool {
         guard argument.hasPrefix("--") else { return argument == "-h" }
         let name = argument.dropFirst(2).prefix { $0 != "=" }
-        return name.isEmpty || name == "help" || options.contains { $0.name == name } || flags.contains { $0.name == name }
+        return name.isEmpty || name == "help" || options.contains { $0.name == name }
+            || flags.contains { $0.name == name }
     }
 }

@@ -103,7 +103,8 @@ enum IdentifyCommand: Subcommand {
                         JSONWriter.appendResponse(identification.contact, to: &output.bytes)
                     } catch let error as InputError {
                         stats.errors += 1
-                        JSONWriter.appendError(line: line, code: error.code, message: error.description, to: &output.bytes)
+                        JSONWriter.appendError(
+                            line: line, code: error.code, message: error.description, to: &output.bytes)
                     }
                 case .failure(let failure):
                     stats.errors += 1

@@ -91,7 +91,9 @@ struct JSONObjectReader {
     }
 
     private func unexpected(_ expected: String) -> JSONLineError {
-        guard let byte = peek() else { return .syntax("expected \(expected), found the end of the line", offset: position) }
+        guard let byte = peek() else {
+            return .syntax("expected \(expected), found the end of the line", offset: position)
+        }
         let found =
             (0x21..<0x7F).contains(byte)
             ? "'\(Character(Unicode.Scalar(byte)))'" : "byte 0x\(String(byte, radix: 16, uppercase: true))"

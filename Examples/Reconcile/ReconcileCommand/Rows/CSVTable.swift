@@ -31,7 +31,9 @@ enum CSVTable {
             if !quoted && field.isEmpty {
                 fields.append(nil)
             } else {
-                guard let text = String(validating: field, as: UTF8.self) else { throw fail("a field is not valid UTF-8") }
+                guard let text = String(validating: field, as: UTF8.self) else {
+                    throw fail("a field is not valid UTF-8")
+                }
                 fields.append(text)
             }
             field.removeAll(keepingCapacity: true)

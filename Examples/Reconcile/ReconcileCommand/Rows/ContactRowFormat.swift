@@ -61,7 +61,8 @@ enum ContactRowFormat {
                 if fields[column] == nil { fields[column] = value }
             }
         } catch {
-            throw LineFailure(code: error.code == "invalid_request" ? "invalid_row" : error.code, message: error.description)
+            throw LineFailure(
+                code: error.code == "invalid_request" ? "invalid_row" : error.code, message: error.description)
         }
         return try contact(from: fields)
     }
