@@ -19,22 +19,24 @@ struct ReconcileProcess {
         }
     }
 
-    static func executable() throws -> URL {
+    static func executable(_ name: String = "reconcile") throws -> URL {
         let beside = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
-            .appendingPathComponent("reconcile")
+            .appendingPathComponent(name)
         var candidates = [beside]
         // `swift test` may run the bundle through a helper; fall back to the package's build folder.
         let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
             .deletingLastPathComponent()
-        candidates.append(package.appendingPathComponent(".build/debug/reconcile"))
+        candidates.append(package.appendingPathComponent(".build/debug/\(name)"))
         guard let found = candidates.first(where: { FileManager.default.isExecutableFile(atPath: $0.path) }) else {
-            throw ProcessFailure("no reconcile executable at \(candidates.map(\.path)); run `swift build` first")
+            throw ProcessFailure("no \(name) executable at \(candidates.map(\.path)); run `swift build` first")
         }
         return found
     }
 
-    /// Runs `reconcile` with arguments and standard input, in `directory`.
-    static func run(_ arguments: [String], input: Data = Data(), in directory: URL) throws -> Result {
+    /// Runs `reconcile` (or another executable of the package) with arguments and standard input, in `directory`.
+    static func run(
+        _ arguments: [String], input: Data = Data(), in directory: URL, executable name: String = "reconcile"
+    ) throws -> Result {
         let inputFile = directory.appendingPathComponent("stdin-\(UUID().uuidString)")
         let outputFile = directory.appendingPathComponent("stdout-\(UUID().uuidString)")
         let errorFile = directory.appendingPathComponent("stderr-\(UUID().uuidString)")
@@ -45,7 +47,7 @@ struct ReconcileProcess {
             for file in [inputFile, outputFile, errorFile] { try? FileManager.default.removeItem(at: file) }
         }
         let process = Process()
-        process.executableURL = try executable()
+        process.executableURL = try executable(name)
         process.arguments = arguments
         process.currentDirectoryURL = directory
         // Files, not pipes: a large output cannot fill a pipe while the test waits for the exit.
