@@ -35,6 +35,8 @@ struct JSONCodecTests {
                 + #","secondaryContactIds":"# + (try Self.encoded(contact.secondaryContactIDs)) + "}}"
             #expect(String(decoding: written, as: UTF8.self) == expected)
             #expect(try JSONDecoder().decode(IdentifyResponse.self, from: Data(written)).contact == contact)
+            // The library's own writer for servers agrees.
+            #expect(String(decoding: written, as: UTF8.self) == IdentifyResponse(contact: contact).wireFormatJSON)
         }
     }
 

@@ -10,7 +10,7 @@ enum CompactCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitStatus {
         let path = try arguments.required("store", command: spec.name)
-        let session = try StoreSession.open(StoreOptions(path: path))
+        let session = try StoreSession.open(StoreOptions(path: path, mustExist: true))
         if let note = session.openingNote { Console.error(note) }
         do {
             try session.compact()

@@ -16,7 +16,7 @@ enum ContactsCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitStatus {
         let path = try arguments.required("store", command: spec.name)
-        let session = try StoreSession.open(StoreOptions(path: path, readOnly: true))
+        let session = try StoreSession.open(StoreOptions(path: path, readOnly: true, mustExist: true))
         if let note = session.openingNote { Console.error(note) }
         defer { try? session.close() }
         let output = OutputBuffer(descriptor: 1, name: "standard output")

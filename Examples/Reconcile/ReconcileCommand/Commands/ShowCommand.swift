@@ -29,7 +29,7 @@ enum ShowCommand: Subcommand {
             throw UsageError("give exactly one of --id, --email and --phone", command: spec.name)
         }
         let policy = arguments.choice("policy", default: PolicyChoice.standard).policy
-        let session = try StoreSession.open(StoreOptions(path: path, readOnly: true))
+        let session = try StoreSession.open(StoreOptions(path: path, readOnly: true, mustExist: true))
         if let note = session.openingNote { Console.error(note) }
         defer { try? session.close() }
         return try await show(id: id, email: email, phone: phone, store: session.store, policy: policy)

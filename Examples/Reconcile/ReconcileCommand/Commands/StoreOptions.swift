@@ -16,6 +16,9 @@ struct StoreOptions {
     var durability: Durability = .immediate
     /// Whether the command only reads.
     var readOnly = false
+    /// Whether the store must already exist (commands that inspect or maintain a store
+    /// refuse to create one).
+    var mustExist = false
 
     static let storeOption = CommandSpec.Option(
         name: "store", valueName: "PATH", help: "The file store to use (created when missing).")

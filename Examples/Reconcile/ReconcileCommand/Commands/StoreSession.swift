@@ -1,5 +1,13 @@
 import IdentityReconciliation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The store a command works on, and the few operations only a file store has.
 ///
 /// ``open(_:)`` is the one place that chooses a store, so every subcommand works the
@@ -23,6 +31,9 @@ struct StoreSession {
             return StoreSession(
                 store: InMemoryContactStore(), openingNote: nil, syncAction: {}, verifyAction: {}, compactAction: {},
                 closeAction: {})
+        }
+        if options.mustExist && access(path, F_OK) != 0 {
+            throw CommandFailure("no store at \(path)", status: .usageOrStoreError)
         }
         _ = options.durability
         throw CommandFailure(
