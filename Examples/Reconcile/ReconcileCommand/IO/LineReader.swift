@@ -39,12 +39,13 @@ final class LineReader {
     ///   - descriptor: An open file descriptor; the reader does not close it.
     ///   - name: What is read, for error messages (`standard input`, a path).
     ///   - maximumLineBytes: The longest line handed out; 1 MiB by default.
-    init(descriptor: Int32, name: String, maximumLineBytes: Int = 1 << 20) {
+    ///   - chunkBytes: The least room left for each `read`; 1 MiB by default.
+    init(descriptor: Int32, name: String, maximumLineBytes: Int = 1 << 20, chunkBytes: Int = 1 << 20) {
         self.descriptor = descriptor
         self.operation = "reading \(name)"
         self.maximumLineBytes = maximumLineBytes
         // Room for one maximal partial line plus a full chunk, so a read is never tiny.
-        buffer = .allocate(capacity: maximumLineBytes + max(maximumLineBytes, 1 << 20))
+        buffer = .allocate(capacity: maximumLineBytes + 1 + chunkBytes)
     }
 
     deinit {
@@ -64,14 +65,14 @@ final class LineReader {
                 let line = UnsafeBufferPointer(rebasing: buffer[start..<lineEnd])
                 start = lineEnd + 1
                 lineNumber += 1
-                return body(.bytes(line))
+                return body(line.count > maximumLineBytes ? .tooLong : .bytes(line))
             }
             if atEnd {
                 guard start < end else { return nil }
                 let line = UnsafeBufferPointer(rebasing: buffer[start..<end])
                 start = end
                 lineNumber += 1
-                return body(.bytes(line))
+                return body(line.count > maximumLineBytes ? .tooLong : .bytes(line))
             }
             if end - start > maximumLineBytes {
                 try skipRestOfLine()
