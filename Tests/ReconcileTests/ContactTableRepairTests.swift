@@ -194,7 +194,7 @@ struct ContactTableRepairTests {
     @Test func resolverImportRepairsReportsAndContinuesIDs() async throws {
         let resolver = IdentityResolver(
             store: InMemoryContactStore(), clock: ManualClock(start: Self.epoch.addingTimeInterval(3600)))
-        let report = try await resolver.importContacts([
+        let report = try await resolver.importContacts(repairing: [
             Self.row(10, "a@x.io", "1"), Self.row(11, "b@x.io", "1", linkedTo: 10),
             Self.row(12, "c@x.io", "1", linkedTo: 11),
         ])
@@ -207,8 +207,15 @@ struct ContactTableRepairTests {
     @Test func resolverImportIsAllOrNothing() async throws {
         let resolver = IdentityResolver(store: InMemoryContactStore())
         await #expect(throws: ContactImportError.self) {
-            try await resolver.importContacts([Self.row(1, "a@x.io", nil), Self.row(2, "b@x.io", nil, linkedTo: 7)])
+            try await resolver.importContacts(repairing: [
+                Self.row(1, "a@x.io", nil), Self.row(2, "b@x.io", nil, linkedTo: 7),
+            ])
         }
         #expect(try await resolver.allContacts().isEmpty)
+        // A repairable table still needs an empty store.
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: nil)
+        await #expect(throws: ContactStoreError.notEmpty) {
+            try await resolver.importContacts(repairing: [Self.row(5, "b@x.io", nil)])
+        }
     }
 }
