@@ -114,7 +114,7 @@ struct InMemoryContactStoreTests {
         let violations = ContactInvariants.violations(in: TestKitTests.broken[0].1)
         #expect(
             ContactStoreError.invalidContacts(violations).description
-                == "the contacts break 1 invariant(s): contact 0: id is not positive")
+                == "the contacts break 1 invariant(s): contact 0: id is not in 1..<Int.max")
     }
 
     // MARK: Paging
