@@ -125,20 +125,21 @@ struct ContactTableRepairTests {
     @Test func unrepairableRowsAreAllReportedWithTheirLines() throws {
         let rows = [
             Self.row(1, "a@x.io", "1"), Self.row(0, "b@x.io", nil), Self.row(1, "c@x.io", nil),
-            Self.row(4, "d@x.io", nil, linkedTo: 99), Self.row(-2, nil, "5"),
+            Self.row(4, "d@x.io", nil, linkedTo: 99), Self.row(-2, nil, "5"), Self.row(Int.max, nil, "6"),
         ]
         let error = #expect(throws: ContactImportError.self) {
-            try ContactTableRepair(repairing: rows, lines: [2, 3, 5, 8, 9])
+            try ContactTableRepair(repairing: rows, lines: [2, 3, 5, 8, 9, 10])
         }
         #expect(
             error?.problems == [
-                .init(kind: .nonPositiveID, line: 3, contactID: 0, message: "id is not positive"),
+                .init(kind: .idOutOfRange, line: 3, contactID: 0, message: "id is not in 1..<Int.max"),
                 .init(kind: .duplicateID, line: 5, contactID: 1, message: "id is also used on line 2"),
                 .init(kind: .missingLink, line: 8, contactID: 4, message: "linkedId 99 names no row of the table"),
-                .init(kind: .nonPositiveID, line: 9, contactID: -2, message: "id is not positive"),
+                .init(kind: .idOutOfRange, line: 9, contactID: -2, message: "id is not in 1..<Int.max"),
+                .init(kind: .idOutOfRange, line: 10, contactID: Int.max, message: "id is not in 1..<Int.max"),
             ])
         #expect(
-            error?.description.hasPrefix("the table cannot be imported (4 problem(s)); nothing was imported:") == true)
+            error?.description.hasPrefix("the table cannot be imported (5 problem(s)); nothing was imported:") == true)
     }
 
     @Test func linkCyclesAreRefused() throws {

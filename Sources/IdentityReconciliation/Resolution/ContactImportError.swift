@@ -7,8 +7,8 @@ public struct ContactImportError: Error, Sendable, Hashable, CustomStringConvert
     public struct Problem: Sendable, Hashable, CustomStringConvertible {
         /// What is wrong with the row.
         public enum Kind: String, Sendable, Hashable {
-            /// The id is zero or negative.
-            case nonPositiveID
+            /// The id is zero, negative, or `Int.max` (which would leave no id for the next row).
+            case idOutOfRange
             /// An earlier row already has this id.
             case duplicateID
             /// The row's `linkedId` names no row of the table.

@@ -12,7 +12,7 @@
 /// - keeps every id, value and timestamp (`updatedAt` too: the repair records no new event).
 ///
 /// What cannot be repaired is refused with line-numbered problems, and nothing is
-/// imported: ids that are not positive, duplicate ids, links to missing ids, and link cycles.
+/// imported: ids outside `1..<Int.max`, duplicate ids, links to missing ids, and link cycles.
 ///
 /// ```swift
 /// let repair = try ContactTableRepair(repairing: exportedRows)
@@ -104,7 +104,7 @@ public struct ContactTableRepair: Sendable, Hashable {
         )
     }
 
-    /// Maps each id to its row's position; refuses non-positive ids, duplicate ids and links to missing ids.
+    /// Maps each id to its row's position; refuses ids out of range, duplicate ids and links to missing ids.
     private static func indexByID(
         _ rows: [Contact], lineOf: (Int) -> Int
     ) throws(ContactImportError) -> [Int: Int] {
@@ -112,9 +112,11 @@ public struct ContactTableRepair: Sendable, Hashable {
         positions.reserveCapacity(rows.count)
         var problems: [ContactImportError.Problem] = []
         for (index, row) in rows.enumerated() {
-            if row.id <= 0 {
+            if row.id <= 0 || row.id == Int.max {
                 problems.append(
-                    .init(kind: .nonPositiveID, line: lineOf(index), contactID: row.id, message: "id is not positive"))
+                    .init(
+                        kind: .idOutOfRange, line: lineOf(index), contactID: row.id, message: "id is not in 1..<Int.max"
+                    ))
             } else if let first = positions[row.id] {
                 problems.append(
                     .init(
