@@ -90,6 +90,23 @@ struct RowFormatTests {
             rows[0].email == "lorraine@hillvalley.edu" && rows[0].phoneNumber == "123456" && rows[0].linkedId == nil)
     }
 
+    @Test func aByteOrderMarkBeforeTheHeaderIsSkipped() {
+        let text =
+            "\u{FEFF}id,linkPrecedence,createdAt,updatedAt\r\n7,primary,2023-04-01T00:00:00Z,2023-04-01T00:00:00Z\r\n"
+        let (rows, lines, errors) = ImportCommand.parse(Array(text.utf8))
+        #expect(errors == [])
+        #expect(rows.map(\.id) == [7] && lines == [2])
+    }
+
+    @Test func aCSVRecordMustMatchTheHeader() {
+        let text = "id,linkPrecedence,createdAt,updatedAt\n7,primary,2023-04-01T00:00:00Z\n"
+        #expect(ImportCommand.parse(Array(text.utf8)).errors == ["line 2: the record has 3 field(s), the header 4"])
+        #expect(
+            ImportCommand.parse(Array("email\na@x.io\n".utf8)).errors == [
+                "line 1: the first line must be a header naming the columns (id, …)"
+            ])
+    }
+
     @Test func rowErrorsNameTheLineAndColumn() {
         let text = """
             {"id":1,"linkPrecedence":"primary","createdAt":"2023-04-01T00:00:00.000Z","updatedAt":"2023-04-01T00:00:00.000Z"}

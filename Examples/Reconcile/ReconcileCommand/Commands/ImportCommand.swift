@@ -88,6 +88,8 @@ enum ImportCommand: Subcommand {
     ///
     /// - Returns: The rows, the line of each, and one message per line that cannot be read.
     static func parse(_ bytes: [UInt8]) -> (rows: [Contact], lines: [Int], errors: [String]) {
+        // Spreadsheet programs start their exports with a UTF-8 byte order mark.
+        let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let first = bytes.first { ![UInt8(ascii: " "), 0x09, 0x0A, 0x0D].contains($0) }
         return first == UInt8(ascii: "{") ? parseJSONLines(bytes) : parseCSV(bytes)
     }
