@@ -10,45 +10,54 @@ import Darwin
 
 /// The store a command works on, and the few operations only a file store has.
 ///
-/// ``open(_:)`` is the one place that chooses a store, so every subcommand works the
-/// same over memory and over a file.
+/// ``open(_:statusWhenDamaged:)`` is the one place that chooses a store, so every
+/// subcommand works the same over memory and over a file.
 struct StoreSession {
     /// The store.
     let store: any ContactStore
     /// A note for standard error about something the store did on opening (a recovery), if any.
     let openingNote: String?
 
-    private let syncAction: () throws -> Void
-    private let verifyAction: () throws -> Void
-    private let compactAction: () throws -> Void
-    private let closeAction: () throws -> Void
+    private let file: FileContactStore?
 
-    /// Opens the store the options name: in memory without a path, else a file store.
+    /// Opens the store the options name: in memory without a path, else a
+    /// ``FileContactStore`` (created when missing, unless the options say it must exist).
     ///
-    /// - Throws: ``CommandFailure`` with status 2 when the store cannot be opened.
-    static func open(_ options: StoreOptions) throws(CommandFailure) -> StoreSession {
+    /// - Parameter statusWhenDamaged: The exit status when the file is damaged
+    ///   (`corrupted`, not a store file, an unknown version); `verify` reports that as a finding.
+    /// - Throws: ``CommandFailure`` when the store cannot be opened: status 2, or
+    ///   `statusWhenDamaged` for a damaged file.
+    static func open(
+        _ options: StoreOptions, statusWhenDamaged: ExitStatus = .usageOrStoreError
+    ) throws(CommandFailure) -> StoreSession {
         guard let path = options.path else {
-            return StoreSession(
-                store: InMemoryContactStore(), openingNote: nil, syncAction: {}, verifyAction: {}, compactAction: {},
-                closeAction: {})
+            return StoreSession(store: InMemoryContactStore(), openingNote: nil, file: nil)
         }
         if options.mustExist && access(path, F_OK) != 0 {
             throw CommandFailure("no store at \(path)", status: .usageOrStoreError)
         }
-        _ = options.durability
-        throw CommandFailure(
-            "cannot open \(path): the file store is not available in this build", status: .usageOrStoreError)
+        let file: FileContactStore
+        do {
+            file = try FileContactStore(
+                path: path, durability: options.durability, mode: options.readOnly ? .readOnly : .readWrite)
+        } catch {
+            let damaged: Set<FileContactStoreError.Code> = [.corrupted, .notAStoreFile, .unsupportedVersion]
+            throw CommandFailure(
+                "cannot open \(error)", status: damaged.contains(error.code) ? statusWhenDamaged : .usageOrStoreError)
+        }
+        let note = file.recovery.map { "note: \(path): \($0) (a write was cut off)" }
+        return StoreSession(store: file, openingNote: note, file: file)
     }
 
     /// Makes every write so far durable (a no-op in memory).
-    func sync() throws { try syncAction() }
+    func sync() throws { try file?.sync() }
 
-    /// Checks the file's integrity (a no-op in memory).
-    func verifyFile() throws { try verifyAction() }
+    /// Checks the file's integrity and the invariants of its rows (a no-op in memory).
+    func verifyFile() throws { try file?.verify() }
 
-    /// Rewrites the file without the history it no longer needs (a no-op in memory).
-    func compact() throws { try compactAction() }
+    /// Rewrites the file so it holds only the current rows (a no-op in memory).
+    func compact() throws { try file?.compact() }
 
     /// Syncs and releases the store; call it once, when the command ends.
-    func close() throws { try closeAction() }
+    func close() throws { try file?.close() }
 }

@@ -15,7 +15,8 @@ enum VerifyCommand: Subcommand {
 
     static func run(_ arguments: ParsedArguments) async throws -> ExitStatus {
         let path = try arguments.required("store", command: spec.name)
-        let session = try StoreSession.open(StoreOptions(path: path, readOnly: true, mustExist: true))
+        let session = try StoreSession.open(
+            StoreOptions(path: path, readOnly: true, mustExist: true), statusWhenDamaged: .failure)
         if let note = session.openingNote { Console.error(note) }
         defer { try? session.close() }
         do {
