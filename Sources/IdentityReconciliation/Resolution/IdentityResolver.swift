@@ -141,20 +141,3 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         }
     }
 }
-
-extension IdentityResolver {
-    /// Loads an existing contact table into the resolver's empty store, keeping ids,
-    /// timestamps, precedence and soft-deletes. All or nothing.
-    ///
-    /// Later identifies continue ids after the largest imported id.
-    ///
-    /// - Parameter contacts: The rows, in any order.
-    /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break
-    ///   ``ContactInvariants``; ``ContactStoreError/notEmpty`` when the store holds rows;
-    ///   the store's error. Nothing is imported when it throws.
-    public func importContacts(_ contacts: [Contact]) async throws {
-        let violations = ContactInvariants.violations(in: contacts)
-        guard violations.isEmpty else { throw ContactStoreError.invalidContacts(violations) }
-        try await store.importContacts(contacts.sorted { $0.id < $1.id })
-    }
-}
