@@ -148,4 +148,34 @@ struct IdentityResolverTests {
         #expect(result.contact.emails == ["a@x.io"] && result.contact.phoneNumbers == ["12"])
         #expect(result.response == IdentifyResponse(contact: result.contact))
     }
+
+    @Test("a store's error reaches the caller")
+    func storeErrorsPropagate() async throws {
+        let resolver = IdentityResolver(store: ThrowingStore())
+        await #expect(throws: ThrowingStore.Broken.self) {
+            try await resolver.identify(email: "a@x.io", phoneNumber: nil)
+        }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(id: 1) }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(email: "a@x.io") }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(phoneNumber: "1") }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.allContacts() }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.importContacts([]) }
+        // Bad input is refused before the store is asked.
+        await #expect(throws: InputError.missingEmailAndPhoneNumber) {
+            try await resolver.identify(email: nil, phoneNumber: nil)
+        }
+    }
+
+    @Test("a store that reports no group for a request is an error, not an empty contact")
+    func storeWithoutGroup() async throws {
+        let resolver = IdentityResolver(store: ScanContactStore(fault: .returnsNoGroup))
+        let error = await #expect(throws: ContactStoreError.self) {
+            try await resolver.identify(email: "a@x.io", phoneNumber: nil)
+        }
+        guard case .invalidContacts(let violations) = error else {
+            Issue.record("expected invalidContacts, got \(String(describing: error))")
+            return
+        }
+        #expect(violations.map(\.kind) == [.brokenLink])
+    }
 }

@@ -197,6 +197,7 @@ struct TestKitTests {
         (.acceptsInvalidImport, "import is refused when invalid or not empty"),
         (.pagingIgnoresLimit, "reads and paging"),
         (.notAtomic, "concurrent identifies"),
+        (.returnsNoGroup, "first identify creates primary 1"),
     ]
 
     @Test("the conformance check fails a broken store, in the scenario that covers the fault", arguments: Self.faults)
@@ -218,17 +219,4 @@ struct TestKitTests {
             #expect(failure?.scenario == scenario.name)
         }
     }
-}
-
-/// A store whose every method throws, to show store errors surface as conformance failures.
-private struct ThrowingStore: ContactStore {
-    struct Broken: Error {}
-
-    func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit { throw Broken() }
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] { throw Broken() }
-    func group(containingContactID id: Int) async throws -> [Contact] { throw Broken() }
-    func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Broken() }
-    func importContacts(_ contacts: [Contact]) async throws { throw Broken() }
 }

@@ -35,6 +35,8 @@ final class ScanContactStore: ContactStore {
         case pagingIgnoresLimit
         /// The read-decide-write of one identify is two critical sections with a suspension between them.
         case notAtomic
+        /// A transaction reports an empty group.
+        case returnsNoGroup
 
         var description: String { rawValue }
     }
@@ -115,10 +117,14 @@ final class ScanContactStore: ContactStore {
             let change = decide(read)
             return state.withLock { apply(change, to: &$0, matched: read) }
         }
-        return state.withLock { state in
+        let commit = state.withLock { state in
             let read = matched(in: state.rows, email: email, phoneNumber: phoneNumber)
             return apply(decide(read), to: &state, matched: read)
         }
+        if fault == .returnsNoGroup {
+            return ContactStoreCommit(change: commit.change, insertedID: commit.insertedID, group: [])
+        }
+        return commit
     }
 
     func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
