@@ -195,7 +195,6 @@ elif block.group(1) != quickstart:
 # Relative links in the README and Documentation/ must point at files that exist.
 # Files other branches are still writing; remove an entry once it has landed.
 pending = {
-    "Documentation/FileFormat.md",
     "Documentation/Performance.md",
     "Examples/IdentifyServer",
     "Examples/PostgresContactStore",
