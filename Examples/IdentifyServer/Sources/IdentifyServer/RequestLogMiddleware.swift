@@ -24,6 +24,9 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
         _ request: Request, context: Context, status: HTTPResponse.Status, code: String?,
         since start: ContinuousClock.Instant
     ) {
+        let level: Logger.Level = status.kind == .serverError ? .error : .info
+        // Building the metadata costs more than the request itself when the line is dropped anyway.
+        guard context.logger.logLevel <= level else { return }
         let elapsed = (ContinuousClock.now - start).components
         let milliseconds = Double(elapsed.seconds) * 1_000 + Double(elapsed.attoseconds) / 1e15
         var metadata: Logger.Metadata = [
@@ -33,7 +36,6 @@ struct RequestLogMiddleware<Context: RequestContext>: RouterMiddleware {
             "duration_ms": "\((milliseconds * 1_000).rounded() / 1_000)",
         ]
         if let code { metadata["error.code"] = "\(code)" }
-        let level: Logger.Level = status.kind == .serverError ? .error : .info
         context.logger.log(level: level, "request", metadata: metadata)
     }
 }

@@ -58,6 +58,8 @@ struct ContactsRouteTests {
             #expect(exact.nextAfter == nil)
             let past = try await client.get("/contacts?after=3").decoded(as: Page.self)
             #expect(past.contacts.isEmpty)
+            let end = try await client.get("/contacts?after=\(Int.max)&limit=1000").decoded(as: Page.self)
+            #expect(end.contacts.isEmpty && end.nextAfter == nil)
         }
     }
 
