@@ -104,6 +104,12 @@ identify() {
     request POST /identify -H 'Content-Type: application/json' --data-binary "$1"
 }
 
+# Flag mistakes are refused before anything is opened.
+if "$BIN" --in-memory --store "$STORE" </dev/null >"$WORK/flags.log" 2>&1; then fail "--in-memory with --store was accepted"; fi
+grep -q 'cannot be used together' "$WORK/flags.log" || fail "no message for --in-memory with --store: $(cat "$WORK/flags.log")"
+if "$BIN" --in-memory --port 70000 </dev/null >"$WORK/flags.log" 2>&1; then fail "--port 70000 was accepted"; fi
+[[ ! -e "$STORE" ]] || fail "a refused command line created the store file"
+
 start_server first
 
 request GET /health
@@ -160,6 +166,10 @@ expect_error 400 invalid_parameter
 request GET /openapi.yaml
 [[ "$STATUS" == 200 ]] || fail "GET /openapi.yaml answered $STATUS"
 cmp -s "$WORK/body" "$PACKAGE/openapi.yaml" || fail "GET /openapi.yaml differs from $PACKAGE/openapi.yaml"
+
+# One structured log line per request.
+grep -q 'http.method=POST http.path=/identify http.status=200' "$LOG" || fail "no request log line for a 200"
+grep -q 'error.code=payload_too_large' "$LOG" || fail "no request log line with an error code"
 
 request GET '/contacts?limit=1000'
 [[ "$STATUS" == 200 ]] || fail "GET /contacts answered $STATUS"
