@@ -37,6 +37,14 @@ struct ContactTable: Sendable {
 
     var isEmpty: Bool { rows.isEmpty }
 
+    /// Reserves room for `count` rows in the rows and value indexes, so that loading a
+    /// large store does not regrow them.
+    mutating func reserveCapacity(_ count: Int) {
+        rows.reserveCapacity(count)
+        emailOwners.reserveCapacity(count)
+        phoneOwners.reserveCapacity(count)
+    }
+
     /// The position of the row with this id in ``rows``.
     func position(of id: Int) -> Int? {
         guard let first = rows.first?.id else { return nil }
