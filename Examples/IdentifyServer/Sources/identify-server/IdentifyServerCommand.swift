@@ -18,14 +18,22 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     /// Where `--store` points when neither it nor `--in-memory` is given.
     static let defaultStorePath = "./contacts.store"
 
+    /// How often a store opened with deferred durability is synced while serving.
+    static let syncInterval = Duration.seconds(1)
+
     @Option(help: "The contact store file, created when missing. (default: \(Self.defaultStorePath))")
     var store: String?
 
     @Flag(help: "Keep contacts in memory only: nothing survives a restart.")
     var inMemory = false
 
-    @Option(help: "When a file store's writes reach the disk: immediate (before each answer), grouped, or deferred.")
-    var durability: DurabilityOption = .immediate
+    @Option(
+        help: """
+            When a file store's changes reach the disk: immediate (synced before each answer), grouped \
+            (likewise, one sync shared by concurrent requests) or deferred (synced every second and \
+            on shutdown; a crash may lose the last second).
+            """)
+    var durability: FileContactStore.Durability = .immediate
 
     @Option(help: "The address to listen on.")
     var host = "127.0.0.1"
@@ -61,8 +69,14 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     ///
     /// The store is closed only after the server has answered every request in flight, so
     /// nothing is written to a closed store; it is closed on failure too.
+    ///
+    /// - Parameters:
+    ///   - periodicSync: Called every ``syncInterval`` while serving (deferred durability), so
+    ///     a crash loses at most about that much; stopped before the store is closed.
+    ///   - close: Closes the store.
     func serve<Store: ContactStore>(
-        _ store: Store, logger: Logger, close: @Sendable () async throws -> Void
+        _ store: Store, logger: Logger, periodicSync: (@Sendable () throws -> Void)? = nil,
+        close: @Sendable () async throws -> Void
     ) async throws {
         let host = self.host
         let app = IdentifyApp.makeApplication(
@@ -70,18 +84,37 @@ struct IdentifyServerCommand: AsyncParsableCommand {
         ) { boundPort in
             logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort.map(String.init) ?? "?")"])
         }
+        let syncer = periodicSync.map { sync in
+            Task {
+                while !Task.isCancelled {
+                    try? await Task.sleep(for: Self.syncInterval)
+                    do {
+                        try sync()
+                    } catch {
+                        // The store is unusable now and says so to every request; stop trying.
+                        logger.error("periodic sync failed", metadata: ["error": "\(error)"])
+                        return
+                    }
+                }
+            }
+        }
         do {
             try await app.runService()
         } catch {
             logger.error("server failed", metadata: ["error": "\(error)"])
+            syncer?.cancel()
+            await syncer?.value
             try? await close()
             throw error
         }
+        syncer?.cancel()
+        await syncer?.value
         try await close()
         logger.info("stopped; store closed")
     }
 }
 
-// Logger.Level is a String enum with every case listed: ArgumentParser's default
-// implementation parses and lists it. Nothing else in this executable could conflict.
+// Both are String enums listing every case: ArgumentParser's default implementation parses
+// and lists them. Only this executable parses them, so no other conformance can conflict.
 extension Logger.Level: @retroactive ExpressibleByArgument {}
+extension FileContactStore.Durability: @retroactive ExpressibleByArgument {}
