@@ -6,12 +6,45 @@ import Testing
 
 @Suite("concurrent identifies")
 struct ConcurrencyTests {
-    @Test("200 concurrent requests over overlapping values leave consistent, correctly linked rows")
-    func concurrentOverlappingRequests() async throws {
+    enum StoreKind: String, CaseIterable {
+        case memory, fileImmediate, fileGrouped, fileDeferred
+    }
+
+    @Test(
+        "200 concurrent requests over overlapping values leave consistent, correctly linked rows",
+        arguments: StoreKind.allCases)
+    func concurrentOverlappingRequests(kind: StoreKind) async throws {
+        switch kind {
+        case .memory:
+            try await concurrentOverlappingRequests(store: InMemoryContactStore())
+        case .fileImmediate, .fileGrouped, .fileDeferred:
+            let directory = FileManager.default.temporaryDirectory
+                .appendingPathComponent("identify-server-\(UUID().uuidString)")
+            try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+            defer { try? FileManager.default.removeItem(at: directory) }
+            let path = directory.appendingPathComponent("contacts.store").path
+            let durability: FileContactStore.Durability =
+                switch kind {
+                case .fileImmediate: .immediate
+                case .fileGrouped: .grouped
+                default: .deferred
+                }
+            let store = try FileContactStore(path: path, durability: durability)
+            let rows = try await concurrentOverlappingRequests(store: store)
+            try store.close()
+            // What the server answered from is what the file holds.
+            let reopened = try FileContactStore(path: path, mode: .readOnly)
+            #expect(try await InvariantChecker.check(store: reopened) == rows)
+            try reopened.close()
+        }
+    }
+
+    @discardableResult
+    private func concurrentOverlappingRequests(store: some ContactStore) async throws -> [Contact] {
         var random = SplitMix64(seed: 0x1D_5E_44_E4)
         // Few distinct values, so requests collide, link and merge groups all the time.
         let requests = (0..<200).map { _ in random.request(emails: 12, phones: 12) }
-        let server = TestServer()
+        let server = TestServer(store: store)
         let statuses = try await server.run { client in
             try await withThrowingTaskGroup(of: Int.self) { group in
                 for request in requests {
@@ -48,6 +81,7 @@ struct ConcurrencyTests {
                 #expect((groupOfValue[a] == groupOfValue[b]) == (expected.find(a) == expected.find(b)), "\(a) \(b)")
             }
         }
+        return rows
     }
 }
 

@@ -8,14 +8,14 @@ import InMemoryLogging
 import Logging
 import Testing
 
-/// An in-memory service driven in-process through HummingbirdTesting's router client.
-struct TestServer {
-    let store: InMemoryContactStore
+/// A service driven in-process through HummingbirdTesting's router client; in memory unless given a store.
+struct TestServer<Store: ContactStore> {
+    let store: Store
     /// Starts at 2023-11-14T22:13:20.000Z and moves 0.25 s per reading, so timestamps are known.
     let clock = ManualClock(step: 0.25)
     let logs = InMemoryLogHandler()
 
-    init(store: InMemoryContactStore = InMemoryContactStore()) {
+    init(store: Store) {
         self.store = store
     }
 
@@ -27,6 +27,12 @@ struct TestServer {
         let app = IdentifyApp.makeApplication(
             resolver: IdentityResolver(store: store, clock: clock), host: "127.0.0.1", port: 0, logger: logger)
         return try await app.test(.router, body)
+    }
+}
+
+extension TestServer where Store == InMemoryContactStore {
+    init() {
+        self.init(store: InMemoryContactStore())
     }
 }
 
