@@ -64,6 +64,16 @@ extension APIError {
         self.init(.badRequest, code: error.code, message: error.description, field: error.field)
     }
 
+    /// The 400s for a `POST /identify` field of the wrong JSON type, with the codes
+    /// ``InputError`` uses for the field.
+    static let identifyFieldTypeErrors: [String: APIError] = [
+        "email": APIError(
+            .badRequest, code: "invalid_email", message: "email must be a string or null", field: "email"),
+        "phoneNumber": APIError(
+            .badRequest, code: "invalid_phone_number",
+            message: "phoneNumber must be a string, an integer or null", field: "phoneNumber"),
+    ]
+
     /// 400 for a body that is not the JSON the route expects.
     static func invalidJSON(_ message: String) -> APIError {
         APIError(.badRequest, code: "invalid_json", message: message)

@@ -5,9 +5,9 @@ import Logging
 ///
 /// - The router's own 404 becomes 405 (with `Allow`) when the path is served with another
 ///   method, otherwise a JSON 404.
-/// - Hummingbird's HTTP errors keep their status.
+/// - Hummingbird's own 4xx errors keep their status.
 /// - Anything else is the server's own failure (the store): logged here with its details and
-///   answered as a bare 500, so no internal detail reaches the client.
+///   answered as a 500 `internal_error`, so no internal detail reaches the client.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response

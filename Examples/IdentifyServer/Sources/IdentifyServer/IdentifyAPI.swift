@@ -53,7 +53,7 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
             // A chunked body gives no length up front; NIO stops collecting at the limit.
             throw APIError.payloadTooLarge(limit: Self.maxBodySize)
         }
-        let input = try JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: Self.identifyFieldErrors)
+        let input = try JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
         do {
             return JSONBody.response(try await resolver.identify(input).response)
         } catch let error as InputError {
@@ -85,17 +85,6 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
     }
 
     // MARK: - Helpers
-
-    /// The errors for a request field of the wrong JSON type, with the codes ``InputError`` uses for the field.
-    static var identifyFieldErrors: [String: APIError] {
-        [
-            "email": APIError(
-                .badRequest, code: "invalid_email", message: "email must be a string or null", field: "email"),
-            "phoneNumber": APIError(
-                .badRequest, code: "invalid_phone_number",
-                message: "phoneNumber must be a string, an integer or null", field: "phoneNumber"),
-        ]
-    }
 
     /// Whether a `Content-Type` is JSON: `application/json`, any case, with optional
     /// parameters, and if a charset is given it is UTF-8 (the only one JSON allows).
