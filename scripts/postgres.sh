@@ -67,7 +67,14 @@ export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=postgres PGSSLMO
 # Without a server the tests skip; here a missing server must fail them.
 export POSTGRES_TESTS_REQUIRED=1
 
-echo "=== building $package (warnings as errors) ==="
-swift build --package-path "$package" --build-tests -Xswiftc -warnings-as-errors
+echo "=== building $package ==="
+# -Xswiftc -warnings-as-errors would also apply to postgres-nio and its dependencies, so
+# warnings are refused in this package's own files only (a fresh clone compiles them all).
+build_log="$work/build.log"
+swift build --package-path "$package" --build-tests 2>&1 | tee "$build_log"
+if grep -E "$package/(Sources|Tests)/.*: warning:" "$build_log"; then
+    echo "postgres.sh: warnings in $package (listed above)" >&2
+    exit 1
+fi
 echo "=== testing $package ==="
-swift test --package-path "$package" -Xswiftc -warnings-as-errors "$@"
+swift test --package-path "$package" "$@"

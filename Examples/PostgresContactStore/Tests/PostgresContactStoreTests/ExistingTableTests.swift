@@ -115,6 +115,16 @@ struct ExistingTableTests {
             let row = try #require(try await store.contacts(afterID: 40, limit: 1).first)
             #expect(row.createdAt == Self.utc("2023-11-14T22:13:23.123Z"))
             #expect(try await store.group(containingContactID: 41) == [row])
+
+            // The rows a transaction reports are the rows later reads return.
+            let commit = try await store.reconcile(email: "marty@hillvalley.edu", phoneNumber: nil) { _ in
+                .insertPrimary(
+                    email: "marty@hillvalley.edu", phoneNumber: nil,
+                    createdAt: Date(timeIntervalSince1970: 1_700_000_100.987_654))
+            }
+            let martyID = try #require(commit.insertedID)
+            #expect(commit.group == (try await store.group(containingContactID: martyID)))
+            #expect(commit.group.first?.createdAt == Self.utc("2023-11-14T22:15:00.988Z"))
         }
     }
 
