@@ -47,6 +47,15 @@ extension PostgresContactStore {
             }
             try await checkColumns(connection, table: table, layout: &layout, logger: logger)
             try await createMissingIndexes(connection, table: table, logger: logger)
+            // Rows inserted with explicit ids by other tools may have left the sequence
+            // behind them; the store's inserts would then collide. Move it past them.
+            try await connection.query(
+                """
+                SELECT setval(s.seq, s.maxID)
+                FROM (SELECT pg_get_serial_sequence(\(table), 'id')::regclass AS seq,
+                             (SELECT max(id) FROM \(unescaped: table))::int8 AS maxID) AS s
+                WHERE s.maxID > COALESCE(pg_sequence_last_value(s.seq), 0)
+                """, logger: logger)
             return layout
         }
     }

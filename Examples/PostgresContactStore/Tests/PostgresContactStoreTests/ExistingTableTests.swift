@@ -128,6 +128,23 @@ struct ExistingTableTests {
         }
     }
 
+    /// Rows inserted with explicit ids leave a serial sequence behind; opening moves it past them.
+    @Test func sequenceBehindTheRowsIsMovedPastThem() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let schema = scratch.make()
+            try await Self.createPrismaTable(client, schema: schema)
+            try await TestDatabase.execute(
+                client,
+                """
+                INSERT INTO "\(schema)"."Contact" (id, email, "linkPrecedence", "createdAt", "updatedAt")
+                VALUES (7, 'a@x.io', 'primary', '2023-01-01', '2023-01-01')
+                """)
+            let store = try await PostgresContactStore.open(client: client, schema: schema, createIfMissing: false)
+            let result = try await IdentityResolver(store: store).identify(email: "b@x.io", phoneNumber: nil)
+            #expect(result.outcome == .createdPrimary(contactID: 8))
+        }
+    }
+
     @Test func incompatibleTablesAreRefusedWithTheColumnNamed() async throws {
         try await TestDatabase.withClient { client, scratch in
             let cases: [(definition: String, column: String?)] = [
