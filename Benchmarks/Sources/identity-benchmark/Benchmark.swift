@@ -11,8 +11,10 @@ struct Benchmark {
             machine: Machine.current(), quick: options.quick, seed: options.seed, requests: options.requests,
             durableRequests: min(options.requests, options.durableRequests))
 
-        progress("durable-write probe (\(options.probeIterations) iterations)…")
-        report.probe = try DurableWriteProbe(directory: directory, iterations: options.probeIterations).run()
+        if options.probeIterations > 0 {
+            progress("durable-write probe (\(options.probeIterations) iterations)…")
+            report.probe = try DurableWriteProbe(directory: directory, iterations: options.probeIterations).run()
+        }
 
         var unavailable: Set<Target> = []
         for kind in options.workloads {

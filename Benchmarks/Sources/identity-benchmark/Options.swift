@@ -41,6 +41,7 @@ struct Options: Sendable {
           --reopen-contacts N        Rows in the store built for the reopen and compaction figures
                                      (default 1000000).
           --no-storage               Skip the reopen, compaction and merge-growth figures.
+          --probe-iterations N       Writes in each durable-write probe loop (default 2000; 0 skips it).
           --seed N                   Workload seed (default 42).
           --dir PATH                 Where stores are created (default: a new directory under /var/tmp;
                                      must be on the disk being measured, not tmpfs).
@@ -77,6 +78,7 @@ struct Options: Sendable {
         var requestsGiven = false
         var durableGiven = false
         var reopenGiven = false
+        var probeGiven = false
         while let argument = iterator.next() {
             switch argument {
             case "--quick": quick = true
@@ -101,6 +103,13 @@ struct Options: Sendable {
                 reopenContacts = try number(argument)
                 reopenGiven = true
             case "--no-storage": storage = false
+            case "--probe-iterations":
+                let text = try value(argument)
+                guard let count = Int(text), count >= 0 else {
+                    throw UsageError(message: "--probe-iterations needs a count ≥ 0, got '\(text)'")
+                }
+                probeIterations = count
+                probeGiven = true
             case "--seed": seed = UInt64(try number(argument))
             case "--dir": directory = try value(argument)
             case "--json": jsonPath = try value(argument)
@@ -113,7 +122,7 @@ struct Options: Sendable {
             if !durableGiven { durableRequests = 300 }
             if !reopenGiven { reopenContacts = 20_000 }
             mergeGroup = 1_000
-            probeIterations = 200
+            if !probeGiven { probeIterations = 200 }
         }
     }
 

@@ -27,9 +27,16 @@ enum ProcessMetrics {
     /// Peak resident set size in bytes since start or the last ``resetPeak()`` (`VmHWM`).
     static func peakResidentBytes() -> Int { statusField("VmHWM:") }
 
-    /// Returns freed heap memory to the system and resets the peak to the current RSS
-    /// (writing `5` to `/proc/self/clear_refs`), so that the next target's peak is its own.
-    static func resetPeak() {
+    /// CPU time (user + system) the process has used, in seconds.
+    static func cpuSeconds() -> Double {
+        var usage = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &usage)
+        func seconds(_ time: timeval) -> Double { Double(time.tv_sec) + Double(time.tv_usec) / 1e6 }
+        return seconds(usage.ru_utime) + seconds(usage.ru_stime)
+    }
+
+    /// Returns freed heap memory to the system, so RSS counts live memory only.
+    static func trimHeap() {
         #if canImport(Glibc)
         // glibc's `malloc_trim` is not in the Glibc module map; look it up at run time.
         if let symbol = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "malloc_trim") {
@@ -37,6 +44,12 @@ enum ProcessMetrics {
             _ = unsafeBitCast(symbol, to: MallocTrim.self)(0)
         }
         #endif
+    }
+
+    /// Trims the heap and resets the peak to the current RSS (writing `5` to
+    /// `/proc/self/clear_refs`), so that the next target's peak is its own.
+    static func resetPeak() {
+        trimHeap()
         let fd = open("/proc/self/clear_refs", O_WRONLY | O_CLOEXEC)
         guard fd >= 0 else { return }
         _ = "5".withCString { write(fd, $0, 1) }

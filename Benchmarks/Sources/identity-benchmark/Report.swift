@@ -242,14 +242,15 @@ struct Report: Codable, Sendable {
         }
         lines.append("")
         let header = [
-            "workload", "target", "tasks", "requests", "identify/s", "writes/s", "p50 µs", "p99 µs", "max µs",
+            "workload", "target", "tasks", "requests", "identify/s", "CPU µs/req", "writes/s", "p50 µs", "p99 µs", "max µs",
             "peak RSS MB", "RSS B/row", "−strings", "file B/row",
         ]
         var rows: [[String]] = []
         for run in runs {
             rows.append([
                 run.workload.rawValue, run.target.rawValue, "\(run.tasks)", "\(run.requests)",
-                Self.format(run.identifiesPerSecond), Self.format(run.writesPerSecond),
+                Self.format(run.identifiesPerSecond), Self.format(run.cpuMicrosecondsPerIdentify),
+                Self.format(run.writesPerSecond),
                 Self.format(run.p50Microseconds), Self.format(run.p99Microseconds), Self.format(run.maxMicroseconds),
                 String(format: "%.0f", Double(run.peakRSSBytes) / 1_048_576),
                 run.rssBytesPerContact.map { String(format: "%.0f", $0) } ?? "-",

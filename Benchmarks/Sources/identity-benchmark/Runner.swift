@@ -11,6 +11,9 @@ struct RunResult: Codable, Sendable {
     var requests: Int
     var seconds: Double
     var identifiesPerSecond: Double
+    /// Process CPU time (user + system, all threads) per request: on a shared machine, a
+    /// steadier figure than wall-clock throughput for CPU-bound targets.
+    var cpuMicrosecondsPerIdentify: Double
     /// Requests that wrote (inserted or merged).
     var writes: Int
     var writesPerSecond: Double
@@ -47,8 +50,9 @@ struct Runner {
         let opened = try await target.open(in: runDirectory)
         let count = workload.requests.count
         let timing = try await measure(opened.store, workload: workload, count: count, tasks: tasks)
-        let residentAfter = ProcessMetrics.residentBytes()
         let peak = ProcessMetrics.peakResidentBytes()
+        ProcessMetrics.trimHeap()
+        let residentAfter = ProcessMetrics.residentBytes()
         let contacts = workload.preload.count + timing.inserts
         // Read the rows back only after the memory figures are taken.
         let strings = try await stringBytes(opened.store)
@@ -64,6 +68,7 @@ struct Runner {
         return RunResult(
             workload: workload.kind, target: target, tasks: tasks, requests: count, seconds: timing.seconds,
             identifiesPerSecond: Double(count) / timing.seconds,
+            cpuMicrosecondsPerIdentify: timing.cpuSeconds / Double(count) * 1e6,
             writes: timing.writes, writesPerSecond: Double(timing.writes) / timing.seconds,
             p50Microseconds: percentile(0.50), p99Microseconds: percentile(0.99),
             maxMicroseconds: Double(sorted.last ?? 0) / 1000,
@@ -75,6 +80,7 @@ struct Runner {
 
     struct Timing: Sendable {
         var seconds: Double
+        var cpuSeconds: Double = 0
         var latencies: [UInt64]
         var writes: Int
         var inserts: Int
@@ -86,6 +92,7 @@ struct Runner {
         if !workload.preload.isEmpty { try await resolver.importContacts(workload.preload) }
         let requests = workload.requests
         let next = Counter()
+        let cpuStart = ProcessMetrics.cpuSeconds()
         let start = Stopwatch.now()
         let parts = try await withThrowingTaskGroup(of: Timing.self) { group in
             for _ in 0..<tasks {
@@ -117,11 +124,12 @@ struct Runner {
             return all
         }
         let seconds = Stopwatch.seconds(since: start)
+        let cpuSeconds = ProcessMetrics.cpuSeconds() - cpuStart
         var latencies: [UInt64] = []
         latencies.reserveCapacity(count)
         for part in parts { latencies.append(contentsOf: part.latencies) }
         return Timing(
-            seconds: seconds, latencies: latencies,
+            seconds: seconds, cpuSeconds: cpuSeconds, latencies: latencies,
             writes: parts.reduce(0) { $0 + $1.writes }, inserts: parts.reduce(0) { $0 + $1.inserts })
     }
 
