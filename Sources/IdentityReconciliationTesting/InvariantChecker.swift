@@ -1,6 +1,6 @@
 public import IdentityReconciliation
 
-/// Checks ``ContactInvariants`` and reports violations as a thrown value, for any test framework.
+/// Checks ``IdentityReconciliation/ContactInvariants`` and reports violations as a thrown value, for any test framework.
 ///
 /// ```swift
 /// try await InvariantChecker.check(store: store)   // throws InvariantFailure

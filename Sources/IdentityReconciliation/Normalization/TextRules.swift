@@ -37,7 +37,13 @@ enum TextRules {
         }
         guard let value = try policy.normalizeEmail(raw), !value.isEmpty else { return nil }
         if containsControlCharacter(value) { throw .invalidEmail(reason: .controlCharacter) }
-        return nfc(value)
+        let normalized = nfc(value)
+        // NFC can lengthen text (some characters are excluded from composition), and a custom
+        // policy can too: the limit holds for the stored value as well as for the raw one.
+        if normalized.utf8.count > InputLimits.maximumEmailBytes {
+            throw .invalidEmail(reason: .tooLong(limit: InputLimits.maximumEmailBytes))
+        }
+        return normalized
     }
 
     /// Applies the universal limits, the policy, and the universal output rules to a phone number.

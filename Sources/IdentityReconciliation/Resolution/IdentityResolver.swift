@@ -41,6 +41,11 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     ///
     /// Repeating a request is idempotent: once its values are known, it writes nothing.
     ///
+    /// Safe to call from any number of tasks at once: each call is one transaction of the
+    /// store, so concurrent calls are linearizable (never two primaries for one person,
+    /// never a lost merge). When it returns, the change is as durable as the store
+    /// promises (see ``ContactStore``).
+    ///
     /// - Returns: The consolidated contact and what the call wrote.
     /// - Throws: ``InputError`` when the input is refused (nothing is read or written);
     ///   the store's error when its transaction fails (nothing is written).
