@@ -242,7 +242,8 @@ struct Report: Codable, Sendable {
         }
         lines.append("")
         let header = [
-            "workload", "target", "tasks", "requests", "identify/s", "CPU µs/req", "writes/s", "p50 µs", "p99 µs", "max µs",
+            "workload", "target", "tasks", "requests", "identify/s", "CPU µs/req", "writes/s", "p50 µs", "p99 µs",
+            "max µs",
             "peak RSS MB", "RSS B/row", "−strings", "file B/row",
         ]
         var rows: [[String]] = []

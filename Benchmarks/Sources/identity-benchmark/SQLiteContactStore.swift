@@ -68,7 +68,18 @@ final class SQLiteContactStore: ContactStore {
         phoneNumber: String?,
         decide: @Sendable ([Contact]) -> ContactChange
     ) async throws -> ContactStoreCommit {
-        try await pool.writeWithoutTransaction { db in
+        try transaction(email: email, phoneNumber: phoneNumber, decide: decide)
+    }
+
+    /// One identify transaction through GRDB's synchronous API: the calling thread runs it
+    /// on the writer connection. Like the library's stores, the transaction never suspends;
+    /// GRDB's async API would add a hop to its writer queue and back on every request.
+    private func transaction(
+        email: String?,
+        phoneNumber: String?,
+        decide: @Sendable ([Contact]) -> ContactChange
+    ) throws -> ContactStoreCommit {
+        try pool.writeWithoutTransaction { db in
             var commit: ContactStoreCommit?
             try db.inTransaction(.immediate) {
                 let matched = try Self.matchedRows(db, email: email, phoneNumber: phoneNumber)
