@@ -10,7 +10,7 @@ struct Options: Sendable {
     var tasks: [Int] = [1, 8, 64]
     var tasksGiven = false
     var requests = 1_000_000
-    var durableRequests = 50_000
+    var durableRequests = 20_000
     var reopenContacts = 1_000_000
     var mergeGroup = 10_000
     var probeIterations = 2_000
@@ -37,7 +37,7 @@ struct Options: Sendable {
           --requests N               Size of the orders and dense workloads (default 1000000; the
                                      merges and star shapes derive from it, divided by 10).
           --durable-requests N       Size used instead of --requests by the targets that sync every
-                                     commit (file-immediate, file-grouped, sqlite-full; default 50000).
+                                     commit (file-immediate, file-grouped, sqlite-full; default 20000).
           --reopen-contacts N        Rows in the store built for the reopen and compaction figures
                                      (default 1000000).
           --no-storage               Skip the reopen, compaction and merge-growth figures.
