@@ -13,3 +13,6 @@ swift test -Xswiftc -warnings-as-errors
 
 step "format lint"
 swift format lint --strict --recursive Package.swift Sources Tests Examples
+
+step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
+bash scripts/docs.sh

@@ -26,8 +26,9 @@ struct TestKitTests {
 
     /// Hand-made broken tables, each breaking one rule.
     static let broken: [(Kind, [Contact], String)] = [
-        (.nonPositiveID, [F.primary(0, "a@x.io", nil, at: 10)], "id 0"),
-        (.nonPositiveID, [F.primary(-3, "a@x.io", nil, at: 10)], "negative id"),
+        (.idOutOfRange, [F.primary(0, "a@x.io", nil, at: 10)], "id 0"),
+        (.idOutOfRange, [F.primary(-3, "a@x.io", nil, at: 10)], "negative id"),
+        (.idOutOfRange, [F.primary(Int.max, "a@x.io", nil, at: 10)], "Int.max leaves no id for the next row"),
         (.duplicateID, [F.primary(1, "a@x.io", nil, at: 10), F.primary(1, "b@x.io", nil, at: 20)], "same id twice"),
         (
             .duplicateID, [F.primary(1, "a@x.io", nil, at: 10), F.primary(1, "b@x.io", nil, at: 20, deletedAt: 30)],
@@ -116,7 +117,7 @@ struct TestKitTests {
     @Test("every kind of violation is covered by a broken table")
     func everyKindCovered() {
         let kinds: Set<Kind> = [
-            .nonPositiveID, .duplicateID, .precedenceMismatch, .brokenLink, .primaryNotOldest, .valueInTwoGroups,
+            .idOutOfRange, .duplicateID, .precedenceMismatch, .brokenLink, .primaryNotOldest, .valueInTwoGroups,
         ]
         #expect(Set(Self.broken.map(\.0)) == kinds)
     }
