@@ -34,18 +34,18 @@ extension FileContactStore {
     }
 
     /// Compacts when the journal has grown past the threshold. A failure before the rename
-    /// leaves the old file in use and postpones the next attempt; one after it has already
-    /// made the store unusable.
-    func compactIfDue(_ state: inout State) {
+    /// leaves the old file in use and postpones the next attempt.
+    ///
+    /// - Throws: The error of a failure after the rename, which made the store unusable.
+    func compactIfDue(_ state: inout State) throws(FileContactStoreError) {
         guard state.failure == nil, let journal = state.journal, journal.writtenEnd > state.compactionThreshold else {
             return
         }
         do {
             try compactLocked(&state, rows: nil)
         } catch {
-            if state.failure == nil {
-                state.compactionThreshold = journal.writtenEnd * 2
-            }
+            if let failure = state.failure { throw failure }
+            state.compactionThreshold = journal.writtenEnd * 2
         }
     }
 

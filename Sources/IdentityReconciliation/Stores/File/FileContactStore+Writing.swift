@@ -49,7 +49,7 @@ extension FileContactStore {
             break
         }
         if options.durability != .grouped {
-            compactIfDue(&state)
+            try compactIfDue(&state)
         }
         return (ContactStoreCommit(change: change, insertedID: id, group: group), sequence)
     }
@@ -85,7 +85,8 @@ extension FileContactStore {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
             let outcome: Result<Void, FileContactStoreError>? = state.withLock { state in
                 if state.syncedSequence >= sequence { return .success(()) }
-                if let failure = state.failure { return .failure(unusableError(failure)) }
+                // The failure that stopped the store is why this change was not synced.
+                if let failure = state.failure { return .failure(failure) }
                 guard state.journal != nil else { return .failure(closedError) }
                 state.waiters.append(Waiter(sequence: sequence, continuation: continuation))
                 scheduleFlush(&state)
@@ -125,19 +126,27 @@ extension FileContactStore {
                 state.journal?.writtenEnd = journal.writtenEnd
                 state.journal?.syncedEnd = journal.syncedEnd
                 state.journal?.allocatedEnd = journal.allocatedEnd
+                var failed = failure
                 if let failure {
                     fail(&state, failure)
+                } else {
+                    state.syncedSequence = job.sequence
+                    do throws(FileContactStoreError) {
+                        try compactIfDue(&state)
+                    } catch {
+                        failed = error
+                    }
+                }
+                if let failed {
                     state.flushScheduled = false
                     let waiters = state.waiters
                     state.waiters = []
-                    return (waiters, .failure(failure))
+                    return (waiters, .failure(failed))
                 }
-                state.syncedSequence = job.sequence
-                compactIfDue(&state)
                 return (state.takeSyncedWaiters(), .success(()))
             }
             Self.resume(waiters, with: result)
-            if failure != nil { return }
+            if case .failure = result { return }
         }
     }
 }
