@@ -12,7 +12,18 @@ step "tests (the README's test command)"
 swift test -Xswiftc -warnings-as-errors
 
 step "format lint"
-swift format lint --strict --recursive Package.swift Sources Tests Examples
+swift format lint --strict --recursive Package.swift Sources Tests Examples Benchmarks
 
 step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
 bash scripts/docs.sh
+
+step "example: IdentifyServer (in-process tests and a real-socket test)"
+bash scripts/server.sh
+
+step "example: PostgresContactStore (against a throwaway PostgreSQL cluster)"
+bash scripts/postgres.sh
+
+step "benchmark --quick"
+bash scripts/bench.sh
+
+step "all checks passed"
