@@ -1,6 +1,12 @@
 import Foundation
 import Testing
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// The `reconcile` subcommands over a file store, run as subprocesses.
 @Suite("reconcile with a file store (executable)")
 struct FileStoreExecutableTests {
@@ -58,6 +64,45 @@ struct FileStoreExecutableTests {
             #expect(next.lines == [Self.response(rows.lines.count + 1, ["new@x.io"], [], [])])
             let verify = try ReconcileProcess.run(["verify", "--store", "s.store"], in: directory)
             #expect(verify.status == 0)
+        }
+    }
+
+    /// With `--line-buffered`, a printed result is already in the file: killing the tool
+    /// right after reading it loses nothing.
+    @Test(arguments: ["immediate", "grouped"])
+    func aPrintedResultSurvivesKill9(durability: String) async throws {
+        try await withTemporaryDirectory { directory in
+            let process = Process()
+            process.executableURL = try ReconcileProcess.executable()
+            process.arguments = ["identify", "--store", "s.store", "--durability", durability, "--line-buffered"]
+            process.currentDirectoryURL = directory
+            let input = Pipe()
+            let output = Pipe()
+            process.standardInput = input
+            process.standardOutput = output
+            process.standardError = FileHandle.nullDevice
+            try process.run()
+            let watchdog = Task.detached {
+                try await Task.sleep(for: .seconds(120))
+                process.terminate()
+            }
+            defer { watchdog.cancel() }
+            input.fileHandleForWriting.write(
+                Data(#"{"email":"doc@hillvalley.edu","phoneNumber":"1985"}"#.utf8 + [0x0A]))
+            var answer = Data()
+            while !answer.contains(0x0A) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                answer += chunk
+            }
+            kill(process.processIdentifier, SIGKILL)
+            process.waitUntilExit()
+            #expect(
+                String(decoding: answer, as: UTF8.self)
+                    == Self.response(1, ["doc@hillvalley.edu"], ["1985"], []) + "\n")
+            let rows = try ReconcileProcess.run(["contacts", "--store", "s.store"], in: directory)
+            #expect(rows.lines.count == 1)
+            #expect(rows.lines.first?.contains(#""email":"doc@hillvalley.edu""#) == true)
         }
     }
 
