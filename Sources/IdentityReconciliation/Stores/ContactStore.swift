@@ -1,7 +1,7 @@
 /// Storage for contact rows, with the transaction that identify needs.
 ///
 /// ``IdentityResolver`` is the front end; a store only keeps rows and runs transactions.
-/// The library ships ``InMemoryContactStore`` and `FileContactStore`; other stores
+/// The library ships ``InMemoryContactStore`` and ``FileContactStore``; other stores
 /// (a database, a remote service) conform to this protocol and prove it with the
 /// conformance check in the `IdentityReconciliationTesting` product.
 ///

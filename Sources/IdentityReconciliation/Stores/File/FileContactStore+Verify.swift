@@ -1,0 +1,81 @@
+extension FileContactStore {
+    /// Checks the whole file: reads it back, checks every header and record checksum and
+    /// the records' consistency, checks that it holds exactly the rows the store serves,
+    /// and checks ``ContactInvariants`` on them.
+    ///
+    /// On a read-write store the buffered changes are written first (not synced), so the
+    /// file can be compared with memory.
+    ///
+    /// - Throws: ``FileContactStoreError`` with ``FileContactStoreError/Code/corrupted`` (and the
+    ///   offset, when one record is at fault) describing what is broken; or the store's
+    ///   errors when it is closed or unusable, or reading fails.
+    public func verify() throws(FileContactStoreError) {
+        let result: Result<Void, FileContactStoreError> = ioQueue.sync {
+            state.withLock { state in
+                Result { () throws(FileContactStoreError) in
+                    try checkUsable(state)
+                    guard var journal = state.journal else { throw closedError }
+                    if options.mode == .readWrite {
+                        do throws(FileContactStoreError) {
+                            try writePending(&state, journal: &journal)
+                        } catch {
+                            state.journal = journal
+                            throw fail(&state, error)
+                        }
+                        state.journal = journal
+                    }
+                    try verify(journal: journal, table: state.table)
+                }
+            }
+        }
+        try result.get()
+    }
+
+    private func verify(journal: Journal, table: ContactTable) throws(FileContactStoreError) {
+        let bytes = try Self.readAll(journal.descriptor, path: path, fileSystem: fileSystem)
+        guard bytes.count >= StoreFormat.headerSize else {
+            if table.isEmpty && StoreLoader.isHeaderPrefix(bytes) && options.mode == .readOnly { return }
+            throw FileContactStoreError(code: .corrupted, path: path, offset: 0, message: "the file has no header")
+        }
+        let loaded: StoreLoader.Loaded
+        do {
+            loaded = try StoreLoader.load(bytes)
+        } catch {
+            switch error {
+            case .notAStoreFile(let reason):
+                throw FileContactStoreError(code: .corrupted, path: path, offset: 0, message: reason)
+            case .unsupportedVersion(let version):
+                throw FileContactStoreError(
+                    code: .corrupted, path: path, offset: 8, message: "the header now says version \(version)")
+            case .corrupted(let offset, let reason):
+                throw FileContactStoreError(code: .corrupted, path: path, offset: offset, message: reason)
+            }
+        }
+        if let damage = loaded.damage, damage.offset != recovery?.offset || options.mode == .readWrite {
+            throw FileContactStoreError(
+                code: .corrupted, path: path, offset: damage.offset,
+                message: "\(damage.bytes) damaged byte(s) follow the last valid record")
+        }
+        guard loaded.end == journal.writtenEnd || options.mode == .readOnly else {
+            throw FileContactStoreError(
+                code: .corrupted, path: path, offset: loaded.end,
+                message: "the valid records end at \(loaded.end), but the store wrote up to \(journal.writtenEnd)")
+        }
+        if let (_, differing) = zip(loaded.table.rows, table.rows).first(where: { $0 != $1 }) {
+            throw FileContactStoreError(
+                code: .corrupted, path: path, message: "contact \(differing.id) in the file differs from the store's")
+        }
+        guard loaded.table.rows.count == table.rows.count else {
+            throw FileContactStoreError(
+                code: .corrupted, path: path,
+                message: "the file holds \(loaded.table.rows.count) contacts, the store \(table.rows.count)")
+        }
+        let violations = ContactInvariants.violations(in: loaded.table.rows)
+        guard violations.isEmpty else {
+            throw FileContactStoreError(
+                code: .corrupted, path: path,
+                message: "the contacts break \(violations.count) invariant(s): "
+                    + violations.prefix(5).map(\.description).joined(separator: "; "))
+        }
+    }
+}

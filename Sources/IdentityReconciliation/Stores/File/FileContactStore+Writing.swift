@@ -1,0 +1,152 @@
+extension FileContactStore {
+    /// Encodes and applies a decided change inside the transaction's critical section.
+    ///
+    /// - Returns: The commit, and under grouped durability the sequence number to wait for.
+    func commitLocked(
+        _ change: ContactChange, _ state: inout State
+    ) throws(FileContactStoreError) -> (ContactStoreCommit, UInt64?) {
+        guard var journal = state.journal else { throw closedError }
+        let insertedID: Int?
+        switch change {
+        case .insertPrimary, .insertSecondary: insertedID = state.table.nextID
+        case .none, .merge: insertedID = nil
+        }
+        Self.appendPending(change, insertedID: insertedID, state: &state, journal: &journal)
+        var sequence: UInt64?
+        switch options.durability {
+        case .immediate:
+            // Written and synced before the change is applied in memory: a failure leaves no trace.
+            do throws(FileContactStoreError) {
+                try writePending(&state, journal: &journal)
+                try journal.sync()
+            } catch {
+                state.journal = journal
+                throw fail(&state, error)
+            }
+            state.journal = journal
+        case .deferred:
+            state.journal = journal
+            if state.pending.count >= options.writeBufferBytes {
+                do throws(FileContactStoreError) {
+                    try writePending(&state, journal: &journal)
+                } catch {
+                    state.journal = journal
+                    throw fail(&state, error)
+                }
+                state.journal = journal
+            }
+        case .grouped:
+            state.journal = journal
+            state.appendedSequence += 1
+            sequence = state.appendedSequence
+            scheduleFlush(&state)
+        }
+        let (id, group) = state.table.apply(change)
+        switch change {
+        case .insertPrimary(let email, let phoneNumber, _), .insertSecondary(let email, let phoneNumber, _, _):
+            state.stringBytes += (email?.utf8.count ?? 0) + (phoneNumber?.utf8.count ?? 0)
+        case .none, .merge:
+            break
+        }
+        if options.durability != .grouped {
+            try compactIfDue(&state)
+        }
+        return (ContactStoreCommit(change: change, insertedID: id, group: group), sequence)
+    }
+
+    /// Adds a change's record to the pending bytes, preceded by a sync marker when the
+    /// synced end has moved since the last marker (the marker's claim is true when encoded).
+    static func appendPending(_ change: ContactChange, insertedID: Int?, state: inout State, journal: inout Journal) {
+        if state.pending.count == 0 && journal.syncedEnd > journal.markedEnd {
+            state.pending.appendSyncMarker(syncedEnd: journal.syncedEnd)
+            journal.markedEnd = journal.syncedEnd
+        }
+        state.pending.appendChange(change, insertedID: insertedID)
+    }
+
+    /// Writes the pending bytes at the journal's end (without syncing).
+    func writePending(_ state: inout State, journal: inout Journal) throws(FileContactStoreError) {
+        guard state.pending.count > 0 else { return }
+        try journal.write(state.pending.bytes)
+        state.pending.removeAll()
+    }
+
+    // MARK: - Grouped commit
+
+    /// Queues a flush job unless one is queued or running.
+    func scheduleFlush(_ state: inout State) {
+        guard !state.flushScheduled else { return }
+        state.flushScheduled = true
+        ioQueue.async { self.flushLoop() }
+    }
+
+    /// Suspends until the change with this sequence number is synced.
+    func waitUntilSynced(_ sequence: UInt64) async throws {
+        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+            let outcome: Result<Void, FileContactStoreError>? = state.withLock { state in
+                if state.syncedSequence >= sequence { return .success(()) }
+                // The failure that stopped the store is why this change was not synced.
+                if let failure = state.failure { return .failure(failure) }
+                guard state.journal != nil else { return .failure(closedError) }
+                state.waiters.append(Waiter(sequence: sequence, continuation: continuation))
+                scheduleFlush(&state)
+                return nil
+            }
+            if let outcome {
+                continuation.resume(with: outcome.mapError { $0 as any Error })
+            }
+        }
+    }
+
+    /// The grouped-commit loop, on ``ioQueue``: takes every pending record, writes them with
+    /// one write and one `fdatasync` outside the lock (callers keep appending meanwhile),
+    /// then wakes the callers they cover. Repeats until nothing is pending.
+    func flushLoop() {
+        while true {
+            let job: (bytes: [UInt8], journal: Journal, sequence: UInt64)? = state.withLock { state in
+                guard state.failure == nil, let journal = state.journal, state.pending.count > 0 else {
+                    state.flushScheduled = false
+                    return nil
+                }
+                let bytes = state.pending.bytes
+                state.pending.removeAll()
+                return (bytes, journal, state.appendedSequence)
+            }
+            guard let job else { return }
+            var journal = job.journal
+            var failure: FileContactStoreError?
+            do throws(FileContactStoreError) {
+                try journal.write(job.bytes)
+                try journal.sync()
+            } catch {
+                failure = error
+            }
+            let (waiters, result): ([Waiter], Result<Void, FileContactStoreError>) = state.withLock { state in
+                // Only this job moves these offsets; transactions may have moved `markedEnd`.
+                state.journal?.writtenEnd = journal.writtenEnd
+                state.journal?.syncedEnd = journal.syncedEnd
+                state.journal?.allocatedEnd = journal.allocatedEnd
+                var failed = failure
+                if let failure {
+                    fail(&state, failure)
+                } else {
+                    state.syncedSequence = job.sequence
+                    do throws(FileContactStoreError) {
+                        try compactIfDue(&state)
+                    } catch {
+                        failed = error
+                    }
+                }
+                if let failed {
+                    state.flushScheduled = false
+                    let waiters = state.waiters
+                    state.waiters = []
+                    return (waiters, .failure(failed))
+                }
+                return (state.takeSyncedWaiters(), .success(()))
+            }
+            Self.resume(waiters, with: result)
+            if case .failure = result { return }
+        }
+    }
+}

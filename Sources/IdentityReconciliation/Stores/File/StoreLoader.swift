@@ -1,0 +1,219 @@
+/// Rebuilds a ``ContactTable`` from the bytes of a store file, and finds where its valid
+/// records end.
+///
+/// Records are read from the header on. The first position where no valid record starts
+/// (a zero length, a length past the end of the file, a checksum mismatch) is the end of
+/// the log. If only zero bytes follow, that is the clean end of the preallocated space.
+/// Otherwise the bytes there are *damaged*, and the loader decides whether they may be a
+/// torn tail: they may, unless some valid sync marker after them (found by trying every
+/// later byte offset) proves that they had been synced — then the file is corrupt.
+struct StoreLoader {
+    /// The outcome of a successful load.
+    struct Loaded {
+        var table: ContactTable
+        /// The total UTF-8 bytes of the strings of every row, for compaction's estimate.
+        var stringBytes: Int
+        /// Where the valid records end.
+        var end: Int
+        /// Set when damaged bytes followed the valid records: the offset and the count up to the last nonzero byte.
+        var damage: (offset: Int, bytes: Int)?
+    }
+
+    /// Why a load failed.
+    enum Failure: Error {
+        /// The header is not this format's.
+        case notAStoreFile(String)
+        /// The header names a version this code cannot read.
+        case unsupportedVersion(UInt32)
+        /// Damage or an invalid record at a byte offset, with a reason.
+        case corrupted(offset: Int, reason: String)
+    }
+
+    /// Whether `bytes` (a file shorter than a header) is an interrupted creation: a prefix of the header.
+    static func isHeaderPrefix(_ bytes: [UInt8]) -> Bool {
+        bytes.count < StoreFormat.headerSize && Array(StoreFormat.header.prefix(bytes.count)) == bytes
+    }
+
+    /// Loads a whole file.
+    static func load(_ bytes: [UInt8]) throws(Failure) -> Loaded {
+        let result = bytes.withUnsafeBytes { buffer in
+            Result { () throws(Failure) -> Loaded in
+                try checkHeader(buffer)
+                var loader = StoreLoader(buffer: buffer)
+                return try loader.run()
+            }
+        }
+        return try result.get()
+    }
+
+    static func checkHeader(_ buffer: UnsafeRawBufferPointer) throws(Failure) {
+        guard buffer.count >= StoreFormat.headerSize,
+            buffer.prefix(StoreFormat.magic.count).elementsEqual(StoreFormat.magic)
+        else { throw .notAStoreFile("the file does not start with the store's magic bytes") }
+        let version = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: 8, as: UInt32.self))
+        guard version <= StoreFormat.version else { throw .unsupportedVersion(version) }
+        let stored = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: 28, as: UInt32.self))
+        guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buffer[0..<28])) == stored else {
+            throw .corrupted(offset: 0, reason: "the header's checksum does not match")
+        }
+        guard version == StoreFormat.version,
+            UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
+                == UInt32(StoreFormat.headerSize),
+            buffer[16..<28].allSatisfy({ $0 == 0 })
+        else { throw .corrupted(offset: 0, reason: "the header's fields are invalid for version 1") }
+    }
+
+    private let buffer: UnsafeRawBufferPointer
+    private var table = ContactTable()
+    private var stringBytes = 0
+
+    private init(buffer: UnsafeRawBufferPointer) {
+        self.buffer = buffer
+    }
+
+    /// The payload range of a valid record at `offset`, or `nil` when none starts there.
+    static func validRecord(in buffer: UnsafeRawBufferPointer, at offset: Int) -> Range<Int>? {
+        guard buffer.count - offset >= StoreFormat.frameSize else { return nil }
+        let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+        guard length > 0, length <= StoreFormat.maximumPayload,
+            length <= buffer.count - offset - StoreFormat.frameSize
+        else { return nil }
+        let stored = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset + 4, as: UInt32.self))
+        let start = offset + StoreFormat.frameSize
+        let crc = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buffer[offset..<(offset + 4)]))
+        let full = CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buffer[start..<(start + length)]), continuing: crc)
+        return full == stored ? start..<(start + length) : nil
+    }
+
+    private mutating func run() throws(Failure) -> Loaded {
+        var offset = StoreFormat.headerSize
+        // Guess the row count from the bytes in use (a row takes at least about 40 bytes) so
+        // the indexes are not regrown while loading; the zero tail is preallocated space.
+        var used = buffer.count
+        while used > offset && buffer[used - 1] == 0 { used -= 1 }
+        table.reserveCapacity((used - offset) / 40)
+        while let payload = Self.validRecord(in: buffer, at: offset) {
+            do {
+                try apply(payload, at: offset)
+            } catch {
+                throw .corrupted(offset: offset, reason: error.reason)
+            }
+            offset = payload.upperBound
+        }
+        var lastNonZero = buffer.count - 1
+        while lastNonZero >= offset && buffer[lastNonZero] == 0 { lastNonZero -= 1 }
+        var damage: (offset: Int, bytes: Int)?
+        if lastNonZero >= offset {
+            try checkTornTail(at: offset, through: lastNonZero)
+            damage = (offset, lastNonZero + 1 - offset)
+        }
+        return Loaded(table: table, stringBytes: stringBytes, end: offset, damage: damage)
+    }
+
+    /// Throws when a valid sync marker after the damage at `offset` says it had been synced.
+    private func checkTornTail(at offset: Int, through lastNonZero: Int) throws(Failure) {
+        let limit = UnsafeRawBufferPointer(rebasing: buffer[0...lastNonZero])
+        var candidate = offset + 1
+        while candidate + StoreFormat.frameSize < limit.count {
+            if let payload = Self.validRecord(in: limit, at: candidate),
+                payload.count == 9,
+                limit[payload.lowerBound] == StoreFormat.RecordType.syncMarker.rawValue
+            {
+                let syncedEnd = UInt64(
+                    littleEndian: limit.loadUnaligned(fromByteOffset: payload.lowerBound + 1, as: UInt64.self))
+                if syncedEnd > UInt64(offset) && syncedEnd <= UInt64(candidate) {
+                    throw .corrupted(
+                        offset: offset,
+                        reason: "no valid record starts here, but a sync marker at offset \(candidate) "
+                            + "says the bytes up to \(syncedEnd) had been synced")
+                }
+            }
+            candidate += 1
+        }
+    }
+
+    private mutating func apply(_ payload: Range<Int>, at offset: Int) throws(ByteReader.Malformed) {
+        var reader = ByteReader(buffer, from: payload.lowerBound, to: payload.upperBound)
+        guard let type = StoreFormat.RecordType(rawValue: try reader.readByte()) else {
+            throw ByteReader.Malformed(reason: "unknown record type \(buffer[payload.lowerBound])")
+        }
+        switch type {
+        case .syncMarker:
+            let syncedEnd = try reader.readUInt64()
+            guard syncedEnd <= UInt64(offset) else {
+                throw ByteReader.Malformed(reason: "a sync marker points past itself, to \(syncedEnd)")
+            }
+        case .insertPrimary:
+            let id = try reader.readID()
+            let createdAt = try reader.readDate()
+            let email = try reader.readString()
+            let phoneNumber = try reader.readString()
+            try checkNewID(id)
+            try checkValues(email, phoneNumber)
+            insert(
+                Contact(
+                    id: id, email: email, phoneNumber: phoneNumber, linkedId: nil, linkPrecedence: .primary,
+                    createdAt: createdAt, updatedAt: createdAt))
+        case .insertSecondary:
+            let id = try reader.readID()
+            let primaryID = try reader.readID()
+            let createdAt = try reader.readDate()
+            let email = try reader.readString()
+            let phoneNumber = try reader.readString()
+            try checkNewID(id)
+            try checkValues(email, phoneNumber)
+            try checkLivePrimary(primaryID)
+            insert(
+                Contact(
+                    id: id, email: email, phoneNumber: phoneNumber, linkedId: primaryID,
+                    linkPrecedence: .secondary, createdAt: createdAt, updatedAt: createdAt))
+        case .merge:
+            let primaryID = try reader.readID()
+            let demotedPrimaryID = try reader.readID()
+            let updatedAt = try reader.readDate()
+            try checkLivePrimary(primaryID)
+            try checkLivePrimary(demotedPrimaryID)
+            guard primaryID != demotedPrimaryID else {
+                throw ByteReader.Malformed(reason: "a merge of contact \(primaryID) into itself")
+            }
+            _ = table.apply(.merge(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID, updatedAt: updatedAt))
+        case .rows:
+            let count = Int(try reader.readUInt32())
+            // Each row takes at least 19 bytes: refuse counts the payload cannot hold.
+            guard count <= (payload.count - 5) / 19 else {
+                throw ByteReader.Malformed(reason: "a rows record claims \(count) rows")
+            }
+            for _ in 0..<count {
+                let row = try reader.readRow()
+                guard row.id > (table.rows.last?.id ?? 0) else {
+                    throw ByteReader.Malformed(reason: "row \(row.id) is out of id order")
+                }
+                insert(row)
+            }
+        }
+        guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "the record has trailing bytes") }
+    }
+
+    private mutating func insert(_ row: Contact) {
+        stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
+        table.append(row)
+    }
+
+    private func checkNewID(_ id: Int) throws(ByteReader.Malformed) {
+        guard id == table.nextID else {
+            throw ByteReader.Malformed(reason: "inserted id \(id) is not the next id \(table.nextID)")
+        }
+    }
+
+    private func checkValues(_ email: String?, _ phoneNumber: String?) throws(ByteReader.Malformed) {
+        guard email != nil || phoneNumber != nil else {
+            throw ByteReader.Malformed(reason: "an inserted row has neither an email nor a phone number")
+        }
+    }
+
+    private func checkLivePrimary(_ id: Int) throws(ByteReader.Malformed) {
+        guard let row = table.row(id: id), row.isLive, row.linkedId == nil else {
+            throw ByteReader.Malformed(reason: "contact \(id) is not a live primary")
+        }
+    }
+}

@@ -1,0 +1,135 @@
+import IdentityReconciliationTesting
+import Testing
+
+@testable import IdentityReconciliation
+
+/// Torn writes and bit flips in a store file: opening either recovers a prefix of the
+/// history or throws a typed error; it never crashes and never reports other data as valid.
+@Suite("File store damage")
+struct DamageTests {
+    static let path = "/sim/" + ScriptedSequence.storeName
+
+    /// A store file after a few hundred requests (a compaction in the middle, then journal
+    /// records), and the reference states.
+    static func storeFile(count: Int = 300) async throws -> (bytes: [UInt8], sequence: ScriptedSequence) {
+        let sequence = try await ScriptedSequence(durability: .deferred, count: count, seed: 11)
+        let disk = SimulatedFileSystem()
+        let outcome = await sequence.run(on: disk, directory: "/sim")
+        try #require(outcome.error == nil)
+        return (try #require(disk.contents(path)), sequence)
+    }
+
+    /// The offsets where records start, and the end of the last one.
+    static func recordOffsets(_ bytes: [UInt8]) -> [Int] {
+        var offsets: [Int] = []
+        var offset = StoreFormat.headerSize
+        bytes.withUnsafeBytes { buffer in
+            while let payload = StoreLoader.validRecord(in: buffer, at: offset) {
+                offsets.append(offset)
+                offset = payload.upperBound
+            }
+        }
+        return offsets + [offset]
+    }
+
+    /// Opens `bytes` as a store file; returns the rows and the recovery, or the error.
+    static func open(
+        _ bytes: [UInt8], sequence: ScriptedSequence
+    ) async -> Result<
+        ([Contact], FileStoreRecovery?), FileContactStoreError
+    > {
+        let disk = SimulatedFileSystem()
+        disk.setContents(path, bytes)
+        do {
+            let store = try FileContactStore(path: path, options: sequence.options, fileSystem: disk)
+            defer { try? store.close() }
+            return .success((try await allRows(store), store.recovery))
+        } catch let error as FileContactStoreError {
+            return .failure(error)
+        } catch {
+            Issue.record("unexpected error type: \(error)")
+            return .failure(FileContactStoreError(code: .ioFailed, path: path, message: "\(error)"))
+        }
+    }
+
+    /// The number of requests whose state equals `rows`, the largest if several.
+    static func prefix(_ rows: [Contact], in sequence: ScriptedSequence) -> Int? {
+        sequence.states.indices.last { sequence.states[$0] == rows }
+    }
+
+    @Test func truncatedAtEveryOffsetOfTheLastRecords() async throws {
+        let (bytes, sequence) = try await Self.storeFile()
+        let offsets = Self.recordOffsets(bytes)
+        let end = offsets.last!
+        let start = offsets[max(0, offsets.count - 25)]
+        var previous = 0
+        for cut in start...end {
+            for zeroFilled in [false, true] {
+                // Cut the file there, or keep its size and zero everything from there (torn preallocated space).
+                var damaged = Array(bytes[0..<cut])
+                if zeroFilled { damaged += [UInt8](repeating: 0, count: bytes.count - cut) }
+                switch await Self.open(damaged, sequence: sequence) {
+                case .success(let (rows, recovery)):
+                    let prefix = try #require(Self.prefix(rows, in: sequence), "cut at \(cut): rows are no prefix")
+                    #expect(prefix >= previous, "cut at \(cut): fewer changes than a shorter cut kept")
+                    previous = prefix
+                    // Only a cut leaving nothing but zero bytes after the last whole record looks
+                    // clean (zero-filling may also leave a record whole when its tail was zeros).
+                    let lastWhole = Self.recordOffsets(damaged).last!
+                    let clean = damaged[lastWhole...].allSatisfy { $0 == 0 }
+                    #expect(clean == (recovery == nil), "cut at \(cut): recovery \(String(describing: recovery))")
+                    if let recovery { #expect(recovery.offset <= cut) }
+                case .failure(let error):
+                    Issue.record("cut at \(cut) (the tail) failed to open: \(error)")
+                }
+            }
+        }
+        #expect(previous == sequence.requests.count)
+    }
+
+    @Test func bitFlipsAreDetected() async throws {
+        let (bytes, sequence) = try await Self.storeFile(count: 120)
+        var random = SplitMix64(seed: 99)
+        var errors = 0
+        var recoveries = 0
+        for trial in 0..<3_000 {
+            var damaged = bytes
+            let flips = 1 + Int(random.next() % 3)
+            // Half the trials hit the data, half anywhere (including the zero tail).
+            let range = trial % 2 == 0 ? Self.recordOffsets(bytes).last! : bytes.count
+            for _ in 0..<flips {
+                let bit = Int(random.next() % UInt64(range * 8))
+                damaged[bit / 8] ^= 1 << UInt8(bit % 8)
+            }
+            switch await Self.open(damaged, sequence: sequence) {
+            case .success(let (rows, recovery)):
+                recoveries += 1
+                #expect(recovery != nil, "trial \(trial): a damaged file opened without a recovery")
+                #expect(Self.prefix(rows, in: sequence) != nil, "trial \(trial): rows are not a prefix of the history")
+            case .failure(let error):
+                errors += 1
+                #expect(
+                    [.corrupted, .notAStoreFile, .unsupportedVersion].contains(error.code),
+                    "trial \(trial): \(error)")
+            }
+        }
+        #expect(errors > 0 && recoveries > 0)
+    }
+
+    /// Damage to a record followed by synced records is corruption, reported at its offset.
+    @Test func damageBeforeTheTailNamesTheOffset() async throws {
+        let (bytes, sequence) = try await Self.storeFile()
+        let offsets = Self.recordOffsets(bytes)
+        for index in stride(from: 0, to: offsets.count - 3, by: 7) {
+            var damaged = bytes
+            damaged[offsets[index] + 9] ^= 0x40
+            switch await Self.open(damaged, sequence: sequence) {
+            case .success:
+                Issue.record("damage in record \(index) at \(offsets[index]) was not reported")
+            case .failure(let error):
+                #expect(error.code == .corrupted)
+                #expect(error.offset == offsets[index])
+            }
+        }
+    }
+}

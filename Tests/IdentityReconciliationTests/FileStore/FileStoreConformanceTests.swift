@@ -1,0 +1,91 @@
+import IdentityReconciliationTesting
+import Synchronization
+import Testing
+
+@testable import IdentityReconciliation
+
+@Suite("File store conformance")
+struct FileStoreConformanceTests {
+    @Test(arguments: FileContactStore.Durability.allCases)
+    func conformance(durability: FileContactStore.Durability) async throws {
+        let directory = try TemporaryDirectory()
+        let counter = Atomic<Int>(0)
+        try await ContactStoreConformance {
+            let index = counter.add(1, ordering: .relaxed).newValue
+            return try FileContactStore(path: directory.file("store-\(index)"), durability: durability)
+        }.run()
+    }
+
+    /// Every scenario but the concurrent one through a store that is closed and reopened
+    /// after every call, checking that the rows read back equal.
+    @Test(arguments: FileContactStore.Durability.allCases)
+    func conformanceWithReopening(durability: FileContactStore.Durability) async throws {
+        let directory = try TemporaryDirectory()
+        let counter = Atomic<Int>(0)
+        let conformance = ContactStoreConformance {
+            let index = counter.add(1, ordering: .relaxed).newValue
+            return try ReopeningStore(path: directory.file("store-\(index)"), durability: durability)
+        }
+        for scenario in ContactStoreConformance.scenarios where scenario.name != "concurrent identifies" {
+            try await conformance.run(scenario)
+        }
+    }
+}
+
+/// A ``ContactStore`` that closes and reopens its file store after every call and checks
+/// that the rows read back are the rows it had. For sequential use only.
+final class ReopeningStore: ContactStore {
+    private let path: String
+    private let durability: FileContactStore.Durability
+    private let store: Mutex<FileContactStore>
+
+    init(path: String, durability: FileContactStore.Durability) throws {
+        self.path = path
+        self.durability = durability
+        store = Mutex(try FileContactStore(path: path, durability: durability))
+    }
+
+    private var current: FileContactStore { store.withLock { $0 } }
+
+    private func reopen() async throws {
+        let old = current
+        let before = try await allRows(old)
+        try old.close()
+        let reopened = try FileContactStore(path: path, durability: durability)
+        #expect(reopened.recovery == nil)
+        let after = try await allRows(reopened)
+        #expect(after == before, "rows read back differ after reopening")
+        try reopened.verify()
+        store.withLock { $0 = reopened }
+    }
+
+    func reconcile(
+        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
+    ) async throws -> ContactStoreCommit {
+        let commit = try await current.reconcile(email: email, phoneNumber: phoneNumber, decide: decide)
+        try await reopen()
+        return commit
+    }
+
+    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
+        try await current.rows(matchingEmail: email, phoneNumber: phoneNumber)
+    }
+
+    func group(containingContactID id: Int) async throws -> [Contact] {
+        try await current.group(containingContactID: id)
+    }
+
+    func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
+        try await current.contacts(afterID: afterID, limit: limit)
+    }
+
+    func importContacts(_ contacts: [Contact]) async throws {
+        do {
+            try await current.importContacts(contacts)
+        } catch {
+            try await reopen()
+            throw error
+        }
+        try await reopen()
+    }
+}
