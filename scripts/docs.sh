@@ -193,13 +193,6 @@ elif block.group(1) != quickstart:
     problems.append("README.md: the example under '## Use' differs from Examples/QuickStart/main.swift")
 
 # Relative links in the README and Documentation/ must point at files that exist.
-# Files other branches are still writing; remove an entry once it has landed.
-pending = {
-    "Documentation/Performance.md",
-    "Examples/IdentifyServer",
-    "Examples/PostgresContactStore",
-    "Benchmarks",
-}
 def anchors(markdown):
     """GitHub's heading anchors: lowercased, punctuation dropped, spaces to hyphens."""
     slugs = set()
@@ -221,9 +214,6 @@ for page in pages:
             continue
         path = os.path.normpath(os.path.join(os.path.dirname(page), target.split("#", 1)[0]))
         if os.path.exists(path):
-            continue
-        if path in pending:
-            print(f"note: {page} links to {path}, not here yet (pending in scripts/docs.sh)")
             continue
         problems.append(f"{page}: broken link to {target}")
 

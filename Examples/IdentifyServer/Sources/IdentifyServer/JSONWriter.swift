@@ -65,6 +65,12 @@ struct JSONWriter {
         if let value { buffer.writeString(String(value)) } else { buffer.writeStaticString("null") }
     }
 
+    /// Writes `text`, which must already be one complete JSON value, as it is.
+    mutating func rawValue(_ text: String) {
+        startValue()
+        buffer.writeString(text)
+    }
+
     mutating func value(_ value: some JSONWritable) {
         value.write(to: &self)
     }

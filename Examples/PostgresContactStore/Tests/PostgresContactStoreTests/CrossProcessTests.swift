@@ -6,10 +6,15 @@ import Testing
 
 @Suite("Cross-process", .enabled(if: TestDatabase.shouldRun, TestDatabase.skipReason))
 struct CrossProcessTests {
-    /// The worker executable, built beside this test bundle.
+    /// The worker executable, built beside this test bundle (or in the package's default build folder).
     static var workerURL: URL {
-        let executable = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
-        return executable.deletingLastPathComponent().appendingPathComponent("postgres-identify-worker")
+        let name = "postgres-identify-worker"
+        let besideTests = URL(fileURLWithPath: "/proc/self/exe").resolvingSymlinksInPath()
+            .deletingLastPathComponent().appendingPathComponent(name)
+        if FileManager.default.isExecutableFile(atPath: besideTests.path) { return besideTests }
+        let package = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
+        return package.appendingPathComponent(".build/debug/\(name)")
     }
 
     /// Several OS processes identify overlapping values at once against one table; then
