@@ -12,8 +12,14 @@ import Foundation
 /// ``ReferenceModel`` and followed by the invariant checker.
 @Suite("Property")
 struct PropertyTests {
-    /// Sequences per test case; the cases run in parallel.
-    static let sequencesPerChunk = 250
+    /// Sequences per test case (the cases run in parallel): 8 × 250 = 2,000 sequences of 30
+    /// requests over the in-memory store. A durable store pays for a sync per write; give it
+    /// fewer when it is added.
+    static func sequencesPerChunk(_ kind: StoreKind) -> Int {
+        switch kind {
+        case .inMemory: 250
+        }
+    }
     static let chunks = Array(0..<8)
 
     @Test(
@@ -21,16 +27,17 @@ struct PropertyTests {
     )
     func agreesWithReference(kind: StoreKind, chunk: Int) async throws {
         var totals = Totals()
-        for sequence in 0..<Self.sequencesPerChunk {
-            let seed = UInt64(chunk * Self.sequencesPerChunk + sequence)
+        let sequences = Self.sequencesPerChunk(kind)
+        for sequence in 0..<sequences {
+            let seed = UInt64(chunk * sequences + sequence)
             try await Self.run(seed: seed, kind: kind, totals: &totals)
         }
         // The workload is dense: make sure every kind of step actually happens often.
-        #expect(totals.merges > 500, "\(totals)")
-        #expect(totals.secondaries > 500, "\(totals)")
-        #expect(totals.unchanged > 500, "\(totals)")
-        #expect(totals.backwards > 50, "\(totals)")
-        #expect(totals.deletedHits > 50, "\(totals)")
+        #expect(totals.merges > 2 * sequences, "\(totals)")
+        #expect(totals.secondaries > 2 * sequences, "\(totals)")
+        #expect(totals.unchanged > 2 * sequences, "\(totals)")
+        #expect(totals.backwards > sequences / 5, "\(totals)")
+        #expect(totals.deletedHits > sequences / 5, "\(totals)")
     }
 
     struct Totals {
