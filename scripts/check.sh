@@ -5,11 +5,25 @@ cd "$(dirname "$0")/.."
 
 step() { printf '\n=== %s ===\n' "$*"; }
 
-step "build with warnings as errors"
-swift build --build-tests -Xswiftc -warnings-as-errors
-
 step "tests (the README's test command)"
-swift test -Xswiftc -warnings-as-errors
+swift test
+
+step "build with warnings as errors (separate build folder, so the test build above stays as users get it)"
+swift build --build-tests --scratch-path .build-strict -Xswiftc -warnings-as-errors
 
 step "format lint"
-swift format lint --strict --recursive Package.swift Sources Tests Examples
+swift format lint --strict --recursive Package.swift Sources Tests Examples Benchmarks
+
+step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
+bash scripts/docs.sh
+
+step "example: IdentifyServer (in-process tests and a real-socket test)"
+bash scripts/server.sh
+
+step "example: PostgresContactStore (against a throwaway PostgreSQL cluster)"
+bash scripts/postgres.sh
+
+step "benchmark --quick"
+bash scripts/bench.sh
+
+step "all checks passed"

@@ -1,7 +1,14 @@
 import IdentityReconciliation
 
+// The task's official examples: two orders share a phone number, then two people turn out to be one.
 let resolver = IdentityResolver(store: InMemoryContactStore())
-let first = try await resolver.identify(email: "lorraine@hillvalley.edu", phoneNumber: "123456")
-let second = try await resolver.identify(email: "mcfly@hillvalley.edu", phoneNumber: "123456")
-print(first.outcome, second.outcome)
-print(second.contact.emails)  // ["lorraine@hillvalley.edu", "mcfly@hillvalley.edu"]
+let requests = [
+    ("lorraine@hillvalley.edu", "123456"), ("mcfly@hillvalley.edu", "123456"),
+    ("george@hillvalley.edu", "919191"), ("biffsucks@hillvalley.edu", "717171"),
+    ("george@hillvalley.edu", "717171"),
+]
+for (email, phoneNumber) in requests {
+    let result = try await resolver.identify(email: email, phoneNumber: phoneNumber)
+    let contact = result.contact
+    print(contact.primaryContactID, contact.emails, contact.phoneNumbers, contact.secondaryContactIDs, result.outcome)
+}

@@ -6,7 +6,7 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The conformance check every ``ContactStore`` must pass: the same scenarios and
+/// The conformance check every ``IdentityReconciliation/ContactStore`` must pass: the same scenarios and
 /// invariants for the built-in stores and for stores you write.
 ///
 /// Each scenario runs on a new, empty store from your factory. Failures are thrown as
@@ -21,7 +21,7 @@ import Foundation
 /// Scenarios: the task's official examples, every reconciliation rule, idempotence,
 /// `nil` never matching `nil`, soft-deleted rows never matching, import (ids kept, ids
 /// continuing after it, refused when not empty or invalid, all or nothing), the read
-/// methods and paging, agreement with ``InMemoryContactStore`` on seeded random request
+/// methods and paging, agreement with ``IdentityReconciliation/InMemoryContactStore`` on seeded random request
 /// sequences, and concurrent identifies (invariants hold and the groups equal a
 /// sequential replay).
 public struct ContactStoreConformance: Sendable {

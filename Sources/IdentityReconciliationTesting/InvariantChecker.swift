@@ -1,6 +1,6 @@
 public import IdentityReconciliation
 
-/// Checks ``ContactInvariants`` and reports violations as a thrown value, for any test framework.
+/// Checks ``IdentityReconciliation/ContactInvariants`` and reports violations as a thrown value, for any test framework.
 ///
 /// ```swift
 /// try await InvariantChecker.check(store: store)   // throws InvariantFailure
@@ -30,6 +30,14 @@ public enum InvariantChecker {
         var afterID = 0
         while true {
             let page = try await store.contacts(afterID: afterID, limit: 1_000)
+            // A page that does not move forward would make this loop forever: report it instead.
+            for row in page where row.id <= afterID {
+                throw InvariantFailure(violations: [
+                    ContactInvariantViolation(
+                        kind: .duplicateID, contactID: row.id,
+                        message: "contacts(afterID: \(afterID), limit: 1000) returned it out of order or again")
+                ])
+            }
             rows.append(contentsOf: page)
             guard let last = page.last else { return rows }
             afterID = last.id

@@ -7,7 +7,7 @@ public import FoundationEssentials
 public import Foundation
 #endif
 
-/// A ``ContactClock`` for tests: it shows a fixed time that moves only when told to,
+/// A ``IdentityReconciliation/ContactClock`` for tests: it shows a fixed time that moves only when told to,
 /// or by a fixed step after each reading.
 ///
 /// Safe to share between tasks.

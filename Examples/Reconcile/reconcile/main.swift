@@ -1,3 +1,11 @@
 import ReconcileCommand
 
-print("reconcile: not built yet")
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+exit(await ReconcileCommand.main(arguments: Array(CommandLine.arguments.dropFirst())))

@@ -2,8 +2,8 @@
 public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvertible {
     /// Which rule is broken.
     public enum Kind: String, Sendable, Hashable {
-        /// An id is zero or negative.
-        case nonPositiveID
+        /// An id is zero, negative, or `Int.max` (which would leave no id for the next row).
+        case idOutOfRange
         /// Two rows share an id.
         case duplicateID
         /// A live primary has a `linkedId`, or a live secondary has none.
@@ -39,7 +39,7 @@ public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvert
 /// Over live rows: each group has exactly one primary and it is the group's oldest row
 /// by (`createdAt`, `id`); every secondary links directly to its group's primary (no
 /// chains); no email or phone number belongs to two groups. Over all rows: ids are
-/// positive and unique.
+/// unique and in `1..<Int.max`.
 public enum ContactInvariants {
     /// Checks the invariants.
     ///
@@ -50,8 +50,8 @@ public enum ContactInvariants {
         var byID: [Int: Contact] = [:]
         byID.reserveCapacity(rows.count)
         for row in rows {
-            if row.id <= 0 {
-                found.append(.init(kind: .nonPositiveID, contactID: row.id, message: "id is not positive"))
+            if row.id <= 0 || row.id == Int.max {
+                found.append(.init(kind: .idOutOfRange, contactID: row.id, message: "id is not in 1..<Int.max"))
             }
             if byID.updateValue(row, forKey: row.id) != nil {
                 found.append(.init(kind: .duplicateID, contactID: row.id, message: "id is used by more than one row"))

@@ -9,7 +9,8 @@
 /// - after the policy: an empty result means the field is absent, a result containing a
 ///   control character is refused, and the result is put in Unicode normal form C (NFC),
 ///   so the same text typed with precomposed or combining characters is one value in
-///   memory, on disk and in any other store.
+///   memory, on disk and in any other store; an email that is then longer than
+///   ``InputLimits/maximumEmailBytes`` UTF-8 bytes is refused.
 ///
 /// Built-in policies: ``StandardNormalizationPolicy`` (``standard``, the default) and
 /// ``ExactNormalizationPolicy`` (``exact``). A policy must be deterministic: the same

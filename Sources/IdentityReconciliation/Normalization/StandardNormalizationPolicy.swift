@@ -22,7 +22,7 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
         if trimmed.isEmpty { return nil }
         if TextRules.containsControlCharacter(trimmed) { throw .invalidEmail(reason: .controlCharacter) }
         let lowered = trimmed.lowercased()
-        if lowered.unicodeScalars.contains(where: \.properties.isWhitespace) {
+        if TextRules.containsWhitespace(lowered) {
             throw .invalidEmail(reason: .whitespace)
         }
         if lowered.utf8.count > InputLimits.maximumEmailBytes {

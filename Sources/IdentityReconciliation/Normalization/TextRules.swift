@@ -3,11 +3,29 @@
 enum TextRules {
     /// Removes leading and trailing Unicode whitespace (including newlines).
     static func trimmingWhitespace(_ text: String) -> String {
+        // Fast path for the usual value: Unicode property lookups cost more than the rest of
+        // normalization, and an ASCII non-space at each end means there is nothing to trim.
+        if let first = text.utf8.first, let last = text.utf8.last, first < 0x80, last < 0x80,
+            !isASCIIWhitespace(first), !isASCIIWhitespace(last)
+        {
+            return text
+        }
         let scalars = text.unicodeScalars
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
         let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
         if first == scalars.startIndex && last == scalars.index(before: scalars.endIndex) { return text }
         return String(scalars[first...last])
+    }
+
+    /// Whether the text contains a character with the Unicode White_Space property.
+    static func containsWhitespace(_ text: String) -> Bool {
+        // ASCII text needs no property lookup: its White_Space characters are U+0009–U+000D and U+0020.
+        if text.utf8.allSatisfy({ $0 < 0x80 }) { return text.utf8.contains(where: isASCIIWhitespace) }
+        return text.unicodeScalars.contains(where: \.properties.isWhitespace)
+    }
+
+    private static func isASCIIWhitespace(_ byte: UInt8) -> Bool {
+        byte == 0x20 || (0x09...0x0D).contains(byte)
     }
 
     /// Whether the text contains a C0 or C1 control character or DEL (general category Cc).
@@ -37,7 +55,13 @@ enum TextRules {
         }
         guard let value = try policy.normalizeEmail(raw), !value.isEmpty else { return nil }
         if containsControlCharacter(value) { throw .invalidEmail(reason: .controlCharacter) }
-        return nfc(value)
+        let normalized = nfc(value)
+        // NFC can lengthen text (some characters are excluded from composition), and a custom
+        // policy can too: the limit holds for the stored value as well as for the raw one.
+        if normalized.utf8.count > InputLimits.maximumEmailBytes {
+            throw .invalidEmail(reason: .tooLong(limit: InputLimits.maximumEmailBytes))
+        }
+        return normalized
     }
 
     /// Applies the universal limits, the policy, and the universal output rules to a phone number.

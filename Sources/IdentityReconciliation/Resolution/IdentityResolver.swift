@@ -41,6 +41,11 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     ///
     /// Repeating a request is idempotent: once its values are known, it writes nothing.
     ///
+    /// Safe to call from any number of tasks at once: each call is one transaction of the
+    /// store, so concurrent calls are linearizable (never two primaries for one person,
+    /// never a lost merge). When it returns, the change is as durable as the store
+    /// promises (see ``ContactStore``).
+    ///
     /// - Returns: The consolidated contact and what the call wrote.
     /// - Throws: ``InputError`` when the input is refused (nothing is read or written);
     ///   the store's error when its transaction fails (nothing is written).
@@ -134,22 +139,5 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         case .merge(let primaryID, let demotedPrimaryID, _):
             .merged(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID)
         }
-    }
-}
-
-extension IdentityResolver {
-    /// Loads an existing contact table into the resolver's empty store, keeping ids,
-    /// timestamps, precedence and soft-deletes. All or nothing.
-    ///
-    /// Later identifies continue ids after the largest imported id.
-    ///
-    /// - Parameter contacts: The rows, in any order.
-    /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break
-    ///   ``ContactInvariants``; ``ContactStoreError/notEmpty`` when the store holds rows;
-    ///   the store's error. Nothing is imported when it throws.
-    public func importContacts(_ contacts: [Contact]) async throws {
-        let violations = ContactInvariants.violations(in: contacts)
-        guard violations.isEmpty else { throw ContactStoreError.invalidContacts(violations) }
-        try await store.importContacts(contacts.sorted { $0.id < $1.id })
     }
 }

@@ -1,7 +1,7 @@
 /// Storage for contact rows, with the transaction that identify needs.
 ///
 /// ``IdentityResolver`` is the front end; a store only keeps rows and runs transactions.
-/// The library ships ``InMemoryContactStore`` and `FileContactStore`; other stores
+/// The library ships ``InMemoryContactStore`` and ``FileContactStore``; other stores
 /// (a database, a remote service) conform to this protocol and prove it with the
 /// conformance check in the `IdentityReconciliationTesting` product.
 ///
@@ -75,9 +75,10 @@ public protocol ContactStore: Sendable {
 
     /// Loads existing rows, keeping their ids, timestamps, links and soft-deletes.
     ///
-    /// The resolver validates and repairs the rows first
-    /// (``IdentityResolver/importContacts(_:)``); a store may rely on them being sorted by
-    /// id and satisfying ``ContactInvariants``, but must still refuse rows that do not.
+    /// The resolver validates the rows first (``IdentityResolver/importContacts(_:)``, also
+    /// called after ``IdentityResolver/importContacts(repairing:lines:)`` repairs them); a
+    /// store may rely on them being sorted by id and satisfying ``ContactInvariants``, but
+    /// must still refuse rows that do not.
     ///
     /// - Throws: ``ContactStoreError/notEmpty`` when the store already holds rows;
     ///   ``ContactStoreError/invalidContacts(_:)`` when the rows break the invariants.

@@ -48,9 +48,10 @@ struct ContactTable: Sendable {
     /// The position of the row with this id in ``rows``.
     func position(of id: Int) -> Int? {
         guard let first = rows.first?.id else { return nil }
-        // Ids are usually dense, so the row is normally at `id - first`.
-        let guess = id - first
-        if guess >= 0 && guess < rows.count && rows[guess].id == id { return guess }
+        // Ids are usually dense, so the row is normally at `id - first`. Any `id` may be
+        // asked for (a caller's `Int.min`), so the subtraction must not trap.
+        let (guess, overflow) = id.subtractingReportingOverflow(first)
+        if !overflow && guess >= 0 && guess < rows.count && rows[guess].id == id { return guess }
         var low = 0
         var high = rows.count
         while low < high {

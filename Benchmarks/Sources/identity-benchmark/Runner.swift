@@ -1,0 +1,152 @@
+import Foundation
+import IdentityReconciliation
+import Synchronization
+
+/// The figures of one timed run: one workload on one target with a number of concurrent tasks.
+struct RunResult: Codable, Sendable {
+    var workload: Workload.Kind
+    var target: Target
+    var tasks: Int
+    /// Requests timed.
+    var requests: Int
+    var seconds: Double
+    var identifiesPerSecond: Double
+    /// Process CPU time (user + system, all threads) per request: on a shared machine, a
+    /// steadier figure than wall-clock throughput for CPU-bound targets.
+    var cpuMicrosecondsPerIdentify: Double
+    /// Requests that wrote (inserted or merged).
+    var writes: Int
+    var writesPerSecond: Double
+    var p50Microseconds: Double
+    var p99Microseconds: Double
+    var maxMicroseconds: Double
+    /// Rows in the store after the run (preloaded and inserted).
+    var contacts: Int
+    /// Peak RSS of the process during this run (`VmHWM`, reset before the run).
+    var peakRSSBytes: Int
+    /// RSS growth from before opening the store to after the run, per row.
+    var rssBytesPerContact: Double?
+    /// UTF-8 bytes of the emails and phone numbers per row.
+    var stringBytesPerContact: Double?
+    /// ``rssBytesPerContact`` minus ``stringBytesPerContact``.
+    var bytesPerContactBeyondStrings: Double?
+    /// Size on disk per row after the run (SQLite after a WAL checkpoint).
+    var fileBytesPerContact: Double?
+}
+
+/// Runs workloads against targets.
+struct Runner {
+    var directory: String
+
+    /// Runs one workload on a new store of `target` with `tasks` concurrent callers.
+    func run(_ workload: Workload, on target: Target, tasks: Int) async throws -> RunResult {
+        let runDirectory = directory + "/\(target.rawValue)-\(workload.kind.rawValue)-\(tasks)"
+        try? FileManager.default.removeItem(atPath: runDirectory)
+        try FileManager.default.createDirectory(atPath: runDirectory, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: runDirectory) }
+
+        ProcessMetrics.resetPeak()
+        let residentBefore = ProcessMetrics.residentBytes()
+        let opened = try await target.open(in: runDirectory)
+        let count = workload.requests.count
+        let timing = try await measure(opened.store, workload: workload, count: count, tasks: tasks)
+        let peak = ProcessMetrics.peakResidentBytes()
+        ProcessMetrics.trimHeap()
+        let residentAfter = ProcessMetrics.residentBytes()
+        let contacts = workload.preload.count + timing.inserts
+        // Read the rows back only after the memory figures are taken.
+        let strings = try await stringBytes(opened.store)
+        let fileBytes = try await opened.finish()
+
+        let sorted = timing.latencies.sorted()
+        func percentile(_ fraction: Double) -> Double {
+            guard !sorted.isEmpty else { return 0 }
+            return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) / 1000
+        }
+        let perContact = contacts > 0 ? Double(residentAfter - residentBefore) / Double(contacts) : nil
+        let stringsPerContact = contacts > 0 ? Double(strings) / Double(contacts) : nil
+        return RunResult(
+            workload: workload.kind, target: target, tasks: tasks, requests: count, seconds: timing.seconds,
+            identifiesPerSecond: Double(count) / timing.seconds,
+            cpuMicrosecondsPerIdentify: timing.cpuSeconds / Double(count) * 1e6,
+            writes: timing.writes, writesPerSecond: Double(timing.writes) / timing.seconds,
+            p50Microseconds: percentile(0.50), p99Microseconds: percentile(0.99),
+            maxMicroseconds: Double(sorted.last ?? 0) / 1000,
+            contacts: contacts, peakRSSBytes: peak,
+            rssBytesPerContact: perContact, stringBytesPerContact: stringsPerContact,
+            bytesPerContactBeyondStrings: perContact.flatMap { total in stringsPerContact.map { total - $0 } },
+            fileBytesPerContact: fileBytes.flatMap { contacts > 0 ? Double($0) / Double(contacts) : nil })
+    }
+
+    struct Timing: Sendable {
+        var seconds: Double
+        var cpuSeconds: Double = 0
+        var latencies: [UInt64]
+        var writes: Int
+        var inserts: Int
+    }
+
+    /// Times `count` requests of the workload, taken in order by `tasks` concurrent callers.
+    func measure(_ store: some ContactStore, workload: Workload, count: Int, tasks: Int) async throws -> Timing {
+        let resolver = IdentityResolver(store: store)
+        if !workload.preload.isEmpty { try await resolver.importContacts(workload.preload) }
+        let requests = workload.requests
+        let next = Counter()
+        let cpuStart = ProcessMetrics.cpuSeconds()
+        let start = Stopwatch.now()
+        let parts = try await withThrowingTaskGroup(of: Timing.self) { group in
+            for _ in 0..<tasks {
+                group.addTask {
+                    var latencies: [UInt64] = []
+                    latencies.reserveCapacity(count / tasks + 64)
+                    var writes = 0
+                    var inserts = 0
+                    while true {
+                        let index = next.value.add(1, ordering: .relaxed).oldValue
+                        guard index < count else { break }
+                        let request = requests[index]
+                        let begin = Stopwatch.now()
+                        let result = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+                        latencies.append(Stopwatch.now() - begin)
+                        switch result.outcome {
+                        case .unchanged: break
+                        case .merged: writes += 1
+                        case .createdPrimary, .createdSecondary:
+                            writes += 1
+                            inserts += 1
+                        }
+                    }
+                    return Timing(seconds: 0, latencies: latencies, writes: writes, inserts: inserts)
+                }
+            }
+            var all: [Timing] = []
+            for try await part in group { all.append(part) }
+            return all
+        }
+        let seconds = Stopwatch.seconds(since: start)
+        let cpuSeconds = ProcessMetrics.cpuSeconds() - cpuStart
+        var latencies: [UInt64] = []
+        latencies.reserveCapacity(count)
+        for part in parts { latencies.append(contentsOf: part.latencies) }
+        return Timing(
+            seconds: seconds, cpuSeconds: cpuSeconds, latencies: latencies,
+            writes: parts.reduce(0) { $0 + $1.writes }, inserts: parts.reduce(0) { $0 + $1.inserts })
+    }
+
+    /// UTF-8 bytes of every row's email and phone number.
+    private func stringBytes(_ store: some ContactStore) async throws -> Int {
+        var total = 0
+        var afterID = 0
+        while true {
+            let page = try await store.contacts(afterID: afterID, limit: 50_000)
+            for row in page { total += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0) }
+            guard let last = page.last else { return total }
+            afterID = last.id
+        }
+    }
+}
+
+/// A shared request counter for the concurrent callers.
+final class Counter: Sendable {
+    let value = Atomic<Int>(0)
+}

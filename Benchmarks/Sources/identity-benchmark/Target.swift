@@ -1,0 +1,57 @@
+import Foundation
+import IdentityReconciliation
+
+/// A store configuration the benchmark measures.
+enum Target: String, Sendable, CaseIterable, Codable {
+    case memory
+    case fileImmediate = "file-immediate"
+    case fileGrouped = "file-grouped"
+    case fileDeferred = "file-deferred"
+    case sqliteFull = "sqlite-full"
+    case sqliteNormal = "sqlite-normal"
+
+    /// Whether every writing identify waits for its own (or a shared) sync to stable
+    /// storage; those targets run the shorter `--durable-requests` prefix of each workload.
+    var syncsEveryCommit: Bool {
+        switch self {
+        case .fileImmediate, .fileGrouped, .sqliteFull: true
+        case .memory, .fileDeferred, .sqliteNormal: false
+        }
+    }
+
+    var isFileStore: Bool {
+        switch self {
+        case .fileImmediate, .fileGrouped, .fileDeferred: true
+        case .memory, .sqliteFull, .sqliteNormal: false
+        }
+    }
+
+    /// Opens a new, empty store of this kind inside `directory` (which exists and is empty).
+    func open(in directory: String) async throws -> OpenedTarget {
+        switch self {
+        case .memory:
+            return OpenedTarget(store: InMemoryContactStore(), finish: { nil })
+        case .sqliteFull, .sqliteNormal:
+            let store = try SQLiteContactStore(
+                path: directory + "/contacts.sqlite", synchronous: self == .sqliteFull ? .full : .normal)
+            return OpenedTarget(store: store, finish: { try store.checkpointedSize() })
+        case .fileImmediate, .fileGrouped, .fileDeferred:
+            return try FileStoreTargets.open(self, in: directory)
+        }
+    }
+}
+
+/// An open store under test.
+struct OpenedTarget: Sendable {
+    var store: any ContactStore
+    /// Makes everything durable, closes the store and returns its size on disk in bytes
+    /// (`nil` for the in-memory store). The store is not used afterwards.
+    var finish: @Sendable () async throws -> Int?
+}
+
+/// A target this build cannot run, with the reason.
+struct TargetUnavailable: Error, CustomStringConvertible {
+    var target: Target
+    var reason: String
+    var description: String { "\(target.rawValue) unavailable: \(reason)" }
+}

@@ -1,0 +1,50 @@
+import Foundation
+
+/// Writes a progress line to standard error, so standard output holds only the report.
+func progress(_ message: String) {
+    FileHandle.standardError.write(Data((message + "\n").utf8))
+}
+
+let options: Options
+do {
+    options = try Options(arguments: Array(CommandLine.arguments.dropFirst()))
+} catch let error as Options.UsageError {
+    let isHelp = CommandLine.arguments.contains("--help") || CommandLine.arguments.contains("-h")
+    if isHelp {
+        print(Options.usage)
+        exit(0)
+    }
+    progress("error: \(error)")
+    exit(64)
+}
+
+let directory = options.directory ?? "/var/tmp/identity-benchmark-\(getpid())"
+do {
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+} catch {
+    progress("error: cannot create \(directory): \(error)")
+    exit(73)
+}
+defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+
+if options.selfTest {
+    let failures = await SelfTest(options: options, directory: directory).run()
+    if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
+    exit(failures == 0 ? 0 : 1)
+}
+
+do {
+    let report = try await Benchmark(options: options, directory: directory).run()
+    print(report.text())
+    if let path = options.jsonPath {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(report).write(to: URL(fileURLWithPath: path))
+        progress("wrote \(path)")
+    }
+} catch {
+    progress("error: \(error)")
+    if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
+    exit(1)
+}
+if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }

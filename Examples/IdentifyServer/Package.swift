@@ -1,0 +1,55 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+let package = Package(
+    name: "IdentifyServer",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "identify-server", targets: ["identify-server"])
+    ],
+    dependencies: [
+        .package(name: "IdentityReconciliation", path: "../.."),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        // Already in Hummingbird's graph; named for the graceful-shutdown test.
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+    ],
+    targets: [
+        // The service: routes, error mapping, store opening. A library so tests can build it in-process.
+        .target(
+            name: "IdentifyServer",
+            dependencies: [
+                .product(name: "IdentityReconciliation", package: "IdentityReconciliation"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            // A link to ../../openapi.yaml, compiled in so GET /openapi.yaml serves the file itself.
+            resources: [.embedInCode("openapi.yaml")]
+        ),
+        // The command-line entry point: flags, signals, logging setup.
+        .executableTarget(
+            name: "identify-server",
+            dependencies: [
+                "IdentifyServer",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ]
+        ),
+        .testTarget(
+            name: "IdentifyServerTests",
+            dependencies: [
+                "IdentifyServer",
+                .product(name: "IdentityReconciliation", package: "IdentityReconciliation"),
+                .product(name: "IdentityReconciliationTesting", package: "IdentityReconciliation"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "InMemoryLogging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,117 @@
+import Hummingbird
+import IdentityReconciliation
+
+/// An error answered to the client as `{"error":{"code":…,"message":…,"field":…}}`.
+///
+/// Every failure a handler or middleware reports becomes one of these, so a client always
+/// gets a JSON body with a stable ``code``; only failures of the server itself are 5xx.
+struct APIError: HTTPResponseError, Equatable, CustomStringConvertible {
+    /// The HTTP status of the response.
+    var status: HTTPResponse.Status
+    /// A stable, machine-readable code such as `invalid_email` or `payload_too_large`.
+    var code: String
+    /// A one-line English message naming what was wrong.
+    var message: String
+    /// The request field or query parameter at fault, when there is one.
+    var field: String?
+    /// Extra response headers (`Allow` for 405).
+    var headers: HTTPFields
+
+    /// Creates an error response.
+    init(
+        _ status: HTTPResponse.Status, code: String, message: String, field: String? = nil, headers: HTTPFields = [:]
+    ) {
+        self.status = status
+        self.code = code
+        self.message = message
+        self.field = field
+        self.headers = headers
+    }
+
+    /// `<status> <code>: <message>`, for logs.
+    var description: String { "\(status.code) \(code): \(message)" }
+
+    /// The JSON response.
+    func response(from request: Request, context: some RequestContext) throws -> Response {
+        var response = JSONBody.response(self, status: status)
+        response.headers.append(contentsOf: headers)
+        return response
+    }
+}
+
+extension APIError: JSONWritable {
+    /// `{"error":{"code":…,"message":…}}`, with `"field":…` after them when there is a field.
+    func write(to json: inout JSONWriter) {
+        json.beginObject()
+        json.key("error")
+        json.beginObject()
+        json.key("code")
+        json.string(code)
+        json.key("message")
+        json.string(message)
+        if let field {
+            json.key("field")
+            json.string(field)
+        }
+        json.endObject()
+        json.endObject()
+    }
+}
+
+extension APIError {
+    /// 400 for input the resolver refused, with the error's own code and field.
+    init(_ error: InputError) {
+        self.init(.badRequest, code: error.code, message: error.description, field: error.field)
+    }
+
+    /// The 400s for a `POST /identify` field of the wrong JSON type, with the codes
+    /// ``InputError`` uses for the field.
+    static let identifyFieldTypeErrors: [String: APIError] = [
+        "email": APIError(
+            .badRequest, code: "invalid_email", message: "email must be a string or null", field: "email"),
+        "phoneNumber": APIError(
+            .badRequest, code: "invalid_phone_number",
+            message: "phoneNumber must be a string, an integer or null", field: "phoneNumber"),
+    ]
+
+    /// 400 for a body that is not the JSON the route expects.
+    static func invalidJSON(_ message: String) -> APIError {
+        APIError(.badRequest, code: "invalid_json", message: message)
+    }
+
+    /// 400 for a query or path parameter that is not what the route expects.
+    static func invalidParameter(_ name: String, _ message: String) -> APIError {
+        APIError(.badRequest, code: "invalid_parameter", message: "\(name) \(message)", field: name)
+    }
+
+    /// 404 for a path that no route serves.
+    static func routeNotFound(_ request: Request) -> APIError {
+        APIError(.notFound, code: "not_found", message: "no route for \(request.method) \(request.uri.path)")
+    }
+
+    /// 405 for a path served by a route, with another method.
+    static func methodNotAllowed(_ request: Request, allowed: [HTTPRequest.Method]) -> APIError {
+        let list = allowed.map(\.rawValue).joined(separator: ", ")
+        return APIError(
+            .methodNotAllowed, code: "method_not_allowed",
+            message: "\(request.method) is not allowed on \(request.uri.path); use \(list)",
+            headers: [.allow: list])
+    }
+
+    /// 413 for a body over the route's limit.
+    static func payloadTooLarge(limit: Int) -> APIError {
+        APIError(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than \(limit) bytes")
+    }
+
+    /// 415 for a body that is not declared as JSON.
+    static func unsupportedMediaType(_ contentType: String?) -> APIError {
+        let given = contentType.map { "'\($0)'" } ?? "no Content-Type"
+        return APIError(
+            .unsupportedMediaType, code: "unsupported_media_type",
+            message: "the body must be application/json; got \(given)")
+    }
+
+    /// 500 for a failure of the server itself (its store); the details go to the log only.
+    static let internalError = APIError(
+        .internalServerError, code: "internal_error", message: "the server could not complete the request")
+}

@@ -1,0 +1,108 @@
+import Hummingbird
+import IdentityReconciliation
+
+/// The route handlers, over any ``ContactStore``.
+///
+/// Handlers throw ``APIError`` for everything a client did wrong; ``ErrorMiddleware``
+/// turns any other error into a 500 without leaking its details.
+struct IdentifyAPI<Store: ContactStore>: Sendable {
+    /// The largest `POST /identify` body accepted; a larger one is a 413.
+    static var maxBodySize: Int { 16 * 1024 }
+    /// The page size of `GET /contacts` when `limit` is absent.
+    static var defaultPageSize: Int { 100 }
+    /// The largest `limit` of `GET /contacts`.
+    static var maxPageSize: Int { 1_000 }
+
+    let resolver: IdentityResolver<Store>
+
+    /// Registers every route of ``Route/all`` on `router`.
+    func addRoutes(to router: Router<some RequestContext>) {
+        router.on(RouterPath(Route.identify.path), method: Route.identify.method) { request, _ in
+            try await identify(request)
+        }
+        router.on(RouterPath(Route.listContacts.path), method: Route.listContacts.method) { request, _ in
+            try await listContacts(request)
+        }
+        router.on(RouterPath(Route.contact.path), method: Route.contact.method) { _, context in
+            try await contact(idText: context.parameters.get("id")?[...] ?? "")
+        }
+        router.on(RouterPath(Route.health.path), method: Route.health.method) { _, _ in
+            JSONBody.response(HealthStatus())
+        }
+        router.on(RouterPath(Route.openAPI.path), method: Route.openAPI.method) { _, _ in
+            Response(
+                status: .ok, headers: [.contentType: "application/yaml"],
+                body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
+        }
+    }
+
+    // MARK: - Handlers
+
+    /// `POST /identify`: the task's endpoint.
+    func identify(_ request: Request) async throws -> Response {
+        let contentType = request.headers[.contentType]
+        guard Self.isJSON(contentType) else { throw APIError.unsupportedMediaType(contentType) }
+        // Refuse an announced oversized body before reading any of it.
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxBodySize {
+            throw APIError.payloadTooLarge(limit: Self.maxBodySize)
+        }
+        let body: ByteBuffer
+        do {
+            body = try await request.body.collect(upTo: Self.maxBodySize)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A chunked body gives no length up front; NIO stops collecting at the limit.
+            throw APIError.payloadTooLarge(limit: Self.maxBodySize)
+        }
+        let input = try JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
+        do {
+            return JSONBody.response(try await resolver.identify(input).response)
+        } catch let error as InputError {
+            throw APIError(error)
+        }
+    }
+
+    /// `GET /contacts?after=ID&limit=N`: one page of rows in id order.
+    func listContacts(_ request: Request) async throws -> Response {
+        let after = try QueryParameter.integer("after", in: request, default: 0, range: 0...Int.max)
+        let limit = try QueryParameter.integer(
+            "limit", in: request, default: Self.defaultPageSize, range: 1...Self.maxPageSize)
+        // One row more than asked tells whether another page follows.
+        let rows = try await resolver.contacts(afterID: after, limit: limit + 1)
+        let page = rows.prefix(limit)
+        return JSONBody.response(
+            ContactPage(
+                contacts: page.map(ContactRow.init(contact:)),
+                nextAfter: rows.count > limit ? page.last?.id : nil))
+    }
+
+    /// `GET /contacts/{id}`: the consolidated contact of the group holding a live row.
+    func contact(idText: Substring) async throws -> Response {
+        let id = try QueryParameter.integer("id", text: idText, range: 1...Int.max)
+        guard let contact = try await resolver.contact(id: id) else {
+            throw APIError(.notFound, code: "contact_not_found", message: "no live contact has id \(id)", field: "id")
+        }
+        return JSONBody.response(IdentifyResponse(contact: contact))
+    }
+
+    // MARK: - Helpers
+
+    /// Whether a `Content-Type` is JSON: `application/json`, any case, with optional
+    /// parameters, and if a charset is given it is UTF-8 (the only one JSON allows).
+    static func isJSON(_ contentType: String?) -> Bool {
+        guard let contentType else { return false }
+        let parts = contentType.split(separator: ";").map { $0.trimmingASCIISpaces().lowercased() }
+        guard parts.first == "application/json" else { return false }
+        return parts.dropFirst().allSatisfy { parameter in
+            !parameter.hasPrefix("charset=") || ["charset=utf-8", "charset=\"utf-8\""].contains(parameter)
+        }
+    }
+}
+
+extension Substring {
+    fileprivate func trimmingASCIISpaces() -> Substring {
+        var text = self
+        while let first = text.first, first == " " || first == "\t" { text.removeFirst() }
+        while let last = text.last, last == " " || last == "\t" { text.removeLast() }
+        return text
+    }
+}

@@ -1,0 +1,58 @@
+public import Hummingbird
+public import IdentityReconciliation
+public import Logging
+
+/// Builds the identify service: the task's `POST /identify` and the read-only routes around it.
+///
+/// ```swift
+/// let resolver = IdentityResolver(store: InMemoryContactStore())
+/// let app = IdentifyApp.makeApplication(resolver: resolver, host: "127.0.0.1", port: 8080, logger: logger)
+/// try await app.runService()   // until SIGINT or SIGTERM
+/// ```
+///
+/// The routes are `POST /identify`, `GET /contacts`, `GET /contacts/{id}`, `GET /health` and
+/// `GET /openapi.yaml`, described in `openapi.yaml`. Every error is a JSON body
+/// `{"error":{"code":…,"message":…}}`; only failures of the store are 5xx.
+public enum IdentifyApp {
+    /// The router with every route, request logging and JSON errors.
+    ///
+    /// - Parameter resolver: The resolver every request goes through; share its store with nobody
+    ///   who writes without it.
+    public static func makeRouter<Store: ContactStore>(
+        resolver: IdentityResolver<Store>
+    ) -> Router<BasicRequestContext> {
+        // HEAD on every GET route: the GET's headers without its body.
+        let router = Router(options: .autoGenerateHeadEndpoints)
+        // Outermost first: the log line sees the final status of every request, errors included.
+        router.add(middleware: RequestLogMiddleware())
+        router.add(middleware: ErrorMiddleware())
+        IdentifyAPI(resolver: resolver).addRoutes(to: router)
+        return router
+    }
+
+    /// The HTTP/1.1 application serving ``makeRouter(resolver:)``.
+    ///
+    /// `runService()` on the result serves until SIGINT or SIGTERM, then stops accepting
+    /// connections and returns once the requests in flight are answered; close the store after it returns.
+    ///
+    /// - Parameters:
+    ///   - resolver: The resolver every request goes through.
+    ///   - host: The address to bind, such as `127.0.0.1`.
+    ///   - port: The port to bind; `0` picks a free one (see `onServerRunning`).
+    ///   - logger: The logger for the server and every request.
+    ///   - onServerRunning: Called once the server listens, with the bound port.
+    public static func makeApplication<Store: ContactStore>(
+        resolver: IdentityResolver<Store>,
+        host: String,
+        port: Int,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        Application(
+            router: makeRouter(resolver: resolver),
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
+            logger: logger
+        )
+    }
+}

@@ -1,0 +1,54 @@
+import Hummingbird
+import HummingbirdTesting
+import IdentityReconciliation
+import Testing
+
+@Suite("store failures")
+struct StoreFailureTests {
+    @Test(
+        "a failing store is a 500 internal_error; the details go to the log only",
+        arguments: ["/identify", "/contacts", "/contacts/1"])
+    func storeFailure(path: String) async throws {
+        let server = TestServer(store: FailingStore())
+        try await server.run { client in
+            let response =
+                path == "/identify"
+                ? try await client.identify(#"{"email":"doc@hillvalley.edu"}"#) : try await client.get(path)
+            #expect(response.status == .internalServerError)
+            #expect(response.error?.code == "internal_error")
+            #expect(!response.text.contains("disk on fire"))
+        }
+        let failures = server.logs.entries.filter { $0.message == "request failed" }
+        #expect(failures.count == 1)
+        #expect(failures.first?.level == .error)
+        #expect(failures.first?.metadata["error"]?.description.contains("disk on fire") == true)
+    }
+
+    @Test("input errors are still 400s, checked before the store is touched")
+    func inputErrorBeforeStore() async throws {
+        try await TestServer(store: FailingStore()).run { client in
+            let response = try await client.identify(#"{"email":"nope"}"#)
+            #expect(response.status == .badRequest)
+            #expect(response.error?.code == "invalid_email")
+        }
+    }
+}
+
+/// A store whose every call fails, as a broken disk would.
+private struct FailingStore: ContactStore {
+    struct Failure: Error, CustomStringConvertible {
+        var description: String { "disk on fire" }
+    }
+
+    func reconcile(
+        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
+    ) async throws -> ContactStoreCommit { throw Failure() }
+
+    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] { throw Failure() }
+
+    func group(containingContactID id: Int) async throws -> [Contact] { throw Failure() }
+
+    func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Failure() }
+
+    func importContacts(_ contacts: [Contact]) async throws { throw Failure() }
+}

@@ -1,0 +1,89 @@
+import Foundation
+import Hummingbird
+import HummingbirdTesting
+import IdentifyServer
+import IdentityReconciliation
+import IdentityReconciliationTesting
+import InMemoryLogging
+import Logging
+import Testing
+
+/// A service driven in-process through HummingbirdTesting's router client; in memory unless given a store.
+struct TestServer<Store: ContactStore> {
+    let store: Store
+    /// Starts at 2023-11-14T22:13:20.000Z and moves 0.25 s per reading, so timestamps are known.
+    let clock = ManualClock(step: 0.25)
+    let logs = InMemoryLogHandler()
+
+    init(store: Store) {
+        self.store = store
+    }
+
+    /// Runs `body` with a client whose requests go straight to the router.
+    func run<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        let logs = self.logs
+        var logger = Logger(label: "identify-server-test") { _ in logs }
+        logger.logLevel = .info
+        let app = IdentifyApp.makeApplication(
+            resolver: IdentityResolver(store: store, clock: clock), host: "127.0.0.1", port: 0, logger: logger)
+        return try await app.test(.router, body)
+    }
+}
+
+extension TestServer where Store == InMemoryContactStore {
+    init() {
+        self.init(store: InMemoryContactStore())
+    }
+}
+
+/// A JSON body from text.
+func jsonBody(_ text: String) -> ByteBuffer {
+    ByteBuffer(string: text)
+}
+
+/// The headers of a JSON request.
+let jsonHeaders: HTTPFields = [.contentType: "application/json"]
+
+extension TestClientProtocol {
+    /// `POST /identify` with a JSON body.
+    func identify(_ json: String, headers: HTTPFields = jsonHeaders) async throws -> TestResponse {
+        try await execute(uri: "/identify", method: .post, headers: headers, body: jsonBody(json))
+    }
+
+    /// `POST /identify` with an email and a phone number, expecting 200; returns the body.
+    func identify(email: String?, phoneNumber: String?) async throws -> String {
+        let request = IdentifyRequest(email: email, phoneNumber: phoneNumber)
+        let json = String(decoding: try JSONEncoder().encode(request), as: UTF8.self)
+        let response = try await identify(json)
+        #expect(response.status == .ok, "\(json) → \(response.text)")
+        return response.text
+    }
+
+    /// `GET uri`.
+    func get(_ uri: String) async throws -> TestResponse {
+        try await execute(uri: uri, method: .get)
+    }
+}
+
+extension TestResponse {
+    /// The body as UTF-8 text.
+    var text: String { String(buffer: body) }
+
+    /// The body decoded as JSON.
+    func decoded<Value: Decodable>(as type: Value.Type = Value.self) throws -> Value {
+        try JSONDecoder().decode(type, from: Data(text.utf8))
+    }
+
+    /// The `{"error":{…}}` body of an error response.
+    var error: ErrorBody.Detail? { (try? decoded(as: ErrorBody.self))?.error }
+}
+
+/// The error body every failure has.
+struct ErrorBody: Decodable {
+    struct Detail: Decodable, Equatable {
+        var code: String
+        var message: String
+        var field: String?
+    }
+    var error: Detail
+}

@@ -1,0 +1,97 @@
+import Foundation
+import IdentityReconciliation
+import PostgresContactStore
+import PostgresNIO
+import Synchronization
+import Testing
+
+/// The server the tests use: the one the `PG*` environment variables name.
+///
+/// Without them the suites that need a server are skipped (with the reason printed), so a
+/// plain `swift test` passes on a machine without PostgreSQL; `scripts/postgres.sh` sets
+/// `POSTGRES_TESTS_REQUIRED=1`, which turns a missing server into a failure.
+enum TestDatabase {
+    static let environment = ProcessInfo.processInfo.environment
+
+    static var isConfigured: Bool { PostgresConnectionSettings.isConfigured(in: environment) }
+    static var isRequired: Bool { environment["POSTGRES_TESTS_REQUIRED"] == "1" }
+    /// Whether the suites that need a server run.
+    static var shouldRun: Bool { isConfigured || isRequired }
+    static let skipReason: Comment =
+        "no PostgreSQL server configured: set PGHOST/PGPORT/PGUSER/PGDATABASE or run scripts/postgres.sh"
+
+    static func settings() throws -> PostgresConnectionSettings {
+        guard isConfigured else {
+            throw TestSetupError(message: "POSTGRES_TESTS_REQUIRED=1 but no PG* variable names a server")
+        }
+        return try PostgresConnectionSettings.environment(environment)
+    }
+
+    /// A schema name no other test uses.
+    static func uniqueSchema() -> String {
+        "irtest_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+
+    /// Runs `body` with a running client; every schema registered in `scratch` is dropped afterwards.
+    static func withClient<Result: Sendable>(
+        _ body: @Sendable (PostgresClient, ScratchSchemas) async throws -> Result
+    ) async throws -> Result {
+        let client = PostgresClient(configuration: try settings().clientConfiguration(maximumConnections: 16))
+        let scratch = ScratchSchemas()
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            do {
+                let result = try await body(client, scratch)
+                try await scratch.dropAll(client)
+                return result
+            } catch {
+                try? await scratch.dropAll(client)
+                throw error
+            }
+        }
+    }
+
+    /// Runs one SQL statement (no parameters) and returns nothing.
+    static func execute(_ client: PostgresClient, _ sql: String) async throws {
+        _ = try await client.query(PostgresQuery(unsafeSQL: sql)).collect()
+    }
+}
+
+/// Schemas created by a test, dropped when it ends.
+final class ScratchSchemas: Sendable {
+    private let names = Mutex<[String]>([])
+
+    /// A new schema name, remembered for dropping.
+    func make() -> String {
+        let name = TestDatabase.uniqueSchema()
+        names.withLock { $0.append(name) }
+        return name
+    }
+
+    /// A new, empty store in a new schema.
+    func store(_ client: PostgresClient) async throws -> PostgresContactStore {
+        try await PostgresContactStore.open(client: client, schema: make())
+    }
+
+    func dropAll(_ client: PostgresClient) async throws {
+        for name in names.withLock({ $0 }) {
+            try await TestDatabase.execute(client, "DROP SCHEMA IF EXISTS \"\(name)\" CASCADE")
+        }
+    }
+}
+
+struct TestSetupError: Error, CustomStringConvertible {
+    var message: String
+    var description: String { message }
+}
+
+/// The partition of values into groups, independent of ids and timestamps.
+func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
+    var groups: [Int: Set<String>] = [:]
+    for row in rows where row.isLive {
+        if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
+        if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
+    }
+    return Set(groups.values)
+}

@@ -1,0 +1,178 @@
+import IdentityReconciliation
+import IdentityReconciliationTesting
+import Testing
+
+/// Many concurrent identifies on one shared resolver stay linearizable.
+@Suite("Concurrency")
+struct ConcurrencyTests {
+    typealias Request = (email: String?, phoneNumber: String?)
+
+    /// The partition of values into groups, independent of ids, timestamps and row counts.
+    static func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
+        var groups: [Int: Set<String>] = [:]
+        for row in rows where row.isLive {
+            if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
+            if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
+        }
+        return Set(groups.values)
+    }
+
+    /// Requests whose values collide densely inside clusters (4 emails and 4 phone numbers
+    /// each), so there are many merges and races while groups stay small: an identify costs
+    /// O(size of its group), and one giant group would make the test slow, not stronger.
+    static func requests(count: Int, seed: UInt64, clusters: Int) -> [Request] {
+        var random = SplitMix64(seed: seed)
+        return (0..<count).map { _ in
+            let cluster = Int.random(in: 0..<clusters, using: &random)
+            let email = "c\(cluster)e\(Int.random(in: 0..<4, using: &random))@x.io"
+            let phone = "\(cluster)0\(Int.random(in: 0..<4, using: &random))"
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0..<4: return (email, phone)
+            case 4..<7: return (email, nil)
+            default: return (nil, phone)
+            }
+        }
+    }
+
+    @Test(
+        "12,000 concurrent identifies give the groups of a sequential replay, with no duplicate and one primary per group",
+        arguments: StoreKind.allCases, [(UInt64(1), 100), (UInt64(2), 400)])
+    func concurrentIdentifies(kind: StoreKind, workload: (seed: UInt64, clusters: Int)) async throws {
+        let requests = Self.requests(count: 12_000, seed: workload.seed, clusters: workload.clusters)
+        let problems = try await Self.problems(store: try kind.makeStore(), requests: requests, workers: 48)
+        #expect(problems.isEmpty, "\(problems.prefix(10))")
+    }
+
+    @Test("the same checks catch a store whose identify is not one critical section")
+    func checksCanFail() async throws {
+        let requests = Self.requests(count: 2_000, seed: 4, clusters: 40)
+        let problems = try await Self.problems(
+            store: ScanContactStore(fault: .notAtomic), requests: requests, workers: 16)
+        #expect(!problems.isEmpty)
+        let correct = try await Self.problems(store: ScanContactStore(fault: .none), requests: requests, workers: 16)
+        #expect(correct.isEmpty, "\(correct.prefix(10))")
+    }
+
+    /// Runs the requests concurrently on one shared resolver, then lists everything that
+    /// breaks linearizability.
+    static func problems(store: any ContactStore, requests: [Request], workers: Int) async throws -> [String] {
+        let resolver = IdentityResolver(store: AnyContactStore(store), clock: ManualClock(step: 0.001))
+        let results = try await withThrowingTaskGroup(of: [(Int, Identification)].self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var results: [(Int, Identification)] = []
+                    for index in stride(from: worker, to: requests.count, by: workers) {
+                        let request = requests[index]
+                        let result = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+                        results.append((index, result))
+                    }
+                    return results
+                }
+            }
+            return try await group.reduce(into: []) { $0 += $1 }
+        }
+        var problems: [String] = []
+        if results.count != requests.count {
+            problems.append("\(results.count) results for \(requests.count) requests")
+        }
+
+        let rows = try await resolver.allContacts()
+        problems += ContactInvariants.violations(in: rows).map { "invariant: \($0)" }
+
+        // Exactly one primary per group, and every row of a group links to it.
+        let live = rows.filter(\.isLive)
+        let primaries = Set(live.filter { $0.linkPrecedence == .primary }.map(\.id))
+        if Set(live.map(\.primaryID)) != primaries { problems.append("groups without exactly one primary") }
+
+        // No duplicate secondary: no two live rows of one group hold the same pair of values.
+        var pairs = Set<[String?]>()
+        for row in live where !pairs.insert([String(row.primaryID), row.email, row.phoneNumber]).inserted {
+            problems.append("duplicate row \(row)")
+        }
+
+        // Every insert happened exactly once: the outcomes name each row once, and no other row exists.
+        let inserted = results.compactMap { _, result -> Int? in
+            switch result.outcome {
+            case .createdPrimary(let id), .createdSecondary(let id): id
+            case .merged, .unchanged: nil
+            }
+        }
+        if inserted.sorted() != rows.map(\.id) { problems.append("the outcomes do not name every row once") }
+        if !results.contains(where: { if case .merged = $0.1.outcome { true } else { false } }) {
+            problems.append("no merge happened: the workload is too sparse")
+        }
+
+        // Every result's group holds the request's values.
+        for (index, result) in results {
+            let request = requests[index]
+            if let email = request.email, !result.contact.emails.contains(email) {
+                problems.append("request \(index): \(email) missing from \(result.contact)")
+            }
+            if let phone = request.phoneNumber, !result.contact.phoneNumbers.contains(phone) {
+                problems.append("request \(index): \(phone) missing from \(result.contact)")
+            }
+        }
+
+        // The groups equal those of a sequential replay on a fresh in-memory store.
+        let replay = IdentityResolver(store: InMemoryContactStore(), clock: ManualClock(step: 1))
+        for request in requests {
+            _ = try await replay.identify(email: request.email, phoneNumber: request.phoneNumber)
+        }
+        let replayRows = try await replay.allContacts()
+        problems += ContactInvariants.violations(in: replayRows).map { "replay invariant: \($0)" }
+        if valueGroups(rows) != valueGroups(replayRows) {
+            problems.append("the groups differ from a sequential replay")
+        }
+
+        // Once everything is known, repeating requests concurrently writes nothing.
+        let repeated = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<workers {
+                group.addTask {
+                    var written = 0
+                    for index in stride(from: worker, to: requests.count, by: workers * 4) {
+                        let request = requests[index]
+                        let again = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+                        if again.outcome != .unchanged { written += 1 }
+                    }
+                    return written
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        if repeated > 0 { problems.append("\(repeated) repeated requests wrote") }
+        if try await resolver.allContacts() != rows { problems.append("repeated requests changed rows") }
+        return problems
+    }
+
+    @Test("concurrent readers see consistent groups while writers merge", arguments: StoreKind.allCases)
+    func readersDuringWrites(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver(clock: ManualClock(step: 0.001))
+        let requests = Self.requests(count: 4_000, seed: 3, clusters: 50)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in stride(from: worker, to: requests.count, by: 8) {
+                        _ = try await resolver.identify(
+                            email: requests[index].email, phoneNumber: requests[index].phoneNumber)
+                    }
+                }
+            }
+            for reader in 0..<4 {
+                group.addTask {
+                    for index in 0..<500 {
+                        let value = "c\((index * 7 + reader) % 50)e\(index % 4)@x.io"
+                        if let contact = try await resolver.contact(email: value) {
+                            #expect(contact.emails.contains(value))
+                            #expect(!contact.secondaryContactIDs.contains(contact.primaryContactID))
+                            #expect(Set(contact.emails).count == contact.emails.count)
+                        }
+                        let page = try await resolver.contacts(afterID: index, limit: 10)
+                        #expect(page.map(\.id) == page.map(\.id).sorted() && page.allSatisfy { $0.id > index })
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        try InvariantChecker.check(try await resolver.allContacts())
+    }
+}

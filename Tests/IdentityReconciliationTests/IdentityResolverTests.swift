@@ -1,0 +1,181 @@
+import IdentityReconciliation
+import IdentityReconciliationTesting
+import Testing
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// The rules through ``IdentityResolver`` and a real store, checking the rows the store holds.
+@Suite("IdentityResolver")
+struct IdentityResolverTests {
+    typealias F = Fixture
+
+    @Test("a merge relinks every row of the newer group and inserts nothing", arguments: StoreKind.allCases)
+    func mergeRelinksWholeGroup(kind: StoreKind) async throws {
+        let clock = ManualClock(step: 10)
+        let resolver = try kind.makeResolver(clock: clock)
+        _ = try await resolver.identify(email: "old@x.io", phoneNumber: "1")  // 1
+        _ = try await resolver.identify(email: "old2@x.io", phoneNumber: "1")  // 2 → 1
+        _ = try await resolver.identify(email: "new@x.io", phoneNumber: "2")  // 3
+        _ = try await resolver.identify(email: "new@x.io", phoneNumber: "3")  // 4 → 3
+        _ = try await resolver.identify(email: "new5@x.io", phoneNumber: "3")  // 5 → 3
+        let before = try await resolver.checkedRows()
+        #expect(before.map(\.primaryID) == [1, 1, 3, 3, 3])
+
+        // The email matches the newer group through a secondary; the phone the older one.
+        let merged = try await resolver.identify(email: "new5@x.io", phoneNumber: "1")
+        #expect(merged.outcome == .merged(primaryID: 1, demotedPrimaryID: 3))
+        #expect(
+            merged.contact
+                == ConsolidatedContact(
+                    primaryContactID: 1, emails: ["old@x.io", "old2@x.io", "new@x.io", "new5@x.io"],
+                    phoneNumbers: ["1", "2", "3"], secondaryContactIDs: [2, 3, 4, 5]))
+        let after = try await resolver.checkedRows()
+        #expect(after.count == before.count)
+        #expect(Array(after.prefix(2)) == Array(before.prefix(2)))
+        let mergedAt = after[2].updatedAt
+        #expect(mergedAt > before.map(\.updatedAt).max()!)
+        for (row, old) in zip(after.dropFirst(2), before.dropFirst(2)) {
+            #expect(row.linkedId == 1 && row.linkPrecedence == .secondary, "row \(row.id)")
+            #expect(row.createdAt == old.createdAt && row.updatedAt == mergedAt, "row \(row.id)")
+            #expect(row.email == old.email && row.phoneNumber == old.phoneNumber)
+        }
+        for id in 1...5 {
+            #expect(try await resolver.contact(id: id) == merged.contact, "contact(id: \(id))")
+        }
+        // The merged group keeps growing under the surviving primary.
+        let grown = try await resolver.identify(email: "new@x.io", phoneNumber: "4")
+        #expect(grown.outcome == .createdSecondary(contactID: 6))
+        #expect(try await resolver.checkedRows()[5].linkedId == 1)
+    }
+
+    @Test("a merge whose email matches the older group demotes the phone's group", arguments: StoreKind.allCases)
+    func mergeFromTheEmailSide(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver()
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: nil)  // 1
+        _ = try await resolver.identify(email: nil, phoneNumber: "2")  // 2
+        let merged = try await resolver.identify(email: "a@x.io", phoneNumber: "2")
+        #expect(merged.outcome == .merged(primaryID: 1, demotedPrimaryID: 2))
+        #expect(
+            merged.contact
+                == ConsolidatedContact(
+                    primaryContactID: 1, emails: ["a@x.io"], phoneNumbers: ["2"], secondaryContactIDs: [2]))
+    }
+
+    @Test("a missing field never matches rows whose field is missing", arguments: StoreKind.allCases)
+    func nilNeverMatchesNil(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver()
+        #expect(try await resolver.identify(email: "a@x.io", phoneNumber: nil).outcome == .createdPrimary(contactID: 1))
+        #expect(try await resolver.identify(email: nil, phoneNumber: "1").outcome == .createdPrimary(contactID: 2))
+        #expect(try await resolver.identify(email: "b@x.io", phoneNumber: nil).outcome == .createdPrimary(contactID: 3))
+        #expect(try await resolver.identify(email: nil, phoneNumber: "2").outcome == .createdPrimary(contactID: 4))
+        #expect(try await resolver.store.rows(matchingEmail: nil, phoneNumber: nil).isEmpty)
+        let rows = try await resolver.checkedRows()
+        #expect(rows.allSatisfy { $0.linkPrecedence == .primary })
+    }
+
+    @Test("deleted rows never match and never appear", arguments: StoreKind.allCases)
+    func deletedRowsIgnored(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver(clock: ManualClock(start: F.at(1_000), step: 1))
+        try await resolver.importContacts([
+            F.primary(1, "a@x.io", "1", at: 10),
+            F.secondary(2, "gone@x.io", "9", of: 1, at: 20, deletedAt: 30),
+            F.primary(3, "dead@x.io", "2", at: 5, deletedAt: 6),
+        ])
+        let before = try await resolver.checkedRows()
+        // The deleted secondary's values are new to the live group.
+        let gone = try await resolver.identify(email: "gone@x.io", phoneNumber: nil)
+        #expect(gone.outcome == .createdPrimary(contactID: 4))
+        // A deleted primary's phone number neither merges nor counts as known.
+        let linked = try await resolver.identify(email: "a@x.io", phoneNumber: "2")
+        #expect(linked.outcome == .createdSecondary(contactID: 5))
+        #expect(
+            linked.contact
+                == ConsolidatedContact(
+                    primaryContactID: 1, emails: ["a@x.io"], phoneNumbers: ["1", "2"], secondaryContactIDs: [5]))
+        #expect(try await resolver.contact(id: 2) == nil)
+        #expect(try await resolver.contact(id: 3) == nil)
+        #expect(try await resolver.contact(phoneNumber: "9") == nil)
+        #expect(try await resolver.contact(email: "dead@x.io") == nil)
+        let after = try await resolver.checkedRows()
+        #expect(after.filter { $0.deletedAt != nil } == before.filter { $0.deletedAt != nil })
+    }
+
+    @Test("a clock going backwards never dates a secondary before its primary", arguments: StoreKind.allCases)
+    func backwardsClock(kind: StoreKind) async throws {
+        let clock = ManualClock(start: F.at(500))
+        let resolver = try kind.makeResolver(clock: clock)
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")  // 1 at 500
+        clock.set(F.at(100))
+        let linked = try await resolver.identify(email: "b@x.io", phoneNumber: "1")  // 2, not before 500
+        #expect(linked.outcome == .createdSecondary(contactID: 2))
+        #expect(linked.contact.primaryContactID == 1)
+        let rows = try await resolver.checkedRows()
+        #expect(rows[1].createdAt >= rows[0].createdAt)
+
+        // A new primary dated earlier is older by the rules: it survives a merge despite its larger id.
+        _ = try await resolver.identify(email: "c@x.io", phoneNumber: "3")  // 3 at 100
+        let merged = try await resolver.identify(email: "a@x.io", phoneNumber: "3")
+        #expect(merged.outcome == .merged(primaryID: 3, demotedPrimaryID: 1))
+        #expect(merged.contact.emails == ["c@x.io", "a@x.io", "b@x.io"])
+        #expect(merged.contact.secondaryContactIDs == [1, 2])
+        try await resolver.checkedRows().forEach { #expect($0.primaryID == 3) }
+    }
+
+    @Test("repeating any request is idempotent", arguments: StoreKind.allCases)
+    func idempotence(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver()
+        let requests: [(String?, String?)] = [
+            ("a@x.io", "1"), ("b@x.io", "1"), (nil, "2"), ("a@x.io", "2"), ("c@x.io", nil), ("c@x.io", "3"),
+        ]
+        for (email, phoneNumber) in requests {
+            let first = try await resolver.identify(email: email, phoneNumber: phoneNumber)
+            let rows = try await resolver.checkedRows()
+            let second = try await resolver.identify(email: email, phoneNumber: phoneNumber)
+            #expect(second == Identification(contact: first.contact, outcome: .unchanged))
+            #expect(try await resolver.checkedRows() == rows)
+        }
+    }
+
+    @Test("the request overload and the response match the field overload", arguments: StoreKind.allCases)
+    func requestOverload(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver()
+        let result = try await resolver.identify(IdentifyRequest(email: " A@X.io ", phoneNumber: "1-2"))
+        #expect(result.outcome == .createdPrimary(contactID: 1))
+        #expect(result.contact.emails == ["a@x.io"] && result.contact.phoneNumbers == ["12"])
+        #expect(result.response == IdentifyResponse(contact: result.contact))
+    }
+
+    @Test("a store's error reaches the caller")
+    func storeErrorsPropagate() async throws {
+        let resolver = IdentityResolver(store: ThrowingStore())
+        await #expect(throws: ThrowingStore.Broken.self) {
+            try await resolver.identify(email: "a@x.io", phoneNumber: nil)
+        }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(id: 1) }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(email: "a@x.io") }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(phoneNumber: "1") }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.allContacts() }
+        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.importContacts([]) }
+        // Bad input is refused before the store is asked.
+        await #expect(throws: InputError.missingEmailAndPhoneNumber) {
+            try await resolver.identify(email: nil, phoneNumber: nil)
+        }
+    }
+
+    @Test("a store that reports no group for a request is an error, not an empty contact")
+    func storeWithoutGroup() async throws {
+        let resolver = IdentityResolver(store: ScanContactStore(fault: .returnsNoGroup))
+        let error = await #expect(throws: ContactStoreError.self) {
+            try await resolver.identify(email: "a@x.io", phoneNumber: nil)
+        }
+        guard case .invalidContacts(let violations) = error else {
+            Issue.record("expected invalidContacts, got \(String(describing: error))")
+            return
+        }
+        #expect(violations.map(\.kind) == [.brokenLink])
+    }
+}

@@ -1,0 +1,145 @@
+import IdentityReconciliation
+import IdentityReconciliationTesting
+import Testing
+
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
+/// Seeded random request sequences over small alphabets, each step compared with
+/// ``ReferenceModel`` and followed by the invariant checker.
+@Suite("Property")
+struct PropertyTests {
+    /// Sequences per test case (the cases run in parallel): 8 × 250 = 2,000 sequences of 30
+    /// requests over the in-memory store. A durable store pays for a sync per write; give it
+    /// fewer when it is added.
+    static func sequencesPerChunk(_ kind: StoreKind) -> Int {
+        switch kind {
+        case .inMemory: 250
+        }
+    }
+    static let chunks = Array(0..<8)
+
+    @Test(
+        "every result, every row and every lookup agree with the reference model", arguments: StoreKind.allCases, chunks
+    )
+    func agreesWithReference(kind: StoreKind, chunk: Int) async throws {
+        var totals = Totals()
+        let sequences = Self.sequencesPerChunk(kind)
+        for sequence in 0..<sequences {
+            let seed = UInt64(chunk * sequences + sequence)
+            try await Self.run(seed: seed, kind: kind, totals: &totals)
+        }
+        // The workload is dense: make sure every kind of step actually happens often.
+        #expect(totals.merges > 2 * sequences, "\(totals)")
+        #expect(totals.secondaries > 2 * sequences, "\(totals)")
+        #expect(totals.unchanged > 2 * sequences, "\(totals)")
+        #expect(totals.backwards > sequences / 5, "\(totals)")
+        #expect(totals.deletedHits > sequences / 5, "\(totals)")
+    }
+
+    struct Totals {
+        var merges = 0
+        var secondaries = 0
+        var unchanged = 0
+        var backwards = 0
+        var deletedHits = 0
+    }
+
+    /// One sequence: an optional import of deleted rows, then 30 requests.
+    static func run(seed: UInt64, kind: StoreKind, totals: inout Totals) async throws {
+        var random = SplitMix64(seed: seed)
+        let emails = Int.random(in: 2...6, using: &random)
+        let phones = Int.random(in: 2...6, using: &random)
+        func email() -> String { "e\(Int.random(in: 0..<emails, using: &random))@x.io" }
+        func phone() -> String { "\(Int.random(in: 0..<phones, using: &random))" }
+        var now = Fixture.at(Double(Int.random(in: 0..<1_000, using: &random)))
+        let clock = ManualClock(start: now)
+        let resolver = try kind.makeResolver(clock: clock)
+
+        var imported: [Contact] = []
+        if Bool.random(using: &random) {
+            // Deleted rows over the same alphabets, with gaps in their ids: they must never match.
+            var id = 0
+            for _ in 0..<Int.random(in: 1...4, using: &random) {
+                id += Int.random(in: 1...3, using: &random)
+                imported.append(
+                    Fixture.primary(id, email(), Bool.random(using: &random) ? phone() : nil, at: 0, deletedAt: 1))
+            }
+            try await resolver.importContacts(imported)
+        }
+        var model = ReferenceModel(rows: imported)
+        let deletedValues = Set(imported.flatMap { [$0.email, $0.phoneNumber].compactMap { $0 } })
+
+        for step in 0..<30 {
+            let context = Comment(rawValue: "seed \(seed) step \(step)")
+            // Time mostly moves forward, sometimes not at all (ties), sometimes backwards.
+            switch Int.random(in: 0..<10, using: &random) {
+            case 0:
+                now = now.addingTimeInterval(-Double(Int.random(in: 1...50, using: &random)))
+                totals.backwards += 1
+            case 1: break
+            default: now = now.addingTimeInterval(Double(Int.random(in: 1...5, using: &random)))
+            }
+            clock.set(now)
+
+            let (requestEmail, requestPhone): (String?, String?)
+            switch Int.random(in: 0..<20, using: &random) {
+            case 0..<9: (requestEmail, requestPhone) = (email(), phone())
+            case 9..<14: (requestEmail, requestPhone) = (email(), nil)
+            case 14..<19: (requestEmail, requestPhone) = (nil, phone())
+            default:
+                // A refused request: nothing may change.
+                let before = try await resolver.allContacts()
+                await #expect(throws: InputError.self, context) {
+                    try await resolver.identify(email: "  " + email().uppercased() + "@", phoneNumber: phone())
+                }
+                #expect(try await resolver.allContacts() == before, context)
+                continue
+            }
+            if [requestEmail, requestPhone].contains(where: { $0.map(deletedValues.contains) == true }) {
+                totals.deletedHits += 1
+            }
+
+            // The library gets the values in another spelling; the standard policy normalizes them.
+            let actual = try await resolver.identify(
+                email: requestEmail.map { " \($0.uppercased()) " }, phoneNumber: requestPhone.map { "(\($0))" })
+            let expected = model.identify(email: requestEmail, phoneNumber: requestPhone, now: now)
+            #expect(actual == expected, context)
+            switch expected.outcome {
+            case .merged: totals.merges += 1
+            case .createdSecondary: totals.secondaries += 1
+            case .unchanged: totals.unchanged += 1
+            case .createdPrimary: break
+            }
+
+            let rows = try await resolver.allContacts()
+            #expect(rows == model.rows, context)
+            do {
+                try InvariantChecker.check(rows)
+            } catch {
+                Issue.record(Comment(rawValue: "\(context.rawValue): \(error)"))
+            }
+            if actual != expected || rows != model.rows { return }  // one report per sequence is enough
+        }
+
+        // Lookups agree too and write nothing.
+        let rows = try await resolver.allContacts()
+        for index in 0..<emails {
+            let value = "e\(index)@x.io"
+            #expect(try await resolver.contact(email: value) == model.contact(email: value, phoneNumber: nil))
+        }
+        for index in 0..<phones {
+            #expect(
+                try await resolver.contact(phoneNumber: "\(index)")
+                    == model.contact(email: nil, phoneNumber: "\(index)"))
+        }
+        for row in rows {
+            let expected = row.isLive ? model.contact(email: row.email, phoneNumber: row.phoneNumber) : nil
+            #expect(try await resolver.contact(id: row.id) == expected, "seed \(seed) id \(row.id)")
+        }
+        #expect(try await resolver.allContacts() == rows)
+    }
+}

@@ -1,0 +1,21 @@
+import IdentityReconciliation
+import IdentityReconciliationTesting
+
+extension StoreKind {
+    /// A resolver over a new, empty store of this kind.
+    func makeResolver(
+        policy: some NormalizationPolicy = .standard,
+        clock: some ContactClock = ManualClock(step: 1)
+    ) throws -> IdentityResolver<AnyContactStore> {
+        IdentityResolver(store: AnyContactStore(try makeStore()), policy: policy, clock: clock)
+    }
+}
+
+extension IdentityResolver {
+    /// Every row of the store, checked against the invariants.
+    func checkedRows() async throws -> [Contact] {
+        let rows = try await allContacts()
+        try InvariantChecker.check(rows)
+        return rows
+    }
+}

@@ -1,0 +1,177 @@
+import Foundation
+import Testing
+
+/// `reconcile identify`, run as a subprocess with an in-memory store.
+@Suite("reconcile identify (executable)")
+struct IdentifyExecutableTests {
+    static func response(_ primary: Int, _ emails: [String], _ phones: [String], _ secondaries: [Int]) -> String {
+        let quoted = { (values: [String]) in values.map { "\"\($0)\"" }.joined(separator: ",") }
+        return
+            #"{"contact":{"primaryContatctId":\#(primary),"emails":[\#(quoted(emails))],"phoneNumbers":[\#(quoted(phones))],"secondaryContactIds":[\#(secondaries.map(String.init).joined(separator: ","))]}}"#
+    }
+
+    @Test func officialExamplesThroughStandardInput() async throws {
+        try await withTemporaryDirectory { directory in
+            let input = """
+                {"email":"lorraine@hillvalley.edu","phoneNumber":"123456"}
+                {"email":"mcfly@hillvalley.edu","phoneNumber":"123456"}
+                {"email":null,"phoneNumber":"123456"}
+                {"email":"lorraine@hillvalley.edu","phoneNumber":null}
+                {"email":"mcfly@hillvalley.edu"}
+                {"email":"george@hillvalley.edu","phoneNumber":"919191"}
+                {"email":"biffsucks@hillvalley.edu","phoneNumber":717171}
+                {"email":"george@hillvalley.edu","phoneNumber":"717171"}
+
+                """
+            let result = try ReconcileProcess.run(["identify"], input: input, in: directory)
+            let linked = Self.response(1, ["lorraine@hillvalley.edu", "mcfly@hillvalley.edu"], ["123456"], [2])
+            #expect(
+                result.lines == [
+                    Self.response(1, ["lorraine@hillvalley.edu"], ["123456"], []),
+                    linked, linked, linked, linked,
+                    Self.response(3, ["george@hillvalley.edu"], ["919191"], []),
+                    Self.response(4, ["biffsucks@hillvalley.edu"], ["717171"], []),
+                    Self.response(
+                        3, ["george@hillvalley.edu", "biffsucks@hillvalley.edu"], ["919191", "717171"], [4]),
+                ])
+            #expect(result.status == 0)
+            #expect(result.error == "")
+        }
+    }
+
+    @Test func badLinesGetErrorLinesAndWriteNothing() async throws {
+        try await withTemporaryDirectory { directory in
+            var input = Data()
+            let lines: [Data] = [
+                Data(#"{"email":"doc@hillvalley.edu","phoneNumber":"1985"}"#.utf8),  // 1
+                Data(#"{"email":"doc@hillvalley.edu""#.utf8),  // 2: malformed JSON
+                Data("{}".utf8),  // 3: neither field
+                Data(#"{"email":null,"phoneNumber":"  "}"#.utf8),  // 4: blank counts as absent
+                Data(#"{"email":"not-an-email","phoneNumber":"1985"}"#.utf8),  // 5: invalid email
+                Data((#"{"email":""# + String(repeating: "a", count: 100_000) + #"@x.io"}"#).utf8),  // 6: 100 kB email
+                Data(#"{"email":"marty"#.utf8) + Data([0xC3, 0x28]) + Data(#"@hillvalley.edu"}"#.utf8),  // 7: bad UTF-8
+                Data(#"[{"email":"doc@hillvalley.edu"}]"#.utf8),  // 8: an array
+                Data(#"{"email":"doc@hillvalley.edu","phoneNumber":true}"#.utf8),  // 9: wrong type
+                Data(),  // 10: empty line
+                Data(#"{"email":"jennifer@hillvalley.edu"}"#.utf8),  // 11: a new person
+            ]
+            for line in lines { input += line + Data("\n".utf8) }
+            let result = try ReconcileProcess.run(["identify"], input: input, in: directory)
+            let errors = result.lines.map { line -> String? in
+                guard line.hasPrefix(#"{"error":"#) else { return nil }
+                let object = try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: [String: Any]]
+                guard let error = object?["error"], let number = error["line"] as? Int,
+                    let code = error["code"] as? String
+                else { return "unreadable: \(line)" }
+                return "\(number) \(code)"
+            }
+            #expect(
+                errors == [
+                    nil, "2 invalid_json", "3 missing_email_and_phone_number", "4 missing_email_and_phone_number",
+                    "5 invalid_email", "6 invalid_email", "7 invalid_email", "8 invalid_request", "9 invalid_request",
+                    "10 invalid_json", nil,
+                ])
+            #expect(result.lines[5].contains(#""message":"email is longer than the limit of 254""#))
+            #expect(result.lines[6].contains(#""message":"email is not valid UTF-8""#))
+            // No bad line wrote a row: the new person gets id 2.
+            #expect(result.lines[10] == Self.response(2, ["jennifer@hillvalley.edu"], [], []))
+            #expect(result.status == 1)
+        }
+    }
+
+    @Test func lineEndingsAndTheLastLine() async throws {
+        try await withTemporaryDirectory { directory in
+            let input = "{\"phoneNumber\":\"1\"}\r\n{\"phoneNumber\":\"2\"}"
+            let result = try ReconcileProcess.run(["identify"], input: input, in: directory)
+            #expect(result.lines == [Self.response(1, [], ["1"], []), Self.response(2, [], ["2"], [])])
+            #expect(result.status == 0)
+            let empty = try ReconcileProcess.run(["identify"], input: "", in: directory)
+            #expect(empty.output.isEmpty && empty.status == 0)
+        }
+    }
+
+    @Test func aHugeLineIsAnErrorAndTheRunGoesOn() async throws {
+        try await withTemporaryDirectory { directory in
+            let huge = #"{"email":""# + String(repeating: "x", count: 2 << 20) + #""}"#
+            let input = huge + "\n" + #"{"phoneNumber":"42"}"# + "\n"
+            let result = try ReconcileProcess.run(["identify"], input: input, in: directory)
+            #expect(result.lines.count == 2)
+            #expect(result.lines.first?.hasPrefix(#"{"error":{"line":1,"code":"line_too_long""#) == true)
+            #expect(result.lines.last == Self.response(1, [], ["42"], []))
+            #expect(result.status == 1)
+        }
+    }
+
+    @Test func oneRequestFromOptions() async throws {
+        try await withTemporaryDirectory { directory in
+            let result = try ReconcileProcess.run(
+                ["identify", "--email", " Lorraine@HillValley.edu", "--phone", "12-34-56"], in: directory)
+            #expect(result.lines == [Self.response(1, ["lorraine@hillvalley.edu"], ["123456"], [])])
+            #expect(result.status == 0)
+            let exact = try ReconcileProcess.run(
+                ["identify", "--policy", "exact", "--email", "Lorraine@HillValley.edu"], in: directory)
+            #expect(exact.lines == [Self.response(1, ["Lorraine@HillValley.edu"], [], [])])
+            let refused = try ReconcileProcess.run(["identify", "--email", "nope"], in: directory)
+            #expect(refused.status == 1)
+            #expect(refused.output.isEmpty)
+            #expect(refused.error == "reconcile: email has no '@'\n")
+        }
+    }
+
+    @Test func statsGoToStandardErrorWithoutProgressWhenNotATerminal() async throws {
+        try await withTemporaryDirectory { directory in
+            let input =
+                (1...3000).map { #"{"email":"p\#($0 % 1000)@x.io","phoneNumber":"\#($0 % 1500)"}"# }
+                .joined(separator: "\n") + "\nnope\n"
+            let result = try ReconcileProcess.run(["identify", "--stats"], input: input, in: directory)
+            #expect(result.lines.count == 3001)
+            #expect(result.status == 1)
+            let stats = result.error
+            #expect(stats.hasPrefix("reconcile: requests 3001, rows created "))
+            #expect(stats.contains(", errors 1, elapsed "))
+            #expect(stats.hasSuffix(" requests/s\n"))
+            // One line only: no progress redraws (`\r`) when standard error is a file.
+            #expect(!stats.contains("\r") && stats.split(separator: "\n").count == 1)
+        }
+    }
+
+    @Test func lineBufferedDrivesLikeACoprocess() async throws {
+        let process = Process()
+        process.executableURL = try ReconcileProcess.executable()
+        process.arguments = ["identify", "--line-buffered"]
+        let input = Pipe()
+        let output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // A guard against hanging forever if results are not flushed; the test then fails on the exit status.
+        let watchdog = Task.detached {
+            try await Task.sleep(for: .seconds(120))
+            process.terminate()
+        }
+        defer { watchdog.cancel() }
+        var received: [String] = []
+        var pending = Data()
+        for request in [#"{"phoneNumber":"5"}"#, #"{"email":"a@x.io","phoneNumber":"5"}"#, "oops"] {
+            // The next request is written only after the previous answer was read.
+            input.fileHandleForWriting.write(Data((request + "\n").utf8))
+            while !pending.contains(UInt8(ascii: "\n")) {
+                let chunk = output.fileHandleForReading.availableData
+                if chunk.isEmpty { break }
+                pending += chunk
+            }
+            guard let newline = pending.firstIndex(of: UInt8(ascii: "\n")) else { break }
+            received.append(String(decoding: pending[..<newline], as: UTF8.self))
+            pending = Data(pending[(newline + 1)...])
+        }
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        #expect(
+            received == [
+                Self.response(1, [], ["5"], []), Self.response(1, ["a@x.io"], ["5"], [2]),
+                #"{"error":{"line":3,"code":"invalid_json","message":"invalid JSON at byte 0: expected a value, found 'o'"}}"#,
+            ])
+        #expect(process.terminationStatus == 1)
+    }
+}

@@ -1,0 +1,219 @@
+#!/usr/bin/env bash
+# CI step for Examples/IdentifyServer, runnable by hand: `bash scripts/server.sh`.
+#
+# 1. Builds the package and runs its in-process tests (HummingbirdTesting).
+# 2. Real-socket test: starts the built server on a free loopback port with a temporary
+#    store file, runs the task's official examples and the error cases with curl, stops it
+#    with SIGTERM and checks it exited cleanly, restarts it on the same store file and
+#    checks that every row is still there, byte for byte.
+#
+# Needs curl (installed with apt-get when missing). The server is always killed on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+PACKAGE=Examples/IdentifyServer
+
+step() { printf '\n=== %s ===\n' "$*"; }
+fail() {
+    printf 'FAIL: %s\n' "$*" >&2
+    if [[ -n "${LOG:-}" && -f "$LOG" ]]; then
+        printf -- '--- server log (last 40 lines) ---\n' >&2
+        tail -n 40 "$LOG" >&2
+    fi
+    exit 1
+}
+
+if ! command -v curl >/dev/null 2>&1; then
+    step "install curl"
+    SUDO=""
+    if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
+    $SUDO apt-get update
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends curl
+fi
+
+step "build $PACKAGE"
+swift build --package-path "$PACKAGE" --build-tests
+
+step "in-process tests"
+swift test --package-path "$PACKAGE" --skip-build
+
+step "real-socket test"
+BIN="$(swift build --package-path "$PACKAGE" --show-bin-path)/identify-server"
+[[ -x "$BIN" ]] || fail "no executable at $BIN"
+WORK="$(mktemp -d)"
+STORE="$WORK/contacts.store"
+PID=""
+LOG=""
+cleanup() {
+    if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
+        kill -KILL "$PID" 2>/dev/null || true
+        wait "$PID" 2>/dev/null || true
+    fi
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+
+# start_server NAME DURABILITY: starts the server on a port the kernel picks (--port 0) and
+# reads the port from its log.
+start_server() {
+    LOG="$WORK/server-$1.log"
+    "$BIN" --store "$STORE" --durability "$2" --host 127.0.0.1 --port 0 </dev/null >"$LOG" 2>&1 &
+    PID=$!
+    PORT=""
+    for _ in $(seq 1 300); do
+        PORT="$(grep -o 'port=[0-9]*' "$LOG" | head -n 1 | cut -d= -f2 || true)"
+        [[ -n "$PORT" ]] && break
+        kill -0 "$PID" 2>/dev/null || fail "the server exited while starting"
+        sleep 0.2
+    done
+    [[ -n "$PORT" ]] || fail "the server did not report its port within 60 s"
+    BASE="http://127.0.0.1:$PORT"
+    echo "server $1 ($2 durability) listening on $BASE (pid $PID)"
+}
+
+# Stops the server with a signal and checks that it exits 0 after closing the store.
+stop_server() {
+    kill "-$1" "$PID"
+    local status=0
+    wait "$PID" || status=$?
+    PID=""
+    [[ "$status" == 0 ]] || fail "the server exited with status $status after SIG$1"
+    grep -q 'store closed' "$LOG" || fail "the server did not log closing the store after SIG$1"
+    echo "server stopped cleanly on SIG$1"
+}
+
+# request METHOD PATH [curl options...]: sets STATUS and BODY.
+request() {
+    local method="$1" path="$2"
+    shift 2
+    STATUS="$(curl -sS -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$BASE$path")"
+    BODY="$(cat "$WORK/body")"
+}
+
+# expect STATUS BODY: the last response, exactly.
+expect() {
+    [[ "$STATUS" == "$1" ]] || fail "expected HTTP $1, got $STATUS: $BODY"
+    [[ "$BODY" == "$2" ]] || fail "expected body $2, got $BODY"
+}
+
+# expect_error STATUS CODE: the last response is an error with this code.
+expect_error() {
+    [[ "$STATUS" == "$1" ]] || fail "expected HTTP $1, got $STATUS: $BODY"
+    [[ "$BODY" == *"\"code\":\"$2\""* ]] || fail "expected error code $2, got $BODY"
+}
+
+identify() {
+    request POST /identify -H 'Content-Type: application/json' --data-binary "$1"
+}
+
+# Flag mistakes are refused before anything is opened.
+if "$BIN" --in-memory --store "$STORE" </dev/null >"$WORK/flags.log" 2>&1; then fail "--in-memory with --store was accepted"; fi
+grep -q 'cannot be used together' "$WORK/flags.log" || fail "no message for --in-memory with --store: $(cat "$WORK/flags.log")"
+if "$BIN" --in-memory --port 70000 </dev/null >"$WORK/flags.log" 2>&1; then fail "--port 70000 was accepted"; fi
+[[ ! -e "$STORE" ]] || fail "a refused command line created the store file"
+
+start_server first grouped
+
+# The file is locked: a second server on it refuses to start.
+if "$BIN" --store "$STORE" --port 0 </dev/null >"$WORK/second.log" 2>&1; then fail "a second server opened a locked store"; fi
+grep -q 'alreadyLocked' "$WORK/second.log" || fail "no alreadyLocked error: $(cat "$WORK/second.log")"
+
+request GET /health
+expect 200 '{"status":"ok"}'
+
+# The task's first example: lorraine, then mcfly with the same phone number.
+identify '{"email":"lorraine@hillvalley.edu","phoneNumber":"123456"}'
+expect 200 '{"contact":{"primaryContatctId":1,"emails":["lorraine@hillvalley.edu"],"phoneNumbers":["123456"],"secondaryContactIds":[]}}'
+MCFLY='{"contact":{"primaryContatctId":1,"emails":["lorraine@hillvalley.edu","mcfly@hillvalley.edu"],"phoneNumbers":["123456"],"secondaryContactIds":[2]}}'
+identify '{"email":"mcfly@hillvalley.edu","phoneNumber":"123456"}'
+expect 200 "$MCFLY"
+# The task says these all answer the same.
+for body in '{"email":null,"phoneNumber":"123456"}' '{"email":"lorraine@hillvalley.edu","phoneNumber":null}' \
+    '{"email":"mcfly@hillvalley.edu","phoneNumber":null}' '{"email":"mcfly@hillvalley.edu","phoneNumber":123456}'; do
+    identify "$body"
+    expect 200 "$MCFLY"
+done
+
+# The task's second example: two primaries merged by a request joining them.
+identify '{"email":"george@hillvalley.edu","phoneNumber":"919191"}'
+expect 200 '{"contact":{"primaryContatctId":3,"emails":["george@hillvalley.edu"],"phoneNumbers":["919191"],"secondaryContactIds":[]}}'
+identify '{"email":"biffsucks@hillvalley.edu","phoneNumber":"717171"}'
+expect 200 '{"contact":{"primaryContatctId":4,"emails":["biffsucks@hillvalley.edu"],"phoneNumbers":["717171"],"secondaryContactIds":[]}}'
+GEORGE='{"contact":{"primaryContatctId":3,"emails":["george@hillvalley.edu","biffsucks@hillvalley.edu"],"phoneNumbers":["919191","717171"],"secondaryContactIds":[4]}}'
+identify '{"email":"george@hillvalley.edu","phoneNumber":"717171"}'
+expect 200 "$GEORGE"
+request GET /contacts/4
+expect 200 "$GEORGE"
+
+# Client mistakes over a real socket: never a 500.
+identify '{"email":"not-an-email"}'
+expect_error 400 invalid_email
+identify '{"phoneNumber":"12ab"}'
+expect_error 400 invalid_phone_number
+identify '{}'
+expect_error 400 missing_email_and_phone_number
+identify 'not json'
+expect_error 400 invalid_json
+request POST /identify -H 'Content-Type: text/plain' --data-binary '{"email":"a@b.co"}'
+expect_error 415 unsupported_media_type
+head -c 20000 /dev/zero | tr '\0' ' ' >"$WORK/big.json"
+request POST /identify -H 'Content-Type: application/json' --data-binary @"$WORK/big.json"
+expect_error 413 payload_too_large
+# A chunked body announces no length: the limit holds while reading.
+request POST /identify -H 'Content-Type: application/json' -H 'Transfer-Encoding: chunked' \
+    --data-binary @"$WORK/big.json"
+expect_error 413 payload_too_large
+request GET /identify
+expect_error 405 method_not_allowed
+request GET /contacts/99
+expect_error 404 contact_not_found
+request GET '/contacts?limit=0'
+expect_error 400 invalid_parameter
+request GET /openapi.yaml
+[[ "$STATUS" == 200 ]] || fail "GET /openapi.yaml answered $STATUS"
+cmp -s "$WORK/body" "$PACKAGE/openapi.yaml" || fail "GET /openapi.yaml differs from $PACKAGE/openapi.yaml"
+
+# One structured log line per request.
+grep -q 'http.method=POST http.path=/identify http.status=200' "$LOG" || fail "no request log line for a 200"
+grep -q 'error.code=payload_too_large' "$LOG" || fail "no request log line with an error code"
+
+request GET '/contacts?limit=1000'
+[[ "$STATUS" == 200 ]] || fail "GET /contacts answered $STATUS"
+cp "$WORK/body" "$WORK/contacts-before.json"
+ROWS="$(grep -o '"id":' "$WORK/contacts-before.json" | wc -l)"
+[[ "$ROWS" == 4 ]] || fail "expected 4 rows, listed $ROWS: $(cat "$WORK/contacts-before.json")"
+
+stop_server TERM
+
+# expect_same_rows: every row listed before the restart is listed again, byte for byte.
+expect_same_rows() {
+    request GET '/contacts?limit=1000'
+    [[ "$STATUS" == 200 ]] || fail "GET /contacts answered $STATUS after restart"
+    cmp -s "$WORK/body" "$WORK/contacts-before.json" ||
+        fail "rows differ after restart: before $(cat "$WORK/contacts-before.json"), after $BODY"
+}
+
+step "restart on the same store file"
+start_server second deferred
+expect_same_rows
+request GET /contacts/1
+expect 200 "$MCFLY"
+# Known values write nothing; new ones continue the ids.
+identify '{"email":"george@hillvalley.edu","phoneNumber":"717171"}'
+expect 200 "$GEORGE"
+DOC='{"contact":{"primaryContatctId":5,"emails":["doc@hillvalley.edu"],"phoneNumbers":["555"],"secondaryContactIds":[]}}'
+identify '{"email":"doc@hillvalley.edu","phoneNumber":"555"}'
+expect 200 "$DOC"
+request GET '/contacts?limit=1000'
+cp "$WORK/body" "$WORK/contacts-before.json"
+# Deferred changes reach the file when the server closes the store on SIGINT.
+stop_server INT
+
+step "restart again"
+start_server third immediate
+expect_same_rows
+request GET /contacts/5
+expect 200 "$DOC"
+stop_server TERM
+
+echo
+echo "server.sh: all checks passed"
