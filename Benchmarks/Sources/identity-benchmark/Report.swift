@@ -97,6 +97,13 @@ struct Report: Codable, Sendable {
     var goals: [Goal] = []
     var notes: [String] = []
 
+    /// Writes the report as JSON (sorted keys, indented).
+    func write(to path: String) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        try encoder.encode(self).write(to: URL(fileURLWithPath: path))
+    }
+
     func run(_ workload: Workload.Kind, _ target: Target, tasks: Int) -> RunResult? {
         runs.first { $0.workload == workload && $0.target == target && $0.tasks == tasks }
     }
