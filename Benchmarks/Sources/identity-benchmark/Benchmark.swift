@@ -36,6 +36,8 @@ struct Benchmark {
                             "  \(Report.format(result.identifiesPerSecond)) identify/s, "
                                 + "p99 \(Report.format(result.p99Microseconds)) µs")
                         report.runs.append(result)
+                        // Keep what is measured so far: a full run on a busy machine takes long.
+                        if let path = options.jsonPath { try report.write(to: path) }
                     } catch let error as TargetUnavailable {
                         report.notes.append(error.description)
                         unavailable.insert(target)

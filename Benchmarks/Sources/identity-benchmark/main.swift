@@ -37,9 +37,7 @@ do {
     let report = try await Benchmark(options: options, directory: directory).run()
     print(report.text())
     if let path = options.jsonPath {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-        try encoder.encode(report).write(to: URL(fileURLWithPath: path))
+        try report.write(to: path)
         progress("wrote \(path)")
     }
 } catch {
