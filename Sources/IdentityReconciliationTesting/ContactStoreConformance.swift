@@ -82,8 +82,8 @@ public struct ContactStoreConformance: Sendable {
 
     // MARK: - Scenarios
 
-    private func resolver(clock: ManualClock = ManualClock(step: 1)) async throws -> IdentityResolver<AnyStore> {
-        IdentityResolver(store: AnyStore(try await makeStore()), clock: clock)
+    private func resolver(clock: ManualClock = ManualClock(step: 1)) async throws -> IdentityResolver<AnyContactStore> {
+        IdentityResolver(store: AnyContactStore(try await makeStore()), clock: clock)
     }
 
     private func firstRowIsOne() async throws {
@@ -378,33 +378,4 @@ public struct ConformanceFailure: Error, Hashable, CustomStringConvertible {
 
     /// `conformance scenario '<name>' failed: <message>`.
     public var description: String { "conformance scenario '\(scenario)' failed: \(message)" }
-}
-
-/// Wraps an existential store so the resolver can be generic over it.
-struct AnyStore: ContactStore {
-    let base: any ContactStore
-
-    init(_ base: any ContactStore) { self.base = base }
-
-    func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
-        try await base.reconcile(email: email, phoneNumber: phoneNumber, decide: decide)
-    }
-
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        try await base.rows(matchingEmail: email, phoneNumber: phoneNumber)
-    }
-
-    func group(containingContactID id: Int) async throws -> [Contact] {
-        try await base.group(containingContactID: id)
-    }
-
-    func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
-        try await base.contacts(afterID: afterID, limit: limit)
-    }
-
-    func importContacts(_ contacts: [Contact]) async throws {
-        try await base.importContacts(contacts)
-    }
 }
