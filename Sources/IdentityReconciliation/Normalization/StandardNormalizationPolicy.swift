@@ -18,6 +18,7 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
     ///
     /// - Throws: ``InputError/invalidEmail(reason:)`` naming the first rule the value breaks.
     public func normalizeEmail(_ email: String) throws(InputError) -> String? {
+        if let valid = Self.validASCIIEmail(email) { return valid }
         let trimmed = TextRules.trimmingWhitespace(email)
         if trimmed.isEmpty { return nil }
         if TextRules.containsControlCharacter(trimmed) { throw .invalidEmail(reason: .controlCharacter) }
@@ -43,6 +44,7 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
     ///
     /// - Throws: ``InputError/invalidPhoneNumber(reason:)`` naming the first rule the value breaks.
     public func normalizePhoneNumber(_ phoneNumber: String) throws(InputError) -> String? {
+        if let valid = Self.validASCIIPhoneNumber(phoneNumber) { return valid }
         let trimmed = TextRules.trimmingWhitespace(phoneNumber)
         if trimmed.isEmpty { return nil }
         if TextRules.containsControlCharacter(trimmed) { throw .invalidPhoneNumber(reason: .controlCharacter) }
@@ -67,5 +69,68 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
             throw .invalidPhoneNumber(reason: .tooManyDigits(limit: InputLimits.maximumPhoneNumberDigits))
         }
         return result
+    }
+
+    /// The normalized email when `email` is printable ASCII that passes every rule as it
+    /// is (no trimming needed); otherwise `nil`, and the general path decides, so errors
+    /// are reported the same way. One pass over the bytes: most real values take this path,
+    /// and it avoids the Unicode property lookups and allocations of the general one.
+    private static func validASCIIEmail(_ email: String) -> String? {
+        var atPosition = -1
+        var hasUppercase = false
+        var previous: UInt8 = 0
+        var domainDots = 0
+        var position = 0
+        for byte in email.utf8 {
+            switch byte {
+            case UInt8(ascii: "@"):
+                guard atPosition < 0, position > 0 else { return nil }
+                atPosition = position
+            case UInt8(ascii: "."):
+                if atPosition >= 0 {
+                    // A domain label may not be empty: no dot right after '@' or after a dot.
+                    guard previous != UInt8(ascii: "@"), previous != UInt8(ascii: ".") else { return nil }
+                    domainDots += 1
+                }
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                hasUppercase = true
+            case 0x21...0x7E:
+                break
+            default:
+                return nil  // whitespace, control characters and non-ASCII take the general path
+            }
+            previous = byte
+            position += 1
+        }
+        guard atPosition > 0, domainDots > 0, previous != UInt8(ascii: "."), previous != UInt8(ascii: "@"),
+            position <= InputLimits.maximumEmailBytes
+        else { return nil }
+        guard hasUppercase else { return email }
+        return String(decoding: email.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    /// The normalized phone number when `phoneNumber` is ASCII made only of digits, the
+    /// removed separators and a `+` before any digit, and passes every rule; otherwise `nil`,
+    /// and the general path decides (and reports any error).
+    private static func validASCIIPhoneNumber(_ phoneNumber: String) -> String? {
+        var kept: [UInt8] = []
+        kept.reserveCapacity(phoneNumber.utf8.count)
+        var digits = 0
+        for byte in phoneNumber.utf8 {
+            switch byte {
+            case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                digits += 1
+                kept.append(byte)
+            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
+                continue
+            case UInt8(ascii: "+") where kept.isEmpty:
+                kept.append(byte)
+            default:
+                return nil
+            }
+        }
+        guard digits > 0, digits <= InputLimits.maximumPhoneNumberDigits else { return nil }
+        if kept.count == phoneNumber.utf8.count { return phoneNumber }
+        return String(decoding: kept, as: UTF8.self)
     }
 }

@@ -29,6 +29,27 @@ extension FileContactStore {
         }
     }
 
+    /// `flock` with `LOCK_NB`, tried again for about 50 ms while the lock is held.
+    ///
+    /// A child process that another thread forks keeps a copy of every descriptor until it
+    /// calls `exec` (only then does `O_CLOEXEC` close them), and with it the lock of a store
+    /// that was just closed. Without the retry, reopening a store right after closing it
+    /// fails now and then in any program that starts processes.
+    private static func lockRetryingBriefly(
+        _ descriptor: Int32, exclusive: Bool, fileSystem: any FileSystem
+    ) throws(SystemCallError) {
+        var attempts = 0
+        while true {
+            do {
+                try fileSystem.lock(descriptor, exclusive: exclusive)
+                return
+            } catch  where error.errno == EWOULDBLOCK && attempts < 10 {
+                attempts += 1
+                usleep(5_000)
+            }
+        }
+    }
+
     /// Opens the file and takes its lock, making sure the lock is on the file that has the
     /// name: a compaction may rename a new file over it between the open and the lock.
     private static func openAndLock(
@@ -53,7 +74,7 @@ extension FileContactStore {
                     throw FileContactStoreError(code: .isDirectory, path: path, message: "the path is a directory")
                 }
                 do {
-                    try fileSystem.lock(descriptor, exclusive: writable)
+                    try lockRetryingBriefly(descriptor, exclusive: writable, fileSystem: fileSystem)
                 } catch  where error.errno == EWOULDBLOCK {
                     throw FileContactStoreError(
                         code: .alreadyLocked, path: path,
