@@ -310,7 +310,7 @@ public struct ContactStoreConformance: Sendable {
         }
         let replayRows = try await InvariantChecker.allRows(of: replay.store)
         try expect(
-            Self.valueGroups(rows) == Self.valueGroups(replayRows), name,
+            InvariantChecker.valueGroups(rows) == InvariantChecker.valueGroups(replayRows), name,
             "concurrent groups differ from a sequential replay")
     }
 
@@ -346,16 +346,6 @@ public struct ContactStoreConformance: Sendable {
         let violations = ContactInvariants.violations(in: rows)
         try expect(violations.isEmpty, scenario, InvariantFailure(violations: violations).description)
         return rows
-    }
-
-    /// The partition of values into groups, independent of ids and timestamps.
-    static func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
-        var groups: [Int: Set<String>] = [:]
-        for row in rows where row.isLive {
-            if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
-            if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
-        }
-        return Set(groups.values)
     }
 
     private func expect(_ condition: Bool, _ scenario: String, _ message: @autoclosure () -> String) throws {

@@ -25,6 +25,21 @@ public enum InvariantChecker {
         return rows
     }
 
+    /// The partition of the live rows' values into groups: one set per group, holding
+    /// `e:<email>` and `p:<phone number>` for every value of its rows.
+    ///
+    /// It ignores ids, timestamps and how many rows hold a value, so two stores that saw the
+    /// same requests in different orders (a concurrent run and a sequential replay) must
+    /// give equal partitions: use it to compare who was linked to whom.
+    public static func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
+        var groups: [Int: Set<String>] = [:]
+        for row in rows where row.isLive {
+            if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
+            if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
+        }
+        return Set(groups.values)
+    }
+
     static func allRows(of store: some ContactStore) async throws -> [Contact] {
         var rows: [Contact] = []
         var afterID = 0

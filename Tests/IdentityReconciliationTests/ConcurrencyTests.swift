@@ -7,16 +7,6 @@ import Testing
 struct ConcurrencyTests {
     typealias Request = (email: String?, phoneNumber: String?)
 
-    /// The partition of values into groups, independent of ids, timestamps and row counts.
-    static func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
-        var groups: [Int: Set<String>] = [:]
-        for row in rows where row.isLive {
-            if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
-            if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
-        }
-        return Set(groups.values)
-    }
-
     /// Requests whose values collide densely inside clusters (4 emails and 4 phone numbers
     /// each), so there are many merges and races while groups stay small: an identify costs
     /// O(size of its group), and one giant group would make the test slow, not stronger.
@@ -120,7 +110,7 @@ struct ConcurrencyTests {
         }
         let replayRows = try await replay.allContacts()
         problems += ContactInvariants.violations(in: replayRows).map { "replay invariant: \($0)" }
-        if valueGroups(rows) != valueGroups(replayRows) {
+        if InvariantChecker.valueGroups(rows) != InvariantChecker.valueGroups(replayRows) {
             problems.append("the groups differ from a sequential replay")
         }
 

@@ -67,7 +67,7 @@ struct CrashTests {
             _ = try await reference.identify(email: request.email, phoneNumber: request.phoneNumber)
         }
         let expected = try await allRows(reference.store)
-        #expect(Self.valueGroups(rows) == Self.valueGroups(expected))
+        #expect(InvariantChecker.valueGroups(rows) == InvariantChecker.valueGroups(expected))
     }
 
     /// Opens the store like a restarted service would, and checks every acknowledged change.
@@ -168,13 +168,4 @@ struct CrashTests {
         return run
     }
 
-    /// The partition of values into groups, independent of ids and timestamps.
-    static func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
-        var groups: [Int: Set<String>] = [:]
-        for row in rows where row.isLive {
-            if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
-            if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
-        }
-        return Set(groups.values)
-    }
 }

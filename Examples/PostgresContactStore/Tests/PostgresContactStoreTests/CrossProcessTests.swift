@@ -56,7 +56,7 @@ struct CrossProcessTests {
                 _ = try await replay.identify(email: request.email, phoneNumber: request.phoneNumber)
             }
             let replayRows = try await InvariantChecker.check(store: replay.store)
-            #expect(valueGroups(rows) == valueGroups(replayRows))
+            #expect(InvariantChecker.valueGroups(rows) == InvariantChecker.valueGroups(replayRows))
         }
     }
 

@@ -85,13 +85,3 @@ struct TestSetupError: Error, CustomStringConvertible {
     var message: String
     var description: String { message }
 }
-
-/// The partition of values into groups, independent of ids and timestamps.
-func valueGroups(_ rows: [Contact]) -> Set<Set<String>> {
-    var groups: [Int: Set<String>] = [:]
-    for row in rows where row.isLive {
-        if let email = row.email { groups[row.primaryID, default: []].insert("e:" + email) }
-        if let phone = row.phoneNumber { groups[row.primaryID, default: []].insert("p:" + phone) }
-    }
-    return Set(groups.values)
-}

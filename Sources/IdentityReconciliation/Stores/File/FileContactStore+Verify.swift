@@ -17,14 +17,7 @@ extension FileContactStore {
                     guard var journal = state.journal else { throw closedError }
                     var synced: [Waiter] = []
                     if options.mode == .readWrite {
-                        do throws(FileContactStoreError) {
-                            try writePending(&state, journal: &journal)
-                            try journal.sync()
-                        } catch {
-                            state.journal = journal
-                            throw fail(&state, error)
-                        }
-                        state.journal = journal
+                        try flushPending(&state, journal: &journal, sync: true)
                         state.syncedSequence = state.appendedSequence
                         synced = state.takeSyncedWaiters()
                     }

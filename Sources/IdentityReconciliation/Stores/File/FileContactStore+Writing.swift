@@ -1,4 +1,18 @@
 extension FileContactStore {
+    /// Writes the pending records (and syncs them when `sync` is true), keeping the journal's
+    /// new offsets in `state`. A failure makes the store unusable and is rethrown: nothing
+    /// may be acknowledged that might not be on disk.
+    func flushPending(_ state: inout State, journal: inout Journal, sync: Bool) throws(FileContactStoreError) {
+        do throws(FileContactStoreError) {
+            try writePending(&state, journal: &journal)
+            if sync { try journal.sync() }
+        } catch {
+            state.journal = journal
+            throw fail(&state, error)
+        }
+        state.journal = journal
+    }
+
     /// Encodes and applies a decided change inside the transaction's critical section.
     ///
     /// - Returns: The commit, and under grouped durability the sequence number to wait for.
@@ -16,24 +30,11 @@ extension FileContactStore {
         switch options.durability {
         case .immediate:
             // Written and synced before the change is applied in memory: a failure leaves no trace.
-            do throws(FileContactStoreError) {
-                try writePending(&state, journal: &journal)
-                try journal.sync()
-            } catch {
-                state.journal = journal
-                throw fail(&state, error)
-            }
-            state.journal = journal
+            try flushPending(&state, journal: &journal, sync: true)
         case .deferred:
             state.journal = journal
             if state.pending.count >= options.writeBufferBytes {
-                do throws(FileContactStoreError) {
-                    try writePending(&state, journal: &journal)
-                } catch {
-                    state.journal = journal
-                    throw fail(&state, error)
-                }
-                state.journal = journal
+                try flushPending(&state, journal: &journal, sync: false)
             }
         case .grouped:
             state.journal = journal

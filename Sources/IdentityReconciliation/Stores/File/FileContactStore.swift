@@ -286,14 +286,7 @@ public final class FileContactStore: ContactStore {
                 Result { () throws(FileContactStoreError) -> [Waiter] in
                     try checkUsable(state)
                     guard options.mode == .readWrite, var journal = state.journal else { return [] }
-                    do throws(FileContactStoreError) {
-                        try writePending(&state, journal: &journal)
-                        try journal.sync()
-                    } catch {
-                        state.journal = journal
-                        throw fail(&state, error)
-                    }
-                    state.journal = journal
+                    try flushPending(&state, journal: &journal, sync: true)
                     state.syncedSequence = state.appendedSequence
                     return state.takeSyncedWaiters()
                 }
