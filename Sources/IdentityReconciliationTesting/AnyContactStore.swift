@@ -1,8 +1,8 @@
 public import IdentityReconciliation
 
-/// A ``ContactStore`` that forwards to any other store, so code that picks a store at run
+/// A ``IdentityReconciliation/ContactStore`` that forwards to any other store, so code that picks a store at run
 /// time (a test parameterised over store kinds, a tool with a `--store` flag) can still
-/// build one ``IdentityResolver`` type.
+/// build one ``IdentityReconciliation/IdentityResolver`` type.
 ///
 /// Every method forwards unchanged: the wrapped store's guarantees and errors are this store's.
 public struct AnyContactStore: ContactStore {
@@ -12,29 +12,29 @@ public struct AnyContactStore: ContactStore {
     /// Wraps a store.
     public init(_ base: any ContactStore) { self.base = base }
 
-    /// Forwards to the wrapped store's ``ContactStore/reconcile(email:phoneNumber:decide:)``.
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/reconcile(email:phoneNumber:decide:)``.
     public func reconcile(
         email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
     ) async throws -> ContactStoreCommit {
         try await base.reconcile(email: email, phoneNumber: phoneNumber, decide: decide)
     }
 
-    /// Forwards to the wrapped store's ``ContactStore/rows(matchingEmail:phoneNumber:)``.
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/rows(matchingEmail:phoneNumber:)``.
     public func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
         try await base.rows(matchingEmail: email, phoneNumber: phoneNumber)
     }
 
-    /// Forwards to the wrapped store's ``ContactStore/group(containingContactID:)``.
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/group(containingContactID:)``.
     public func group(containingContactID id: Int) async throws -> [Contact] {
         try await base.group(containingContactID: id)
     }
 
-    /// Forwards to the wrapped store's ``ContactStore/contacts(afterID:limit:)``.
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/contacts(afterID:limit:)``.
     public func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
         try await base.contacts(afterID: afterID, limit: limit)
     }
 
-    /// Forwards to the wrapped store's ``ContactStore/importContacts(_:)``.
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/importContacts(_:)``.
     public func importContacts(_ contacts: [Contact]) async throws {
         try await base.importContacts(contacts)
     }
