@@ -76,33 +76,49 @@ public enum ReconciliationRules {
     /// - Returns: The consolidated contact, or `nil` when `group` has no live row.
     ///   The primary is the row marked ``LinkPrecedence/primary`` (the oldest row if none is).
     public static func consolidate(_ group: [Contact]) -> ConsolidatedContact? {
-        var rows = group.filter(\.isLive)
+        var rows = group.allSatisfy(\.isLive) ? group : group.filter(\.isLive)
         guard !rows.isEmpty else { return nil }
-        rows.sort { $0.isOlder(than: $1) }
+        // Stores usually hand rows over oldest first; sorting only when needed saves a pass.
+        if !zip(rows, rows.dropFirst()).allSatisfy({ !$1.isOlder(than: $0) }) {
+            rows.sort { $0.isOlder(than: $1) }
+        }
         let primaryIndex = rows.firstIndex { $0.linkPrecedence == .primary } ?? 0
         let primary = rows[primaryIndex]
 
-        var emails: [String] = []
-        var phoneNumbers: [String] = []
-        var seenEmails = Set<String>()
-        var seenPhoneNumbers = Set<String>()
+        var emails = UniqueValues()
+        var phoneNumbers = UniqueValues()
         var secondaryIDs: [Int] = []
         secondaryIDs.reserveCapacity(rows.count - 1)
-        func collect(_ row: Contact) {
-            if let email = row.email, seenEmails.insert(email).inserted { emails.append(email) }
-            if let phone = row.phoneNumber, seenPhoneNumbers.insert(phone).inserted { phoneNumbers.append(phone) }
-        }
-        collect(primary)
+        emails.append(primary.email)
+        phoneNumbers.append(primary.phoneNumber)
         for (index, row) in rows.enumerated() where index != primaryIndex {
-            collect(row)
+            emails.append(row.email)
+            phoneNumbers.append(row.phoneNumber)
             secondaryIDs.append(row.id)
         }
         return ConsolidatedContact(
             primaryContactID: primary.id,
-            emails: emails,
-            phoneNumbers: phoneNumbers,
+            emails: emails.values,
+            phoneNumbers: phoneNumbers.values,
             secondaryContactIDs: secondaryIDs
         )
+    }
+
+    /// Values in first-seen order without repeats. Most groups hold a handful of values, so
+    /// a linear search beats hashing; a set takes over once the list grows.
+    private struct UniqueValues {
+        var values: [String] = []
+        private var index: Set<String>?
+
+        mutating func append(_ value: String?) {
+            guard let value else { return }
+            if index != nil {
+                if index!.insert(value).inserted { values.append(value) }
+            } else if !values.contains(value) {
+                values.append(value)
+                if values.count >= 16 { index = Set(values) }
+            }
+        }
     }
 
     private static func primaryRow(of groupID: Int, in rows: [Contact]) -> Contact? {
