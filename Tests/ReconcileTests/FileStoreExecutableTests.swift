@@ -72,34 +72,11 @@ struct FileStoreExecutableTests {
     @Test(arguments: ["immediate", "grouped"])
     func aPrintedResultSurvivesKill9(durability: String) async throws {
         try await withTemporaryDirectory { directory in
-            let process = Process()
-            process.executableURL = try ReconcileProcess.executable()
-            process.arguments = ["identify", "--store", "s.store", "--durability", durability, "--line-buffered"]
-            process.currentDirectoryURL = directory
-            let input = Pipe()
-            let output = Pipe()
-            process.standardInput = input
-            process.standardOutput = output
-            process.standardError = FileHandle.nullDevice
-            try process.run()
-            let watchdog = Task.detached {
-                try await Task.sleep(for: .seconds(120))
-                process.terminate()
-            }
-            defer { watchdog.cancel() }
-            input.fileHandleForWriting.write(
-                Data(#"{"email":"doc@hillvalley.edu","phoneNumber":"1985"}"#.utf8 + [0x0A]))
-            var answer = Data()
-            while !answer.contains(0x0A) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                answer += chunk
-            }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-            #expect(
-                String(decoding: answer, as: UTF8.self)
-                    == Self.response(1, ["doc@hillvalley.edu"], ["1985"], []) + "\n")
+            let tool = try ReconcileCoprocess(
+                ["identify", "--store", "s.store", "--durability", durability, "--line-buffered"], in: directory)
+            let answer = tool.send(#"{"email":"doc@hillvalley.edu","phoneNumber":"1985"}"#)
+            tool.kill9()
+            #expect(answer == Self.response(1, ["doc@hillvalley.edu"], ["1985"], []))
             let rows = try ReconcileProcess.run(["contacts", "--store", "s.store"], in: directory)
             #expect(rows.lines.count == 1)
             #expect(rows.lines.first?.contains(#""email":"doc@hillvalley.edu""#) == true)

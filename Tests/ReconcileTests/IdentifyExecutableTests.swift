@@ -136,42 +136,19 @@ struct IdentifyExecutableTests {
     }
 
     @Test func lineBufferedDrivesLikeACoprocess() async throws {
-        let process = Process()
-        process.executableURL = try ReconcileProcess.executable()
-        process.arguments = ["identify", "--line-buffered"]
-        let input = Pipe()
-        let output = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = FileHandle.nullDevice
-        try process.run()
-        // A guard against hanging forever if results are not flushed; the test then fails on the exit status.
-        let watchdog = Task.detached {
-            try await Task.sleep(for: .seconds(120))
-            process.terminate()
-        }
-        defer { watchdog.cancel() }
+        let tool = try ReconcileCoprocess(["identify", "--line-buffered"])
         var received: [String] = []
-        var pending = Data()
         for request in [#"{"phoneNumber":"5"}"#, #"{"email":"a@x.io","phoneNumber":"5"}"#, "oops"] {
             // The next request is written only after the previous answer was read.
-            input.fileHandleForWriting.write(Data((request + "\n").utf8))
-            while !pending.contains(UInt8(ascii: "\n")) {
-                let chunk = output.fileHandleForReading.availableData
-                if chunk.isEmpty { break }
-                pending += chunk
-            }
-            guard let newline = pending.firstIndex(of: UInt8(ascii: "\n")) else { break }
-            received.append(String(decoding: pending[..<newline], as: UTF8.self))
-            pending = Data(pending[(newline + 1)...])
+            guard let answer = tool.send(request) else { break }
+            received.append(answer)
         }
-        try input.fileHandleForWriting.close()
-        process.waitUntilExit()
+        let status = try tool.finish()
         #expect(
             received == [
                 Self.response(1, [], ["5"], []), Self.response(1, ["a@x.io"], ["5"], [2]),
                 #"{"error":{"line":3,"code":"invalid_json","message":"invalid JSON at byte 0: expected a value, found 'o'"}}"#,
             ])
-        #expect(process.terminationStatus == 1)
+        #expect(status == 1)
     }
 }

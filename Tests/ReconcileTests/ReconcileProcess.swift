@@ -73,6 +73,62 @@ struct ReconcileProcess {
     }
 }
 
+/// `reconcile` driven line by line through pipes, as another program drives it with
+/// `--line-buffered`. A watchdog terminates it after two minutes, so a result that is never
+/// flushed fails the test instead of hanging it.
+final class ReconcileCoprocess {
+    let process = Process()
+    private let input = Pipe()
+    private let output = Pipe()
+    private var pending = Data()
+    private let watchdog: Task<Void, any Error>
+
+    init(_ arguments: [String], in directory: URL? = nil) throws {
+        process.executableURL = try ReconcileProcess.executable()
+        process.arguments = arguments
+        if let directory { process.currentDirectoryURL = directory }
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        let process = self.process
+        watchdog = Task.detached {
+            try await Task.sleep(for: .seconds(120))
+            process.terminate()
+        }
+    }
+
+    deinit { watchdog.cancel() }
+
+    /// Writes one line to standard input, then returns the next line of standard output
+    /// (without its newline), or `nil` when the output ends first.
+    func send(_ line: String) -> String? {
+        input.fileHandleForWriting.write(Data((line + "\n").utf8))
+        while !pending.contains(UInt8(ascii: "\n")) {
+            let chunk = output.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            pending += chunk
+        }
+        guard let newline = pending.firstIndex(of: UInt8(ascii: "\n")) else { return nil }
+        let answer = String(decoding: pending[..<newline], as: UTF8.self)
+        pending = Data(pending[(newline + 1)...])
+        return answer
+    }
+
+    /// Closes standard input and waits for the exit; returns the exit status.
+    func finish() throws -> Int32 {
+        try input.fileHandleForWriting.close()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    /// Kills the process with SIGKILL and waits for it.
+    func kill9() {
+        kill(process.processIdentifier, SIGKILL)
+        process.waitUntilExit()
+    }
+}
+
 struct ProcessFailure: Error, CustomStringConvertible {
     var description: String
     init(_ description: String) { self.description = description }

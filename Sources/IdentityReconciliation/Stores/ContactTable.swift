@@ -52,13 +52,20 @@ struct ContactTable: Sendable {
         // asked for (a caller's `Int.min`), so the subtraction must not trap.
         let (guess, overflow) = id.subtractingReportingOverflow(first)
         if !overflow && guess >= 0 && guess < rows.count && rows[guess].id == id { return guess }
+        let low = firstPosition { $0 < id }
+        return low < rows.count && rows[low].id == id ? low : nil
+    }
+
+    /// The first position whose row id no longer satisfies `isBefore`, by binary search;
+    /// `isBefore` must hold for a prefix of the ids in ascending order.
+    private func firstPosition(where isBefore: (Int) -> Bool) -> Int {
         var low = 0
         var high = rows.count
         while low < high {
             let middle = (low + high) / 2
-            if rows[middle].id < id { low = middle + 1 } else { high = middle }
+            if isBefore(rows[middle].id) { low = middle + 1 } else { high = middle }
         }
-        return low < rows.count && rows[low].id == id ? low : nil
+        return low
     }
 
     /// The row with this id, live or deleted.
@@ -103,12 +110,7 @@ struct ContactTable: Sendable {
     /// Rows after `afterID` in id order, at most `limit`.
     func contacts(afterID: Int, limit: Int) -> [Contact] {
         guard limit > 0 else { return [] }
-        var low = 0
-        var high = rows.count
-        while low < high {
-            let middle = (low + high) / 2
-            if rows[middle].id <= afterID { low = middle + 1 } else { high = middle }
-        }
+        let low = firstPosition { $0 <= afterID }
         return Array(rows[low..<min(rows.count, low + min(limit, rows.count))])
     }
 
