@@ -185,7 +185,7 @@ struct StoreLoader {
             guard primaryID != demotedPrimaryID else {
                 throw ByteReader.Malformed(reason: "a merge of contact \(primaryID) into itself")
             }
-            _ = table.apply(.merge(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID, updatedAt: updatedAt))
+            table.apply(.merge(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID, updatedAt: updatedAt))
         case .rows:
             let count = Int(try reader.readUInt32())
             // Each row takes at least 19 bytes: refuse counts the payload cannot hold.
