@@ -99,6 +99,7 @@ struct StoreLoader {
             }
             offset = payload.upperBound
         }
+        table.indexValues()
         let lastNonZero = Self.endOfNonZeroBytes(buffer, from: offset) - 1
         var damage: (offset: Int, bytes: Int)?
         if lastNonZero >= offset {
@@ -205,7 +206,7 @@ struct StoreLoader {
 
     private mutating func insert(_ row: Contact) {
         stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
-        table.append(row)
+        table.append(row, indexingValues: false)
     }
 
     private func checkNewID(_ id: Int) throws(ByteReader.Malformed) {
