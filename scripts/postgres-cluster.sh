@@ -31,7 +31,8 @@ postgres_cluster_start() {
     postgres_cluster_bin=$(postgres_cluster_find_bin)
     if [ -z "$postgres_cluster_bin" ] || [ ! -x "$postgres_cluster_bin/initdb" ]; then
         if [ "$(id -u)" -ne 0 ]; then
-            echo "postgres-cluster.sh: PostgreSQL is not installed; run as root, or: apt-get install -y postgresql" >&2
+            # Named after the script that sourced this one ($0), as postgres.sh always said.
+            echo "$(basename "$0"): PostgreSQL is not installed; run as root, or: apt-get install -y postgresql" >&2
             return 1
         fi
         echo "=== installing PostgreSQL from Debian's packages ==="
