@@ -66,35 +66,34 @@ enum PostgresTarget {
         let client = PostgresClient(
             configuration: try settings().clientConfiguration(maximumConnections: maximumConnections),
             backgroundLogger: PostgresContactStore.silentLogger)
-        // Unstructured because the store outlives this call; `finish` cancels it, which
-        // closes the connections.
+        // Unstructured because the store outlives this call; stopping it closes the connections.
         let running = Task { await client.run() }
+        @Sendable func stop() async {
+            running.cancel()
+            await running.value
+        }
         let schema = newSchemaName()
         let store: PostgresContactStore
         do {
             store = try await PostgresContactStore.open(client: client, schema: schema)
         } catch {
             try? await dropSchema(schema, client)
-            running.cancel()
-            await running.value
+            await stop()
             throw error
         }
         return OpenedTarget(
             store: store,
             finish: {
-                let bytes: Int?
                 do {
-                    bytes = try await tableBytes(schema, client)
+                    let bytes = try await tableBytes(schema, client)
                     try await dropSchema(schema, client)
+                    await stop()
+                    return bytes
                 } catch {
                     try? await dropSchema(schema, client)
-                    running.cancel()
-                    await running.value
+                    await stop()
                     throw error
                 }
-                running.cancel()
-                await running.value
-                return bytes
             })
     }
 
