@@ -94,6 +94,8 @@ struct Report: Codable, Sendable {
     var durableRequests: Int
     var workloads: [String: String] = [:]
     var probe: DurableWriteProbe.Result?
+    /// The PostgreSQL server the `postgres` target ran on, with the settings that decide a commit's cost.
+    var postgresServer: PostgresServer?
     var runs: [RunResult] = []
     var storage: StorageFigures?
     var mergeGrowth: [MergeGrowth] = []
@@ -140,7 +142,7 @@ struct Report: Codable, Sendable {
                     value: immediate.writesPerSecond / paired))
         }
         if let probe {
-            for target in [Target.fileImmediate, .sqliteFull] {
+            for target in [Target.fileImmediate, .sqliteFull, .postgres] {
                 guard let run = run(.orders, target, tasks: 1) else { continue }
                 ratios.append(
                     Ratio(
@@ -261,6 +263,10 @@ struct Report: Codable, Sendable {
                     + String(format: "(%.0f µs), ", probe.overwriteMicroseconds)
                     + "append \(Self.format(probe.appendsPerSecond))/s "
                     + String(format: "(%.0f µs)", probe.appendMicroseconds))
+        }
+        if let postgresServer {
+            lines.append("")
+            lines.append(postgresServer.summary)
         }
         lines.append("")
         let header = [

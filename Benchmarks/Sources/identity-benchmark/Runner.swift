@@ -50,16 +50,26 @@ struct Runner {
 
         ProcessMetrics.resetPeak()
         let residentBefore = ProcessMetrics.residentBytes()
+        let probe = target == .fileImmediate && tasks == 1 ? try InterleavedOverwrites(directory: runDirectory) : nil
         let opened = try await target.open(in: runDirectory)
         let count = workload.requests.count
-        let probe = target == .fileImmediate && tasks == 1 ? try InterleavedOverwrites(directory: runDirectory) : nil
-        let timing = try await measure(opened.store, workload: workload, count: count, tasks: tasks, probe: probe)
-        let peak = ProcessMetrics.peakResidentBytes()
-        ProcessMetrics.trimHeap()
-        let residentAfter = ProcessMetrics.residentBytes()
+        let timing: Timing
+        let peak: Int
+        let residentAfter: Int
+        let strings: Int
+        do {
+            timing = try await measure(opened.store, workload: workload, count: count, tasks: tasks, probe: probe)
+            peak = ProcessMetrics.peakResidentBytes()
+            ProcessMetrics.trimHeap()
+            residentAfter = ProcessMetrics.residentBytes()
+            // Read the rows back only after the memory figures are taken.
+            strings = try await stringBytes(opened.store)
+        } catch {
+            // Close the store (a server-side store also drops its schema) before giving up.
+            _ = try? await opened.finish()
+            throw error
+        }
         let contacts = workload.preload.count + timing.inserts
-        // Read the rows back only after the memory figures are taken.
-        let strings = try await stringBytes(opened.store)
         let fileBytes = try await opened.finish()
 
         let sorted = timing.latencies.sorted()
@@ -67,7 +77,9 @@ struct Runner {
             guard !sorted.isEmpty else { return 0 }
             return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) / 1000
         }
-        let perContact = contacts > 0 ? Double(residentAfter - residentBefore) / Double(contacts) : nil
+        // A server keeps its rows in its own processes: this process's growth says nothing about them.
+        let perContact =
+            contacts > 0 && target.keepsRowsInProcess ? Double(residentAfter - residentBefore) / Double(contacts) : nil
         let stringsPerContact = contacts > 0 ? Double(strings) / Double(contacts) : nil
         return RunResult(
             workload: workload.kind, target: target, tasks: tasks, requests: count, seconds: timing.seconds,
