@@ -181,10 +181,16 @@ struct ContactTable: Sendable {
         let phoneOwners = Mutex<[String: Int]>([:])
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             var owners: [String: Int] = [:]
-            // Regrowing rehashes every value: reserve for the rows holding one (an upper bound).
-            owners.reserveCapacity(rows.count { (part == 0 ? $0.email : $0.phoneNumber) != nil })
-            for row in rows where row.isLive {
-                if let key = part == 0 ? row.email : row.phoneNumber { Self.claim(&owners[key], for: row.id) }
+            rows.withUnsafeBufferPointer { rows in
+                // Each thread reads only its own field through the buffer: copying whole rows
+                // would retain and release the other thread's strings too, and the two cores
+                // would fight over their reference counts.
+                func value(at index: Int) -> String? { part == 0 ? rows[index].email : rows[index].phoneNumber }
+                // Regrowing rehashes every value: reserve for the rows holding one (an upper bound).
+                owners.reserveCapacity(rows.indices.count { value(at: $0) != nil })
+                for index in rows.indices where rows[index].deletedAt == nil {
+                    if let key = value(at: index) { Self.claim(&owners[key], for: rows[index].id) }
+                }
             }
             if part == 0 {
                 emailOwners.withLock { $0 = owners }
