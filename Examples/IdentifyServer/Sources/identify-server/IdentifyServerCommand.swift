@@ -76,7 +76,7 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     ///   - close: Closes the store.
     func serve<Store: ContactStore>(
         _ store: Store, logger: Logger, periodicSync: (@Sendable () throws -> Void)? = nil,
-        close: @Sendable () async throws -> Void
+        close: @Sendable () throws -> Void
     ) async throws {
         let host = self.host
         let app = IdentifyApp.makeApplication(
@@ -104,12 +104,12 @@ struct IdentifyServerCommand: AsyncParsableCommand {
             logger.error("server failed", metadata: ["error": "\(error)"])
             syncer?.cancel()
             await syncer?.value
-            try? await close()
+            try? close()
             throw error
         }
         syncer?.cancel()
         await syncer?.value
-        try await close()
+        try close()
         logger.info("stopped; store closed")
     }
 }
