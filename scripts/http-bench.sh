@@ -9,6 +9,8 @@
 # after a short warm-up of both routes. It prints requests/s, p50 and p99 latency, the ratio
 # of identify to /health, and the issue's targets: identify in memory >= 60% of /health's
 # requests/s, grouped >= 40%, p99 under 20 ms.
+# Before and after the grouped store's run it also measures the disk's durable-write latency
+# (100-byte O_DSYNC overwrites with dd), which bounds grouped commit.
 #
 # Options:
 #   --quick            CI mode: the debug build scripts/server.sh makes (no release build of
@@ -23,6 +25,8 @@
 #   --connections N    wrk connections (default 64).
 #   --threads N        wrk threads (default 2).
 #   --seed N           The request mix's seed (default 1).
+#   --server PATH      Measure this identify-server executable instead of building one (to
+#                      compare two builds on the same machine state).
 #   --log-level LEVEL  The server's --log-level (default warning, which the server's README
 #                      advises under heavy load; `info` logs a line per request).
 #
@@ -45,6 +49,7 @@ CONNECTIONS=64
 THREADS=2
 SEED=1
 LOG_LEVEL=warning
+SERVER=""
 usage() { sed -n '2,/^set -euo/p' "$0" | sed '$d; s/^# \{0,1\}//'; }
 while [[ $# -gt 0 ]]; do
     case "$1" in
@@ -57,6 +62,7 @@ while [[ $# -gt 0 ]]; do
         --threads) THREADS="${2:?--threads needs a number}"; shift ;;
         --seed) SEED="${2:?--seed needs a number}"; shift ;;
         --log-level) LOG_LEVEL="${2:?--log-level needs a level}"; shift ;;
+        --server) SERVER="${2:?--server needs a path}"; shift ;;
         -h | --help) usage; exit 0 ;;
         *) printf 'unknown option %s (see --help)\n' "$1" >&2; exit 2 ;;
     esac
@@ -103,9 +109,14 @@ if [[ ${#MISSING[@]} -gt 0 ]]; then
     DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${MISSING[@]}"
 fi
 
-step "build $PACKAGE ($CONFIGURATION)"
-swift build -c "$CONFIGURATION" --package-path "$PACKAGE" --product identify-server
-BIN="$(swift build -c "$CONFIGURATION" --package-path "$PACKAGE" --show-bin-path)/identify-server"
+if [[ -n "$SERVER" ]]; then
+    BIN="$SERVER"
+    CONFIGURATION="$CONFIGURATION, given executable $SERVER"
+else
+    step "build $PACKAGE ($CONFIGURATION)"
+    swift build -c "$CONFIGURATION" --package-path "$PACKAGE" --product identify-server
+    BIN="$(swift build -c "$CONFIGURATION" --package-path "$PACKAGE" --show-bin-path)/identify-server"
+fi
 [[ -x "$BIN" ]] || fail "no executable at $BIN"
 
 WORK="$(mktemp -d)"
@@ -216,11 +227,26 @@ measure() {
     stop_server
 }
 
+# The disk's durable-write latency where the grouped store lives: 200 overwrites of 100
+# bytes of a preallocated file with O_DSYNC (each one a write + fdatasync). Grouped commit
+# waits for one such sync per batch, so its figures move with this.
+probe_durable_write() {
+    local file="$WORK/probe"
+    dd if=/dev/zero of="$file" bs=1M count=1 conv=fsync status=none
+    LC_ALL=C dd if=/dev/zero of="$file" bs=100 count=200 oflag=dsync conv=notrunc 2>&1 |
+        awk '/copied/ { for (i = 1; i <= NF; i++) if ($(i + 1) == "s,") printf "%.3f", $i / 200 * 1000 }'
+    rm -f "$file"
+}
+
 LOAD_BEFORE="$(cut -d' ' -f1-3 /proc/loadavg)"
 DATE="$(date -u +%Y-%m-%dT%H:%M:%SZ)"
 echo "load average before: $LOAD_BEFORE ($(nproc) cores), $DATE"
 measure memory --in-memory
+PROBE_BEFORE="$(probe_durable_write)"
+echo "durable write (100 B, O_DSYNC) on the grouped store's disk: $PROBE_BEFORE ms"
 measure grouped --store "$WORK/contacts.store" --durability grouped
+PROBE_AFTER="$(probe_durable_write)"
+echo "durable write after the grouped run: $PROBE_AFTER ms"
 LOAD_AFTER="$(cut -d' ' -f1-3 /proc/loadavg)"
 
 # Per store and route over the rounds: the median requests/s, p50 and p99, the highest p99,
@@ -276,6 +302,7 @@ step "results ($CONFIGURATION build; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS × $
 } | tee "$WORK/table.md"
 echo "median of $ROUNDS rounds; vs /health: the median of each round's identify over the /health run before it"
 echo "load average: $LOAD_BEFORE before; after the warm-ups ${LOADS[*]}; $LOAD_AFTER after"
+echo "durable write (100 B + fdatasync): $PROBE_BEFORE ms before the grouped store's run, $PROBE_AFTER ms after"
 
 if [[ -n "$JSON" ]]; then
     {
@@ -285,6 +312,7 @@ if [[ -n "$JSON" ]]; then
             "$THREADS" "$CONNECTIONS" "$DURATION" "$WARMUP" "$ROUNDS" "$SEED"
         printf '  "serverLogLevel": "%s",\n  "cores": %s,\n' "$LOG_LEVEL" "$(nproc)"
         printf '  "loadAverage": {"before": "%s", "after": "%s"},\n' "$LOAD_BEFORE" "$LOAD_AFTER"
+        printf '  "durableWriteMilliseconds": {"beforeGrouped": %s, "afterGrouped": %s},\n' "$PROBE_BEFORE" "$PROBE_AFTER"
         printf '  "summary": [\n'
         printf '%s\n' "$SUMMARY" | awk -F'|' '
             { route = $2; sub("_", " ", route)
