@@ -162,14 +162,25 @@ stop_server() {
     [[ "$status" == 0 ]] || fail "the server exited with status $status after SIGTERM"
 }
 
+# The server's CPU time so far (user + system), in clock ticks.
+server_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
+CLOCK_TICKS="$(getconf CLK_TCK)"
+
 # run_wrk SECONDS MODE BASE: runs wrk with the Lua mix against the running server; sets RESULT
-# to its WRK_RESULT line (without the tag).
+# to its WRK_RESULT line (without the tag) followed by server_us= and wrk_us=, the CPU time
+# per completed request of the server and of wrk itself (both share the machine's cores).
 run_wrk() {
-    local output="$WORK/wrk.out"
-    wrk -t"$THREADS" -c"$CONNECTIONS" -d"${1}s" --timeout 10s -s "$LUA_SCRIPT" "$URL" \
-        -- "$2" "$SEED" "$3" >"$output" 2>&1 || { cat "$output" >&2; fail "wrk failed ($2)"; }
+    local output="$WORK/wrk.out" before after
+    before="$(server_ticks)"
+    local TIMEFORMAT='%U %S'
+    { time wrk -t"$THREADS" -c"$CONNECTIONS" -d"${1}s" --timeout 10s -s "$LUA_SCRIPT" "$URL" \
+        -- "$2" "$SEED" "$3" >"$output" 2>&1; } 2>"$WORK/wrk.time" || { cat "$output" >&2; fail "wrk failed ($2)"; }
+    after="$(server_ticks)"
     RESULT="$(grep '^WRK_RESULT ' "$output" | sed 's/^WRK_RESULT //' || true)"
     [[ -n "$RESULT" ]] || { cat "$output" >&2; fail "wrk printed no result ($2)"; }
+    RESULT="$RESULT $(awk -v ticks=$((after - before)) -v hz="$CLOCK_TICKS" -v n="$(field requests)" '
+        { printf "server_us=%.1f wrk_us=%.1f", n ? ticks / hz * 1e6 / n : 0, n ? ($1 + $2) * 1e6 / n : 0 }' \
+        "$WORK/wrk.time")"
 }
 
 # field NAME: a number from RESULT.
@@ -186,7 +197,8 @@ check_result() {
     [[ "$(field status)" == 0 ]] || fail "$2 on $1 got $(field status) non-2xx answers"
 }
 
-# One line per measurement: "store route round rps p50_us p99_us requests generated new_values".
+# One line per measurement:
+# "store route round rps p50_us p99_us requests generated new_values server_us wrk_us".
 MEASUREMENTS="$WORK/measurements"
 : >"$MEASUREMENTS"
 LOADS=()
@@ -211,14 +223,16 @@ measure() {
             run_wrk "$DURATION" "$mode" $(((round - 1) * THREADS * 10000000))
             check_result "$store" "${route/_/ }"
             rps="$(awk -v n="$(field requests)" -v us="$(field duration_us)" 'BEGIN { printf "%.0f", n / (us / 1e6) }')"
-            printf 'round %s %-15s %7s requests: %6s req/s, p50 %6s us, p99 %6s us' "$round" "${route/_/ }" \
-                "$(field requests)" "$rps" "$(field p50_us)" "$(field p99_us)"
+            printf 'round %s %-15s %7s requests: %6s req/s, p50 %6s us, p99 %6s us, CPU per request: server %s us, wrk %s us' \
+                "$round" "${route/_/ }" "$(field requests)" "$rps" "$(field p50_us)" "$(field p99_us)" \
+                "$(field server_us)" "$(field wrk_us)"
             if [[ "$mode" == identify ]]; then
                 printf ', %s of %s requests with a new value' "$(field new_values)" "$(field generated)"
             fi
             printf '\n'
-            printf '%s %s %s %s %s %s %s %s %s\n' "$store" "$route" "$round" "$rps" "$(field p50_us)" \
-                "$(field p99_us)" "$(field requests)" "$(field generated)" "$(field new_values)" >>"$MEASUREMENTS"
+            printf '%s %s %s %s %s %s %s %s %s %s %s\n' "$store" "$route" "$round" "$rps" "$(field p50_us)" \
+                "$(field p99_us)" "$(field requests)" "$(field generated)" "$(field new_values)" \
+                "$(field server_us)" "$(field wrk_us)" >>"$MEASUREMENTS"
         done
     done
     if [[ -f "$WORK/contacts.store" ]]; then
@@ -271,6 +285,7 @@ SUMMARY="$(awk -v quick="$QUICK" '
         rps[key] = rps[key] " " $4; p50[key] = p50[key] " " $5; p99[key] = p99[key] " " $6
         if ($6 > worst[key]) worst[key] = $6
         requests[key] += $7; generated[key] += $8; written[key] += $9
+        server[key] = server[key] " " $10; client[key] = client[key] " " $11
         if ($2 == "GET_/health") health[$1 " " $3] = $4
         ratios[key] = ratios[key] " " ($4 / health[$1 " " $3])
     }
@@ -286,21 +301,23 @@ SUMMARY="$(awk -v quick="$QUICK" '
                 met = (ratio * 100 >= minimum[part[1]] && p99median < 20) ? "met" : "missed"
                 if (quick) met = met " (not checked)"
             }
-            printf "%s|%s|%.0f|%.2f|%.2f|%d|%.4f|%s|%s|%s|%.2f\n", part[1], part[2], median(rps[key]),
-                median(p50[key]) / 1000, p99median, requests[key], ratio, target, met, writes, worst[key] / 1000
+            printf "%s|%s|%.0f|%.2f|%.2f|%d|%.4f|%s|%s|%s|%.2f|%.0f|%.0f\n", part[1], part[2], median(rps[key]),
+                median(p50[key]) / 1000, p99median, requests[key], ratio, target, met, writes, worst[key] / 1000,
+                median(server[key]), median(client[key])
         }
     }' "$MEASUREMENTS")"
-# SUMMARY fields: store|route|rps|p50_ms|p99_ms|requests|ratio|target|met|writes|worst_p99_ms
+# SUMMARY fields: store|route|rps|p50_ms|p99_ms|requests|ratio|target|met|writes|worst_p99_ms|server_us|wrk_us
 
 step "results ($CONFIGURATION build; wrk -t$THREADS -c$CONNECTIONS, $ROUNDS × ${DURATION} s per route; seed $SEED; server log level $LOG_LEVEL)"
 {
-    printf '| route | store | requests/s | p50 (ms) | p99 (ms) | worst p99 (ms) | vs /health | target | | writing requests |\n'
-    printf '|---|---|---:|---:|---:|---:|---:|---|---|---:|\n'
+    printf '| route | store | requests/s | p50 (ms) | p99 (ms) | worst p99 (ms) | vs /health | target | | writing requests | CPU/request server, wrk (µs) |\n'
+    printf '|---|---|---:|---:|---:|---:|---:|---|---|---:|---:|\n'
     printf '%s\n' "$SUMMARY" | sort -t'|' -k1,1r -k2,2 | awk -F'|' '{
         route = $2; sub("_", " ", route)
-        printf "| `%s` | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s |\n", route, $1, $3, $4, $5, $11, $7 * 100, $8, $9, $10 }'
+        printf "| `%s` | %s | %s | %s | %s | %s | %.0f%% | %s | %s | %s | %s, %s |\n", route, $1, $3, $4, $5, $11, $7 * 100, $8, $9, $10, $12, $13 }'
 } | tee "$WORK/table.md"
-echo "median of $ROUNDS rounds; vs /health: the median of each round's identify over the /health run before it"
+echo "median of $ROUNDS rounds; vs /health: the median of each round's identify over the /health run before it;"
+echo "CPU/request: user + system time of the server process and of wrk per completed request"
 echo "load average: $LOAD_BEFORE before; after the warm-ups ${LOADS[*]}; $LOAD_AFTER after"
 echo "durable write (100 B + fdatasync): $PROBE_BEFORE ms before the grouped store's run, $PROBE_AFTER ms after"
 
@@ -316,11 +333,11 @@ if [[ -n "$JSON" ]]; then
         printf '  "summary": [\n'
         printf '%s\n' "$SUMMARY" | awk -F'|' '
             { route = $2; sub("_", " ", route)
-              line[NR] = sprintf("    {\"store\": \"%s\", \"route\": \"%s\", \"requestsPerSecond\": %s, \"p50Milliseconds\": %s, \"p99Milliseconds\": %s, \"worstP99Milliseconds\": %s, \"requests\": %s, \"ratioToHealth\": %s, \"target\": \"%s\", \"met\": \"%s\", \"writingRequests\": \"%s\"}", $1, route, $3, $4, $5, $11, $6, $7, $8, $9, $10) }
+              line[NR] = sprintf("    {\"store\": \"%s\", \"route\": \"%s\", \"requestsPerSecond\": %s, \"p50Milliseconds\": %s, \"p99Milliseconds\": %s, \"worstP99Milliseconds\": %s, \"requests\": %s, \"ratioToHealth\": %s, \"target\": \"%s\", \"met\": \"%s\", \"writingRequests\": \"%s\", \"serverCPUMicrosecondsPerRequest\": %s, \"wrkCPUMicrosecondsPerRequest\": %s}", $1, route, $3, $4, $5, $11, $6, $7, $8, $9, $10, $12, $13) }
             END { for (i = 1; i <= NR; i++) printf "%s%s\n", line[i], (i < NR ? "," : "") }'
         printf '  ],\n  "rounds": [\n'
         awk '{ route = $2; sub("_", " ", route)
-               line[NR] = sprintf("    {\"store\": \"%s\", \"route\": \"%s\", \"round\": %s, \"requestsPerSecond\": %s, \"p50Microseconds\": %s, \"p99Microseconds\": %s, \"requests\": %s, \"generated\": %s, \"newValues\": %s}", $1, route, $3, $4, $5, $6, $7, $8, $9) }
+               line[NR] = sprintf("    {\"store\": \"%s\", \"route\": \"%s\", \"round\": %s, \"requestsPerSecond\": %s, \"p50Microseconds\": %s, \"p99Microseconds\": %s, \"requests\": %s, \"generated\": %s, \"newValues\": %s, \"serverCPUMicroseconds\": %s, \"wrkCPUMicroseconds\": %s}", $1, route, $3, $4, $5, $6, $7, $8, $9, $10, $11) }
              END { for (i = 1; i <= NR; i++) printf "%s%s\n", line[i], (i < NR ? "," : "") }' "$MEASUREMENTS"
         printf '  ]\n}\n'
     } >"$JSON"
