@@ -7,8 +7,8 @@
 # `GET /health` and a realistic `POST /identify` mix (scripts/http-bench.lua: the benchmark's
 # `orders` stream shape, deterministic from a seed) with wrk: 64 connections, 2 threads,
 # after a short warm-up of both routes. It prints requests/s, p50 and p99 latency, the ratio
-# of identify to /health, and the targets: identify in memory >= 60% of /health's
-# requests/s, grouped >= 40%, p99 under 20 ms.
+# of identify to /health, the CPU time per request of the server and of wrk, and the issue's
+# targets: identify in memory >= 60% of /health's requests/s, grouped >= 40%, p99 under 20 ms.
 # Before and after the grouped store's run it also measures the disk's durable-write latency
 # (100-byte O_DSYNC overwrites with dd), which bounds grouped commit.
 #
@@ -21,7 +21,9 @@
 #   --duration S       Seconds per measurement (default 10; 2 with --quick).
 #   --warmup S         Seconds of warm-up per route before measuring (default 3; 1 with --quick).
 #   --rounds N         Rounds of /health then identify per store (default 3; 1 with --quick);
-#                      the table shows the median requests/s and p50, and the highest p99.
+#                      the table shows the medians of the rounds (and the worst p99); the
+#                      ratio to /health is the median of each round's identify over the
+#                      /health run just before it.
 #   --connections N    wrk connections (default 64).
 #   --threads N        wrk threads (default 2).
 #   --seed N           The request mix's seed (default 1).
