@@ -53,7 +53,9 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
             // A chunked body gives no length up front; NIO stops collecting at the limit.
             throw APIError.payloadTooLarge(limit: Self.maxBodySize)
         }
-        let input = try JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
+        let input =
+            try SimpleIdentifyBody.decode(body)
+            ?? JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
         do {
             return JSONBody.response(try await resolver.identify(input).response)
         } catch let error as InputError {
