@@ -1,10 +1,17 @@
 #!/usr/bin/env bash
 # CI step for the benchmark package (Benchmarks/): checks that it builds, that its SQLite
-# baseline passes the test kit's conformance check, and that `--quick` runs end to end.
-# It checks that the benchmark runs, not how fast: CI machines are shared and noisy.
+# baseline and the PostgreSQL store pass the test kit's conformance check, and that `--quick`
+# runs end to end. It checks that the benchmark runs, not how fast: CI machines are shared
+# and noisy.
 #
 # Usage: bash scripts/bench.sh           (what CI runs)
-#        bash scripts/bench.sh --full    (the full benchmark, as in Documentation/Performance.md)
+#        bash scripts/bench.sh --full [OPTIONS]   (the full benchmark, as in
+#            Documentation/Performance.md; OPTIONS go to identity-benchmark, e.g. --target)
+#
+# The `postgres` target runs against a throwaway PostgreSQL cluster (scripts/postgres-cluster.sh:
+# installed from Debian's packages when missing, which needs root; default settings, so
+# fsync and synchronous_commit are on; removed on exit). BENCH_POSTGRES=0 leaves it out, and
+# the report then lists the target as skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -29,24 +36,45 @@ swift build "${flags[@]}"
 step "format lint"
 swift format lint --strict --recursive Benchmarks/Package.swift Benchmarks/Sources
 
+scratch=""
+source scripts/postgres-cluster.sh
+# Whatever happens, the cluster and the temporary files go.
+trap 'status=$?; postgres_cluster_stop "$status"; [ -z "$scratch" ] || rm -rf "$scratch"; exit "$status"' EXIT
+postgres="${BENCH_POSTGRES:-1}"
+if [ "$postgres" != 0 ]; then
+    postgres_cluster_start
+else
+    unset PGHOST PGPORT PGUSER PGDATABASE PGPASSWORD PGSSLMODE
+fi
+
 if [ "${1:-}" = "--full" ]; then
     step "full benchmark"
-    swift run "${flags[@]}" identity-benchmark --json Benchmarks/results.json
+    shift
+    swift run "${flags[@]}" identity-benchmark --json Benchmarks/results.json "$@"
     exit 0
 fi
 
+scratch="$(mktemp -d)"
+json="$scratch/report.json"
 step "self-test: conformance of every target, workload shapes, O(1) merge growth"
-swift run "${flags[@]}" identity-benchmark --self-test --quick
+swift run "${flags[@]}" identity-benchmark --self-test --quick | tee "$scratch/self-test.txt"
+# With a server, the PostgreSQL store must have run the conformance check, not skipped it.
+if [ "$postgres" != 0 ] && ! grep -q '^ok   conformance of postgres$' "$scratch/self-test.txt"; then
+    echo "bench.sh: the postgres target did not pass its conformance check" >&2
+    exit 1
+fi
 
 step "quick benchmark"
-json="$(mktemp)"
-trap 'rm -f "$json"' EXIT
 swift run "${flags[@]}" identity-benchmark --quick --json "$json"
-# The JSON must hold a result for every run.
-python3 - "$json" <<'PY'
+# The JSON must hold a result for every run, the postgres target's included.
+python3 - "$json" "$postgres" <<'PY'
 import json, sys
 report = json.load(open(sys.argv[1]))
 assert report["runs"], "no runs in the JSON report"
 assert report["probe"]["overwritesPerSecond"] > 0, "no durable-write rate"
+if sys.argv[2] != "0":
+    assert any(run["target"] == "postgres" for run in report["runs"]), f"no postgres runs: {report['notes']}"
+    server = report["postgresServer"]["settings"]
+    assert server["fsync"] == "on" and server["synchronous_commit"] == "on", f"server settings: {server}"
 print(f"JSON report: {len(report['runs'])} runs")
 PY

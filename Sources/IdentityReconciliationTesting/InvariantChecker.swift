@@ -41,21 +41,11 @@ public enum InvariantChecker {
     }
 
     static func allRows(of store: some ContactStore) async throws -> [Contact] {
-        var rows: [Contact] = []
-        var afterID = 0
-        while true {
-            let page = try await store.contacts(afterID: afterID, limit: 1_000)
-            // A page that does not move forward would make this loop forever: report it instead.
-            for row in page where row.id <= afterID {
-                throw InvariantFailure(violations: [
-                    ContactInvariantViolation(
-                        kind: .duplicateID, contactID: row.id,
-                        message: "contacts(afterID: \(afterID), limit: 1000) returned it out of order or again")
-                ])
-            }
-            rows.append(contentsOf: page)
-            guard let last = page.last else { return rows }
-            afterID = last.id
+        do {
+            return try await IdentityResolver(store: store).allContacts()
+        } catch ContactStoreError.invalidContacts(let violations) {
+            // A store whose paging repeats rows fails the check like any other broken invariant.
+            throw InvariantFailure(violations: violations)
         }
     }
 }

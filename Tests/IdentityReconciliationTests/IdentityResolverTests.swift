@@ -166,6 +166,20 @@ struct IdentityResolverTests {
         }
     }
 
+    @Test("allContacts refuses a store whose pages repeat rows instead of reading forever")
+    func allContactsRefusesRepeatingPages() async throws {
+        let resolver = IdentityResolver(store: ScanContactStore(fault: .pagingRepeatsLastRow))
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: nil)
+        _ = try await resolver.identify(email: "b@x.io", phoneNumber: nil)
+        let error = await #expect(throws: ContactStoreError.self) { try await resolver.allContacts() }
+        guard case .invalidContacts(let violations) = error else {
+            Issue.record("expected invalidContacts, got \(String(describing: error))")
+            return
+        }
+        #expect(violations.map(\.kind) == [.duplicateID])
+        #expect(violations.map(\.contactID) == [2])
+    }
+
     @Test("a store that reports no group for a request is an error, not an empty contact")
     func storeWithoutGroup() async throws {
         let resolver = IdentityResolver(store: ScanContactStore(fault: .returnsNoGroup))

@@ -17,6 +17,16 @@ struct Benchmark {
         }
 
         var unavailable: Set<Target> = []
+        if options.targets.contains(.postgres) {
+            do {
+                let server = try await PostgresTarget.server()
+                progress(server.summary)
+                report.postgresServer = server
+            } catch let error as TargetUnavailable {
+                report.notes.append(error.description)
+                unavailable.insert(.postgres)
+            }
+        }
         for kind in options.workloads {
             // Generated before any timing; one instance per scale, shared by the targets.
             var instances: [Int: Workload] = [:]

@@ -31,13 +31,15 @@ struct Options: Sendable {
                                      stores and the merge-growth check, then exit (non-zero on failure).
           --workload LIST            Comma-separated: orders,merges,dense,star (default: all).
           --target LIST              Comma-separated: memory,file-immediate,file-grouped,file-deferred,
-                                     sqlite-full,sqlite-normal (default: all).
+                                     sqlite-full,sqlite-normal,postgres (default: all; postgres only
+                                     when a server is given, see ENVIRONMENT).
           --tasks LIST               Concurrent callers, comma-separated (default: 1,8,64 for orders,
                                      1 for the other workloads).
           --requests N               Size of the orders and dense workloads (default 1000000; the
                                      merges and star shapes derive from it, divided by 10).
           --durable-requests N       Size used instead of --requests by the targets that sync every
-                                     commit (file-immediate, file-grouped, sqlite-full; default 20000).
+                                     commit (file-immediate, file-grouped, sqlite-full, postgres;
+                                     default 20000).
           --reopen-contacts N        Rows in the store built for the reopen and compaction figures
                                      (default 1000000).
           --no-storage               Skip the reopen, compaction and merge-growth figures.
@@ -47,6 +49,14 @@ struct Options: Sendable {
                                      must be on the disk being measured, not tmpfs).
           --json PATH                Also write the results as JSON.
           -h, --help                 Show this help.
+
+        ENVIRONMENT:
+          PGHOST, PGPORT, PGUSER, PGPASSWORD, PGDATABASE, PGSSLMODE
+                                     The PostgreSQL server of the postgres target, as for psql and the
+                                     store's tests. Each run creates its own schema there and drops it
+                                     afterwards. Without any of PGHOST, PGPORT, PGUSER, PGDATABASE the
+                                     target is skipped (noted in the report). scripts/bench.sh starts a
+                                     throwaway server and sets them.
         """
 
     struct UsageError: Error, CustomStringConvertible {

@@ -32,6 +32,9 @@ struct RunResult: Codable, Sendable {
     var bytesPerContactBeyondStrings: Double?
     /// Size on disk per row after the run (SQLite after a WAL checkpoint).
     var fileBytesPerContact: Double?
+    /// For `file-immediate` with one task: the durable overwrite rate measured in bursts
+    /// between this run's requests (their time is left out of the run's).
+    var interleavedOverwritesPerSecond: Double?
 }
 
 /// Runs workloads against targets.
@@ -47,15 +50,26 @@ struct Runner {
 
         ProcessMetrics.resetPeak()
         let residentBefore = ProcessMetrics.residentBytes()
+        let probe = target == .fileImmediate && tasks == 1 ? try InterleavedOverwrites(directory: runDirectory) : nil
         let opened = try await target.open(in: runDirectory)
         let count = workload.requests.count
-        let timing = try await measure(opened.store, workload: workload, count: count, tasks: tasks)
-        let peak = ProcessMetrics.peakResidentBytes()
-        ProcessMetrics.trimHeap()
-        let residentAfter = ProcessMetrics.residentBytes()
+        let timing: Timing
+        let peak: Int
+        let residentAfter: Int
+        let strings: Int
+        do {
+            timing = try await measure(opened.store, workload: workload, count: count, tasks: tasks, probe: probe)
+            peak = ProcessMetrics.peakResidentBytes()
+            ProcessMetrics.trimHeap()
+            residentAfter = ProcessMetrics.residentBytes()
+            // Read the rows back only after the memory figures are taken.
+            strings = try await stringBytes(opened.store)
+        } catch {
+            // Close the store (a server-side store also drops its schema) before giving up.
+            _ = try? await opened.finish()
+            throw error
+        }
         let contacts = workload.preload.count + timing.inserts
-        // Read the rows back only after the memory figures are taken.
-        let strings = try await stringBytes(opened.store)
         let fileBytes = try await opened.finish()
 
         let sorted = timing.latencies.sorted()
@@ -63,7 +77,9 @@ struct Runner {
             guard !sorted.isEmpty else { return 0 }
             return Double(sorted[min(sorted.count - 1, Int(Double(sorted.count) * fraction))]) / 1000
         }
-        let perContact = contacts > 0 ? Double(residentAfter - residentBefore) / Double(contacts) : nil
+        // A server keeps its rows in its own processes: this process's growth says nothing about them.
+        let perContact =
+            contacts > 0 && target.keepsRowsInProcess ? Double(residentAfter - residentBefore) / Double(contacts) : nil
         let stringsPerContact = contacts > 0 ? Double(strings) / Double(contacts) : nil
         return RunResult(
             workload: workload.kind, target: target, tasks: tasks, requests: count, seconds: timing.seconds,
@@ -75,7 +91,8 @@ struct Runner {
             contacts: contacts, peakRSSBytes: peak,
             rssBytesPerContact: perContact, stringBytesPerContact: stringsPerContact,
             bytesPerContactBeyondStrings: perContact.flatMap { total in stringsPerContact.map { total - $0 } },
-            fileBytesPerContact: fileBytes.flatMap { contacts > 0 ? Double($0) / Double(contacts) : nil })
+            fileBytesPerContact: fileBytes.flatMap { contacts > 0 ? Double($0) / Double(contacts) : nil },
+            interleavedOverwritesPerSecond: probe?.overwritesPerSecond)
     }
 
     struct Timing: Sendable {
@@ -87,7 +104,12 @@ struct Runner {
     }
 
     /// Times `count` requests of the workload, taken in order by `tasks` concurrent callers.
-    func measure(_ store: some ContactStore, workload: Workload, count: Int, tasks: Int) async throws -> Timing {
+    ///
+    /// With a `probe` (one task only), a burst of durable overwrites runs after every 200
+    /// requests; its time is left out of the run's.
+    func measure(
+        _ store: some ContactStore, workload: Workload, count: Int, tasks: Int, probe: InterleavedOverwrites? = nil
+    ) async throws -> Timing {
         let resolver = IdentityResolver(store: store)
         if !workload.preload.isEmpty { try await resolver.importContacts(workload.preload) }
         let requests = workload.requests
@@ -101,9 +123,11 @@ struct Runner {
                     latencies.reserveCapacity(count / tasks + 64)
                     var writes = 0
                     var inserts = 0
+                    var probing: UInt64 = 0
                     while true {
                         let index = next.value.add(1, ordering: .relaxed).oldValue
                         guard index < count else { break }
+                        if let probe, index % 200 == 199 { probing += try probe.burst(40) }
                         let request = requests[index]
                         let begin = Stopwatch.now()
                         let result = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
@@ -116,14 +140,16 @@ struct Runner {
                             inserts += 1
                         }
                     }
-                    return Timing(seconds: 0, latencies: latencies, writes: writes, inserts: inserts)
+                    return Timing(
+                        seconds: Double(probing) / 1e9, latencies: latencies, writes: writes, inserts: inserts)
                 }
             }
             var all: [Timing] = []
             for try await part in group { all.append(part) }
             return all
         }
-        let seconds = Stopwatch.seconds(since: start)
+        // A part's `seconds` is the probe time inside it, which is not the store's.
+        let seconds = Stopwatch.seconds(since: start) - parts.reduce(0) { $0 + $1.seconds }
         let cpuSeconds = ProcessMetrics.cpuSeconds() - cpuStart
         var latencies: [UInt64] = []
         latencies.reserveCapacity(count)

@@ -9,12 +9,16 @@ enum Target: String, Sendable, CaseIterable, Codable {
     case fileDeferred = "file-deferred"
     case sqliteFull = "sqlite-full"
     case sqliteNormal = "sqlite-normal"
+    /// `PostgresContactStore` on the server the `PG*` environment variables name
+    /// (see ``PostgresTarget``); skipped without one.
+    case postgres
 
     /// Whether every writing identify waits for its own (or a shared) sync to stable
     /// storage; those targets run the shorter `--durable-requests` prefix of each workload.
     var syncsEveryCommit: Bool {
         switch self {
-        case .fileImmediate, .fileGrouped, .sqliteFull: true
+        // PostgreSQL flushes its WAL at every commit that wrote (synchronous_commit=on).
+        case .fileImmediate, .fileGrouped, .sqliteFull, .postgres: true
         case .memory, .fileDeferred, .sqliteNormal: false
         }
     }
@@ -22,11 +26,17 @@ enum Target: String, Sendable, CaseIterable, Codable {
     var isFileStore: Bool {
         switch self {
         case .fileImmediate, .fileGrouped, .fileDeferred: true
-        case .memory, .sqliteFull, .sqliteNormal: false
+        case .memory, .sqliteFull, .sqliteNormal, .postgres: false
         }
     }
 
+    /// Whether the store keeps its rows in this process, so that the growth of its resident
+    /// memory per row means something.
+    var keepsRowsInProcess: Bool { self != .postgres }
+
     /// Opens a new, empty store of this kind inside `directory` (which exists and is empty).
+    ///
+    /// - Throws: ``TargetUnavailable`` when the target cannot run here (no PostgreSQL server).
     func open(in directory: String) async throws -> OpenedTarget {
         switch self {
         case .memory:
@@ -37,6 +47,9 @@ enum Target: String, Sendable, CaseIterable, Codable {
             return OpenedTarget(store: store, finish: { try store.checkpointedSize() })
         case .fileImmediate, .fileGrouped, .fileDeferred:
             return try FileStoreTargets.open(self, in: directory)
+        case .postgres:
+            // A new schema on the server; `directory` is not used.
+            return try await PostgresTarget.open()
         }
     }
 }
@@ -53,5 +66,5 @@ struct OpenedTarget: Sendable {
 struct TargetUnavailable: Error, CustomStringConvertible {
     var target: Target
     var reason: String
-    var description: String { "\(target.rawValue) unavailable: \(reason)" }
+    var description: String { "\(target.rawValue) skipped: \(reason)" }
 }

@@ -113,24 +113,32 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
     /// removed separators and a `+` before any digit, and passes every rule; otherwise `nil`,
     /// and the general path decides (and reports any error).
     private static func validASCIIPhoneNumber(_ phoneNumber: String) -> String? {
-        var kept: [UInt8] = []
-        kept.reserveCapacity(phoneNumber.utf8.count)
+        // Counts first and copies only when there are separators to remove: most values
+        // arrive without them, and returning the input then allocates nothing.
         var digits = 0
+        var kept = 0
         for byte in phoneNumber.utf8 {
             switch byte {
             case UInt8(ascii: "0")...UInt8(ascii: "9"):
                 digits += 1
-                kept.append(byte)
+                kept += 1
             case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
                 continue
-            case UInt8(ascii: "+") where kept.isEmpty:
-                kept.append(byte)
+            case UInt8(ascii: "+") where kept == 0:
+                kept += 1
             default:
                 return nil
             }
         }
         guard digits > 0, digits <= InputLimits.maximumPhoneNumberDigits else { return nil }
-        if kept.count == phoneNumber.utf8.count { return phoneNumber }
-        return String(decoding: kept, as: UTF8.self)
+        if kept == phoneNumber.utf8.count { return phoneNumber }
+        return String(unsafeUninitializedCapacity: kept) { buffer in
+            var count = 0
+            for byte in phoneNumber.utf8 where (0x30...0x39).contains(byte) || byte == UInt8(ascii: "+") {
+                buffer[count] = byte
+                count += 1
+            }
+            return count
+        }
     }
 }

@@ -39,6 +39,11 @@ enum TextRules {
         return false
     }
 
+    /// Whether every byte of the text is printable ASCII (U+0020–U+007E).
+    static func isPrintableASCII(_ text: String) -> Bool {
+        text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+    }
+
     /// The text in Unicode normal form C.
     static func nfc(_ text: String) -> String {
         if text.utf8.allSatisfy({ $0 < 0x80 }) { return text }
@@ -54,6 +59,8 @@ enum TextRules {
             throw .invalidEmail(reason: .tooLong(limit: InputLimits.maximumEmailBytes))
         }
         guard let value = try policy.normalizeEmail(raw), !value.isEmpty else { return nil }
+        // Printable ASCII (nearly every value) has no control character and is already NFC.
+        if isPrintableASCII(value) && value.utf8.count <= InputLimits.maximumEmailBytes { return value }
         if containsControlCharacter(value) { throw .invalidEmail(reason: .controlCharacter) }
         let normalized = nfc(value)
         // NFC can lengthen text (some characters are excluded from composition), and a custom
@@ -73,6 +80,7 @@ enum TextRules {
             throw .invalidPhoneNumber(reason: .tooLong(limit: limit))
         }
         guard let value = try policy.normalizePhoneNumber(raw), !value.isEmpty else { return nil }
+        if isPrintableASCII(value) { return value }
         if containsControlCharacter(value) { throw .invalidPhoneNumber(reason: .controlCharacter) }
         return nfc(value)
     }

@@ -42,7 +42,9 @@ public enum ContactChange: Sendable, Hashable {
                     linkPrecedence: .primary, createdAt: createdAt, updatedAt: createdAt)
             ]
         case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
-            var group = rows.filter { $0.primaryID == primaryID }
+            var group: [Contact] = []
+            group.reserveCapacity(rows.count + 1)
+            for row in rows where row.primaryID == primaryID { group.append(row) }
             if let insertedID {
                 group.append(
                     Contact(

@@ -113,17 +113,27 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
 
     /// Every row in ascending id order, including soft-deleted rows. Writes nothing.
     ///
-    /// Reads page by page; with concurrent writers the pages are each consistent, the whole
-    /// list is not one snapshot.
+    /// Reads page by page until a page comes back empty; with concurrent writers the pages
+    /// are each consistent, the whole list is not one snapshot.
     ///
-    /// - Throws: The store's error.
+    /// - Throws: The store's error; ``ContactStoreError/invalidContacts(_:)`` (a
+    ///   ``ContactInvariantViolation/Kind/duplicateID`` violation) when a page repeats a row or
+    ///   goes backwards, which would otherwise make the reading loop forever.
     public func allContacts() async throws -> [Contact] {
+        let pageSize = 10_000
         var result: [Contact] = []
         var afterID = 0
         while true {
-            let page = try await store.contacts(afterID: afterID, limit: 10_000)
+            let page = try await store.contacts(afterID: afterID, limit: pageSize)
+            if let row = page.first(where: { $0.id <= afterID }) {
+                throw ContactStoreError.invalidContacts([
+                    ContactInvariantViolation(
+                        kind: .duplicateID, contactID: row.id,
+                        message: "contacts(afterID: \(afterID), limit: \(pageSize)) returned it out of order or again")
+                ])
+            }
             result.append(contentsOf: page)
-            guard let last = page.last, page.count == 10_000 else { return result }
+            guard let last = page.last else { return result }
             afterID = last.id
         }
     }

@@ -1,3 +1,6 @@
+import Dispatch
+import Synchronization
+
 #if canImport(FoundationEssentials)
 import FoundationEssentials
 #else
@@ -31,18 +34,16 @@ struct ContactTable: Sendable {
         let violations = ContactInvariants.violations(in: rows)
         guard violations.isEmpty else { throw .invalidContacts(violations) }
         for row in rows.sorted(by: { $0.id < $1.id }) {
-            append(row)
+            append(row, indexingValues: false)
         }
+        indexValues()
     }
 
     var isEmpty: Bool { rows.isEmpty }
 
-    /// Reserves room for `count` rows in the rows and value indexes, so that loading a
-    /// large store does not regrow them.
+    /// Reserves room for `count` rows, so that loading a large store does not regrow them.
     mutating func reserveCapacity(_ count: Int) {
         rows.reserveCapacity(count)
-        emailOwners.reserveCapacity(count)
-        phoneOwners.reserveCapacity(count)
     }
 
     /// The position of the row with this id in ``rows``.
@@ -75,15 +76,22 @@ struct ContactTable: Sendable {
 
     /// The live rows of the group whose primary is `primaryID`.
     func members(ofPrimary primaryID: Int) -> [Contact] {
-        guard let primary = row(id: primaryID) else { return [] }
-        let others = secondaries[primaryID] ?? []
         var result: [Contact] = []
-        result.reserveCapacity(others.count + 1)
+        appendMembers(ofPrimary: primaryID, to: &result)
+        return result
+    }
+
+    /// Appends the live rows of the group whose primary is `primaryID`, primary first and
+    /// the others in id order, which is the order ``ReconciliationRules/consolidate(_:)``
+    /// needs no sort for.
+    private func appendMembers(ofPrimary primaryID: Int, to result: inout [Contact]) {
+        guard let primary = row(id: primaryID) else { return }
+        let others = secondaries[primaryID] ?? []
+        result.reserveCapacity(result.count + others.count + 1)
         result.append(primary)
         for id in others {
             if let position = position(of: id) { result.append(rows[position]) }
         }
-        return result
     }
 
     /// The live rows of the group containing the live row `id`, or empty.
@@ -96,15 +104,10 @@ struct ContactTable: Sendable {
     func matchedRows(email: String?, phoneNumber: String?) -> [Contact] {
         let emailGroup = email.flatMap { emailOwners[$0] }.flatMap { row(id: $0)?.primaryID }
         let phoneGroup = phoneNumber.flatMap { phoneOwners[$0] }.flatMap { row(id: $0)?.primaryID }
-        switch (emailGroup, phoneGroup) {
-        case (nil, nil):
-            return []
-        case (let group?, nil), (nil, let group?):
-            return members(ofPrimary: group)
-        case (let first?, let second?):
-            if first == second { return members(ofPrimary: first) }
-            return members(ofPrimary: first) + members(ofPrimary: second)
-        }
+        var result: [Contact] = []
+        if let emailGroup { appendMembers(ofPrimary: emailGroup, to: &result) }
+        if let phoneGroup, phoneGroup != emailGroup { appendMembers(ofPrimary: phoneGroup, to: &result) }
+        return result
     }
 
     /// Rows after `afterID` in id order, at most `limit`.
@@ -116,25 +119,29 @@ struct ContactTable: Sendable {
 
     /// Applies a decided change.
     ///
-    /// - Returns: The inserted row's id (for inserts) and the live rows of the resulting group.
-    mutating func apply(_ change: ContactChange) -> (insertedID: Int?, group: [Contact]) {
+    /// The resulting group is ``ContactChange/applied(to:insertedID:)`` of the matched rows,
+    /// which the caller already holds: building it here again would cost a lookup per member.
+    ///
+    /// - Returns: The inserted row's id, for the insert changes.
+    @discardableResult
+    mutating func apply(_ change: ContactChange) -> Int? {
         switch change {
         case .none:
-            return (nil, [])
+            return nil
         case .insertPrimary(let email, let phoneNumber, let createdAt):
             let id = nextID
             append(
                 Contact(
                     id: id, email: email, phoneNumber: phoneNumber, linkedId: nil,
                     linkPrecedence: .primary, createdAt: createdAt, updatedAt: createdAt))
-            return (id, members(ofPrimary: id))
+            return id
         case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
             let id = nextID
             append(
                 Contact(
                     id: id, email: email, phoneNumber: phoneNumber, linkedId: primaryID,
                     linkPrecedence: .secondary, createdAt: createdAt, updatedAt: createdAt))
-            return (id, members(ofPrimary: primaryID))
+            return id
         case .merge(let primaryID, let demotedPrimaryID, let updatedAt):
             let moved = [demotedPrimaryID] + (secondaries.removeValue(forKey: demotedPrimaryID) ?? [])
             for id in moved {
@@ -144,17 +151,54 @@ struct ContactTable: Sendable {
                 rows[position].updatedAt = updatedAt
             }
             secondaries[primaryID, default: []].append(contentsOf: moved)
-            return (nil, members(ofPrimary: primaryID))
+            return nil
         }
     }
 
     /// Appends a row whose id is greater than every id in the table, and indexes it if live.
-    mutating func append(_ row: Contact) {
+    ///
+    /// - Parameter indexingValues: `false` leaves the email and phone number indexes to one
+    ///   ``indexValues()`` call after the last row, which is how a large table is loaded.
+    mutating func append(_ row: Contact, indexingValues: Bool = true) {
         rows.append(row)
         nextID = max(nextID, row.id + 1)
         guard row.isLive else { return }
-        if let email = row.email, emailOwners[email] == nil { emailOwners[email] = row.id }
-        if let phone = row.phoneNumber, phoneOwners[phone] == nil { phoneOwners[phone] = row.id }
+        if indexingValues {
+            if let email = row.email { Self.claim(&emailOwners[email], for: row.id) }
+            if let phone = row.phoneNumber { Self.claim(&phoneOwners[phone], for: row.id) }
+        }
         if let primaryID = row.linkedId { secondaries[primaryID, default: []].append(row.id) }
+    }
+
+    /// Rebuilds the email and phone number indexes from the rows.
+    ///
+    /// Loading spends most of its time hashing values into these two indexes, and they are
+    /// independent: each is built on its own thread, which shortens a reopen on a machine
+    /// with two cores.
+    mutating func indexValues() {
+        let rows = self.rows
+        let emailOwners = Mutex<[String: Int]>([:])
+        let phoneOwners = Mutex<[String: Int]>([:])
+        DispatchQueue.concurrentPerform(iterations: 2) { part in
+            var owners: [String: Int] = [:]
+            // Regrowing rehashes every value: reserve for the rows holding one (an upper bound).
+            owners.reserveCapacity(rows.count { (part == 0 ? $0.email : $0.phoneNumber) != nil })
+            for row in rows where row.isLive {
+                if let key = part == 0 ? row.email : row.phoneNumber { Self.claim(&owners[key], for: row.id) }
+            }
+            if part == 0 {
+                emailOwners.withLock { $0 = owners }
+            } else {
+                phoneOwners.withLock { $0 = owners }
+            }
+        }
+        self.emailOwners = emailOwners.withLock { $0 }
+        self.phoneOwners = phoneOwners.withLock { $0 }
+    }
+
+    /// Makes `id` the owner of a value that has none. Called as `claim(&owners[value], ...)`,
+    /// so the dictionary hashes the value once, not once to look and once to insert.
+    private static func claim(_ owner: inout Int?, for id: Int) {
+        if owner == nil { owner = id }
     }
 }

@@ -17,7 +17,7 @@ extension FileContactStore {
     ///
     /// - Returns: The commit, and under grouped durability the sequence number to wait for.
     func commitLocked(
-        _ change: ContactChange, _ state: inout State
+        _ change: ContactChange, matched: [Contact], _ state: inout State
     ) throws(FileContactStoreError) -> (ContactStoreCommit, UInt64?) {
         guard var journal = state.journal else { throw closedError }
         let insertedID: Int?
@@ -42,7 +42,7 @@ extension FileContactStore {
             sequence = state.appendedSequence
             scheduleFlush(&state)
         }
-        let (id, group) = state.table.apply(change)
+        let id = state.table.apply(change)
         switch change {
         case .insertPrimary(let email, let phoneNumber, _), .insertSecondary(let email, let phoneNumber, _, _):
             state.stringBytes += (email?.utf8.count ?? 0) + (phoneNumber?.utf8.count ?? 0)
@@ -52,6 +52,7 @@ extension FileContactStore {
         if options.durability != .grouped {
             try compactIfDue(&state)
         }
+        let group = change.applied(to: matched, insertedID: id)
         return (ContactStoreCommit(change: change, insertedID: id, group: group), sequence)
     }
 

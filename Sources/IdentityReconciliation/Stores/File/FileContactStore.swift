@@ -205,7 +205,7 @@ public final class FileContactStore: ContactStore {
                     unsynced ? state.appendedSequence : nil
                 )
             }
-            return try commitLocked(change, &state)
+            return try commitLocked(change, matched: matched, &state)
         }
         if let sequence {
             try await waitUntilSynced(sequence)

@@ -99,6 +99,7 @@ struct StoreLoader {
             }
             offset = payload.upperBound
         }
+        table.indexValues()
         let lastNonZero = Self.endOfNonZeroBytes(buffer, from: offset) - 1
         var damage: (offset: Int, bytes: Int)?
         if lastNonZero >= offset {
@@ -185,7 +186,7 @@ struct StoreLoader {
             guard primaryID != demotedPrimaryID else {
                 throw ByteReader.Malformed(reason: "a merge of contact \(primaryID) into itself")
             }
-            _ = table.apply(.merge(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID, updatedAt: updatedAt))
+            table.apply(.merge(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID, updatedAt: updatedAt))
         case .rows:
             let count = Int(try reader.readUInt32())
             // Each row takes at least 19 bytes: refuse counts the payload cannot hold.
@@ -205,7 +206,7 @@ struct StoreLoader {
 
     private mutating func insert(_ row: Contact) {
         stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
-        table.append(row)
+        table.append(row, indexingValues: false)
     }
 
     private func checkNewID(_ id: Int) throws(ByteReader.Malformed) {

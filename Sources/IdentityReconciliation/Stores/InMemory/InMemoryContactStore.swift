@@ -34,11 +34,9 @@ public final class InMemoryContactStore: ContactStore {
         table.withLock { table in
             let matched = table.matchedRows(email: email, phoneNumber: phoneNumber)
             let change = decide(matched)
-            if case .none = change {
-                return ContactStoreCommit(change: change, insertedID: nil, group: matched)
-            }
-            let (insertedID, group) = table.apply(change)
-            return ContactStoreCommit(change: change, insertedID: insertedID, group: group)
+            let insertedID = table.apply(change)
+            return ContactStoreCommit(
+                change: change, insertedID: insertedID, group: change.applied(to: matched, insertedID: insertedID))
         }
     }
 
