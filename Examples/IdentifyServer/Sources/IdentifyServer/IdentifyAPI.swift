@@ -53,7 +53,9 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
             // A chunked body gives no length up front; NIO stops collecting at the limit.
             throw APIError.payloadTooLarge(limit: Self.maxBodySize)
         }
-        let input = try JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
+        let input =
+            try SimpleIdentifyBody.decode(body)
+            ?? JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
         do {
             return JSONBody.response(try await resolver.identify(input).response)
         } catch let error as InputError {
@@ -90,6 +92,9 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
     /// parameters, and if a charset is given it is UTF-8 (the only one JSON allows).
     static func isJSON(_ contentType: String?) -> Bool {
         guard let contentType else { return false }
+        // What clients send nearly always, checked without splitting and lowercasing (which
+        // cost about 1.5% of the server's CPU per identify under wrk).
+        if contentType == "application/json" || contentType == "application/json; charset=utf-8" { return true }
         let parts = contentType.split(separator: ";").map { $0.trimmingASCIISpaces().lowercased() }
         guard parts.first == "application/json" else { return false }
         return parts.dropFirst().allSatisfy { parameter in

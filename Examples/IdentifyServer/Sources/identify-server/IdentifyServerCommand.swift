@@ -73,10 +73,12 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     /// - Parameters:
     ///   - periodicSync: Called every ``syncInterval`` while serving (deferred durability), so
     ///     a crash loses at most about that much; stopped before the store is closed.
-    ///   - close: Closes the store.
+    ///   - close: Closes the store. Synchronous on purpose: with an `async` closure here, the
+    ///     release build crashed the Swift 6.3.1 compiler (signal 11 in LLVM's coroutine
+    ///     splitting, specializing this function for `FileContactStore`).
     func serve<Store: ContactStore>(
         _ store: Store, logger: Logger, periodicSync: (@Sendable () throws -> Void)? = nil,
-        close: @Sendable () async throws -> Void
+        close: @Sendable () throws -> Void
     ) async throws {
         let host = self.host
         let app = IdentifyApp.makeApplication(
@@ -104,12 +106,12 @@ struct IdentifyServerCommand: AsyncParsableCommand {
             logger.error("server failed", metadata: ["error": "\(error)"])
             syncer?.cancel()
             await syncer?.value
-            try? await close()
+            try? close()
             throw error
         }
         syncer?.cancel()
         await syncer?.value
-        try await close()
+        try close()
         logger.info("stopped; store closed")
     }
 }
