@@ -20,6 +20,9 @@ bash scripts/docs.sh
 step "example: IdentifyServer (in-process tests and a real-socket test)"
 bash scripts/server.sh
 
+step "example: IdentifyServer under wrk (--quick: the debug build above; checks that it runs, not how fast)"
+bash scripts/http-bench.sh --quick
+
 step "example: PostgresContactStore (against a throwaway PostgreSQL cluster)"
 bash scripts/postgres.sh
 
