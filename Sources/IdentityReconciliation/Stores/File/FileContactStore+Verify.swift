@@ -10,28 +10,25 @@ extension FileContactStore {
     ///   offset, when one record is at fault) describing what is broken; or the store's
     ///   errors when it is closed or unusable, or reading fails.
     public func verify() throws(FileContactStoreError) {
-        let result: Result<[Waiter], FileContactStoreError> = ioQueue.sync {
+        // The callers a sync answered are resumed outside the lock, whatever the check finds.
+        let (synced, result): ([Waiter], Result<Void, FileContactStoreError>) = ioQueue.sync {
             state.withLock { state in
-                Result { () throws(FileContactStoreError) -> [Waiter] in
+                var synced: [Waiter] = []
+                let result = Result { () throws(FileContactStoreError) in
                     try checkUsable(state)
                     guard var journal = state.journal else { throw closedError }
-                    var synced: [Waiter] = []
                     if options.mode == .readWrite {
                         try flushPending(&state, journal: &journal, sync: true)
                         state.syncedSequence = state.appendedSequence
                         synced = state.takeSyncedWaiters()
                     }
-                    do throws(FileContactStoreError) {
-                        try verify(journal: journal, table: state.table)
-                    } catch {
-                        Self.resume(synced, with: .success(()))
-                        throw error
-                    }
-                    return synced
+                    try verify(journal: journal, table: state.table)
                 }
+                return (synced, result)
             }
         }
-        Self.resume(try result.get(), with: .success(()))
+        Self.resume(synced, with: .success(()))
+        try result.get()
     }
 
     private func verify(journal: Journal, table: ContactTable) throws(FileContactStoreError) {

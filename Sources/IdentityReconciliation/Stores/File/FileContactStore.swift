@@ -327,8 +327,7 @@ public final class FileContactStore: ContactStore {
                 var error = state.failure.map { unusableError($0) }
                 if error == nil && options.mode == .readWrite {
                     do throws(FileContactStoreError) {
-                        try writePending(&state, journal: &journal)
-                        try journal.sync()
+                        try flushPending(&state, journal: &journal, sync: true)
                         state.syncedSequence = state.appendedSequence
                         // A final marker lets a later open tell damage anywhere in the file from a
                         // torn tail. Best effort: everything before it is already durable, and a
@@ -342,8 +341,8 @@ public final class FileContactStore: ContactStore {
                             }
                         }
                     } catch let failure {
-                        state.journal = journal
-                        error = fail(&state, failure)
+                        // `flushPending` has already made the store unusable.
+                        error = failure
                     }
                 }
                 fileSystem.close(journal.descriptor)

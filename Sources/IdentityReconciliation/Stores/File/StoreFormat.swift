@@ -287,12 +287,7 @@ struct ByteReader {
         position += count
         // Emails and phone numbers are nearly always ASCII, which is valid UTF-8 as it is:
         // take the fast path, and validate everything else.
-        var ascii = true
-        for byte in bytes where byte >= 0x80 {
-            ascii = false
-            break
-        }
-        if ascii { return String(decoding: bytes, as: UTF8.self) }
+        if bytes.allSatisfy({ $0 < 0x80 }) { return String(decoding: bytes, as: UTF8.self) }
         guard let string = String(validating: bytes, as: UTF8.self) else {
             throw Malformed(reason: "a string is not valid UTF-8")
         }

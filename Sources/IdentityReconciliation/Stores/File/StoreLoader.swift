@@ -88,7 +88,8 @@ struct StoreLoader {
     private mutating func run() throws(Failure) -> Loaded {
         var offset = StoreFormat.headerSize
         // Guess the row count from the bytes in use (a row takes at least about 40 bytes) so
-        // the indexes are not regrown while loading; the zero tail is preallocated space.
+        // the rows are not regrown while loading; the zero tail is preallocated space. (The
+        // value indexes are sized by `indexValues()`, which counts the values.)
         let used = Self.endOfNonZeroBytes(buffer, from: offset)
         table.reserveCapacity((used - offset) / 40)
         while let payload = Self.validRecord(in: buffer, at: offset) {
