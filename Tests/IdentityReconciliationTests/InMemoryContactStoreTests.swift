@@ -69,6 +69,39 @@ struct InMemoryContactStoreTests {
                     primaryContactID: 9, emails: ["c@x.io"], phoneNumbers: ["200"], secondaryContactIDs: [12]))
     }
 
+    /// A group whose secondaries have smaller ids than its primary (older by `createdAt`),
+    /// which stores see before the primary when they load rows in id order.
+    static let secondariesBeforePrimary = [
+        F.secondary(2, "s@x.io", nil, of: 4, at: 5),
+        F.secondary(3, nil, "401", of: 4, at: 6),
+        F.primary(4, "p@x.io", "400", at: 1),
+        F.primary(6, "q@x.io", nil, at: 0),
+    ]
+
+    @Test(
+        "secondaries imported before their primary belong to its group, in lookups and merges",
+        arguments: StoreKind.allCases)
+    func secondariesBeforePrimary(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver(clock: ManualClock(start: F.at(100)))
+        try await resolver.importContacts(Self.secondariesBeforePrimary)
+        let group = ConsolidatedContact(
+            primaryContactID: 4, emails: ["p@x.io", "s@x.io"], phoneNumbers: ["400", "401"],
+            secondaryContactIDs: [2, 3])
+        #expect(try await resolver.contact(email: "s@x.io") == group)
+        #expect(try await resolver.contact(phoneNumber: "401") == group)
+        #expect(try await resolver.contact(id: 2) == group)
+        // Group 6 is older: the whole group of 4, its early secondaries included, moves into it.
+        let merged = try await resolver.identify(email: "q@x.io", phoneNumber: "401")
+        #expect(merged.outcome == .merged(primaryID: 6, demotedPrimaryID: 4))
+        #expect(
+            merged.contact
+                == ConsolidatedContact(
+                    primaryContactID: 6, emails: ["q@x.io", "p@x.io", "s@x.io"], phoneNumbers: ["400", "401"],
+                    secondaryContactIDs: [4, 2, 3]))
+        #expect(try await resolver.contact(email: "s@x.io") == merged.contact)
+        try InvariantChecker.check(try await resolver.allContacts())
+    }
+
     @Test("an import is refused when the store holds rows, and nothing changes", arguments: StoreKind.allCases)
     func importRefusedWhenNotEmpty(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver()

@@ -76,35 +76,39 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
     /// are reported the same way. One pass over the bytes: most real values take this path,
     /// and it avoids the Unicode property lookups and allocations of the general one.
     private static func validASCIIEmail(_ email: String) -> String? {
-        var atPosition = -1
-        var hasUppercase = false
-        var previous: UInt8 = 0
-        var domainDots = 0
-        var position = 0
-        for byte in email.utf8 {
-            switch byte {
-            case UInt8(ascii: "@"):
-                guard atPosition < 0, position > 0 else { return nil }
-                atPosition = position
-            case UInt8(ascii: "."):
-                if atPosition >= 0 {
-                    // A domain label may not be empty: no dot right after '@' or after a dot.
-                    guard previous != UInt8(ascii: "@"), previous != UInt8(ascii: ".") else { return nil }
-                    domainDots += 1
+        let (isValid, hasUppercase) = TextRules.withUTF8(email) { bytes in
+            var atPosition = -1
+            var hasUppercase = false
+            var previous: UInt8 = 0
+            var domainDots = 0
+            for (position, byte) in bytes.enumerated() {
+                switch byte {
+                case UInt8(ascii: "@"):
+                    guard atPosition < 0, position > 0 else { return (false, false) }
+                    atPosition = position
+                case UInt8(ascii: "."):
+                    if atPosition >= 0 {
+                        // A domain label may not be empty: no dot right after '@' or after a dot.
+                        guard previous != UInt8(ascii: "@"), previous != UInt8(ascii: ".") else {
+                            return (false, false)
+                        }
+                        domainDots += 1
+                    }
+                case UInt8(ascii: "A")...UInt8(ascii: "Z"):
+                    hasUppercase = true
+                case 0x21...0x7E:
+                    break
+                default:
+                    return (false, false)  // whitespace, control characters and non-ASCII take the general path
                 }
-            case UInt8(ascii: "A")...UInt8(ascii: "Z"):
-                hasUppercase = true
-            case 0x21...0x7E:
-                break
-            default:
-                return nil  // whitespace, control characters and non-ASCII take the general path
+                previous = byte
             }
-            previous = byte
-            position += 1
+            let isValid =
+                atPosition > 0 && domainDots > 0 && previous != UInt8(ascii: ".") && previous != UInt8(ascii: "@")
+                && bytes.count <= InputLimits.maximumEmailBytes
+            return (isValid, hasUppercase)
         }
-        guard atPosition > 0, domainDots > 0, previous != UInt8(ascii: "."), previous != UInt8(ascii: "@"),
-            position <= InputLimits.maximumEmailBytes
-        else { return nil }
+        guard isValid else { return nil }
         guard hasUppercase else { return email }
         return String(decoding: email.utf8.map { (0x41...0x5A).contains($0) ? $0 | 0x20 : $0 }, as: UTF8.self)
     }
@@ -115,22 +119,27 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
     private static func validASCIIPhoneNumber(_ phoneNumber: String) -> String? {
         // Counts first and copies only when there are separators to remove: most values
         // arrive without them, and returning the input then allocates nothing.
-        var digits = 0
-        var kept = 0
-        for byte in phoneNumber.utf8 {
-            switch byte {
-            case UInt8(ascii: "0")...UInt8(ascii: "9"):
-                digits += 1
-                kept += 1
-            case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
-                continue
-            case UInt8(ascii: "+") where kept == 0:
-                kept += 1
-            default:
-                return nil
+        let counts = TextRules.withUTF8(phoneNumber) { bytes -> (digits: Int, kept: Int)? in
+            var digits = 0
+            var kept = 0
+            for byte in bytes {
+                switch byte {
+                case UInt8(ascii: "0")...UInt8(ascii: "9"):
+                    digits += 1
+                    kept += 1
+                case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "("), UInt8(ascii: ")"):
+                    continue
+                case UInt8(ascii: "+") where kept == 0:
+                    kept += 1
+                default:
+                    return nil
+                }
             }
+            return (digits, kept)
         }
-        guard digits > 0, digits <= InputLimits.maximumPhoneNumberDigits else { return nil }
+        guard let (digits, kept) = counts, digits > 0, digits <= InputLimits.maximumPhoneNumberDigits else {
+            return nil
+        }
         if kept == phoneNumber.utf8.count { return phoneNumber }
         return String(unsafeUninitializedCapacity: kept) { buffer in
             var count = 0

@@ -41,7 +41,14 @@ enum TextRules {
 
     /// Whether every byte of the text is printable ASCII (U+0020–U+007E).
     static func isPrintableASCII(_ text: String) -> Bool {
-        text.utf8.allSatisfy { (0x20...0x7E).contains($0) }
+        withUTF8(text) { $0.allSatisfy { (0x20...0x7E).contains($0) } }
+    }
+
+    /// Calls `body` with the text's UTF-8 bytes in one buffer. Scanning a buffer is several
+    /// times faster than iterating `String.UTF8View`, and a native string is already contiguous.
+    static func withUTF8<Result>(_ text: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        var text = text
+        return text.withUTF8(body)
     }
 
     /// The text in Unicode normal form C.

@@ -85,8 +85,8 @@ public enum ReconciliationRules {
         let primaryIndex = rows.firstIndex { $0.linkPrecedence == .primary } ?? 0
         let primary = rows[primaryIndex]
 
-        var emails = UniqueValues()
-        var phoneNumbers = UniqueValues()
+        var emails = UniqueValues(capacity: rows.count)
+        var phoneNumbers = UniqueValues(capacity: rows.count)
         var secondaryIDs: [Int] = []
         secondaryIDs.reserveCapacity(rows.count - 1)
         emails.append(primary.email)
@@ -109,6 +109,11 @@ public enum ReconciliationRules {
     private struct UniqueValues {
         var values: [String] = []
         private var index: Set<String>?
+
+        /// Reserves room for `capacity` values (at most one per row), so the list is allocated once.
+        init(capacity: Int) {
+            values.reserveCapacity(capacity)
+        }
 
         mutating func append(_ value: String?) {
             guard let value else { return }

@@ -162,6 +162,24 @@ struct OpeningTests {
     }
 
     /// `verify()` notices bytes changed behind the store's back.
+    @Test("a reopened store links secondaries stored before their primary, before and after compaction")
+    func reopenLinksSecondariesStoredBeforeTheirPrimary() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try FileContactStore(path: directory.file())
+        try await store.importContacts(InMemoryContactStoreTests.secondariesBeforePrimary)
+        let merged = try await IdentityResolver(store: store, clock: ManualClock(start: Fixture.at(100)))
+            .identify(email: "q@x.io", phoneNumber: "401").contact
+        #expect(merged.secondaryContactIDs == [4, 2, 3])
+        try store.close()
+        for compacting in [false, true] {
+            let reopened = try FileContactStore(path: directory.file())
+            if compacting { try reopened.compact() }
+            #expect(try await IdentityResolver(store: reopened).contact(email: "s@x.io") == merged, "\(compacting)")
+            try reopened.verify()
+            try reopened.close()
+        }
+    }
+
     @Test func verifyFindsDamage() async throws {
         let directory = try TemporaryDirectory()
         let store = try FileContactStore(path: directory.file())

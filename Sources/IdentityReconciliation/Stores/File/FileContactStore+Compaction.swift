@@ -21,7 +21,7 @@ extension FileContactStore {
 
     /// About how large a snapshot of the rows is.
     static func estimatedSnapshotSize(_ state: State) -> Int {
-        StoreFormat.headerSize + state.table.rows.count * 40 + state.stringBytes
+        StoreFormat.headerSize + state.table.count * 40 + state.stringBytes
     }
 
     static func updateCompactionThreshold(_ state: inout State, options: Options) {
@@ -74,13 +74,13 @@ extension FileContactStore {
             } catch {
                 throw Journal.error(error, path: temporary, offset: nil, doing: "locking the compaction file")
             }
-            let rows = rows ?? state.table.rows
+            let count = rows?.count ?? state.table.count
             var writer = ByteWriter(reservingCapacity: 1 << 22)
             writer.append(bytes: StoreFormat.header)
-            var index = rows.startIndex
-            while index < rows.endIndex {
-                let end = min(rows.endIndex, index + Self.rowsPerRecord)
-                writer.appendRows(rows[index..<end])
+            var index = 0
+            while index < count {
+                let end = min(count, index + Self.rowsPerRecord)
+                writer.appendRows(rows?[index..<end] ?? state.table.rows(at: index..<end)[...])
                 index = end
                 if writer.count >= 1 << 22 {
                     try journal.write(writer.bytes)

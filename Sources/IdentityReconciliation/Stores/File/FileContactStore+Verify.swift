@@ -61,16 +61,17 @@ extension FileContactStore {
                 code: .corrupted, path: path, offset: loaded.end,
                 message: "the valid records end at \(loaded.end), but the store wrote up to \(journal.writtenEnd)")
         }
-        if let (_, differing) = zip(loaded.table.rows, table.rows).first(where: { $0 != $1 }) {
+        let fileRows = loaded.table.rows
+        if let (_, differing) = zip(fileRows, table.rows).first(where: { $0 != $1 }) {
             throw FileContactStoreError(
                 code: .corrupted, path: path, message: "contact \(differing.id) in the file differs from the store's")
         }
-        guard loaded.table.rows.count == table.rows.count else {
+        guard fileRows.count == table.count else {
             throw FileContactStoreError(
                 code: .corrupted, path: path,
-                message: "the file holds \(loaded.table.rows.count) contacts, the store \(table.rows.count)")
+                message: "the file holds \(fileRows.count) contacts, the store \(table.count)")
         }
-        let violations = ContactInvariants.violations(in: loaded.table.rows)
+        let violations = ContactInvariants.violations(in: fileRows)
         guard violations.isEmpty else {
             throw FileContactStoreError(
                 code: .corrupted, path: path,

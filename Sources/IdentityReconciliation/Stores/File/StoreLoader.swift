@@ -196,7 +196,7 @@ struct StoreLoader {
             }
             for _ in 0..<count {
                 let row = try reader.readRow()
-                guard row.id > (table.rows.last?.id ?? 0) else {
+                guard row.id > (table.lastID ?? 0) else {
                     throw ByteReader.Malformed(reason: "row \(row.id) is out of id order")
                 }
                 insert(row)
