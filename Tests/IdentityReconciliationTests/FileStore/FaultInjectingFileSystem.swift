@@ -37,6 +37,7 @@ final class FaultInjectingFileSystem: FileSystem {
         var failing: Int32?
         var log: [String] = []
         var names: [Int32: String] = [:]
+        var holdingSyncs = false
     }
 
     let base: any FileSystem
@@ -59,6 +60,11 @@ final class FaultInjectingFileSystem: FileSystem {
             state.faultIndex = index
             state.fault = fault
         }
+    }
+
+    /// While `true`, every file sync waits (the disk is slow); directory syncs are not held.
+    func holdSyncs(_ holding: Bool) {
+        state.withLock { $0.holdingSyncs = holding }
     }
 
     /// How many counted operations ran (or were attempted).
@@ -136,6 +142,7 @@ final class FaultInjectingFileSystem: FileSystem {
 
     func sync(_ descriptor: Int32, metadata: Bool) throws(SystemCallError) {
         try check((metadata ? "fsync " : "fdatasync ") + name(descriptor))
+        while state.withLock({ $0.holdingSyncs }) { usleep(1_000) }
         try base.sync(descriptor, metadata: metadata)
     }
 

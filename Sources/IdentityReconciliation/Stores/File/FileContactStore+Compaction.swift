@@ -114,7 +114,7 @@ extension FileContactStore {
         journal.path = path
         state.journal = journal
         state.pending.removeAll()
-        state.syncedSequence = state.appendedSequence
+        state.markSynced(upTo: state.appendedSequence)
         do {
             try fileSystem.syncDirectory(Self.directory(of: path))
         } catch {

@@ -19,7 +19,7 @@ extension FileContactStore {
                     guard var journal = state.journal else { throw closedError }
                     if options.mode == .readWrite {
                         try flushPending(&state, journal: &journal, sync: true)
-                        state.syncedSequence = state.appendedSequence
+                        state.markSynced(upTo: state.appendedSequence)
                         synced = state.takeSyncedWaiters()
                     }
                     try verify(journal: journal, table: state.table)

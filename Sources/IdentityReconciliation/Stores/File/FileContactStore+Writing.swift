@@ -43,6 +43,14 @@ extension FileContactStore {
             scheduleFlush(&state)
         }
         let id = state.table.apply(change)
+        if let sequence {
+            switch change {
+            case .none: break
+            case .insertPrimary: if let id { state.unsyncedGroups[id] = sequence }
+            case .insertSecondary(_, _, let primaryID, _), .merge(let primaryID, _, _):
+                state.unsyncedGroups[primaryID] = sequence
+            }
+        }
         switch change {
         case .insertPrimary(let email, let phoneNumber, _), .insertSecondary(let email, let phoneNumber, _, _):
             state.stringBytes += (email?.utf8.count ?? 0) + (phoneNumber?.utf8.count ?? 0)
@@ -132,7 +140,7 @@ extension FileContactStore {
                 if let failure {
                     fail(&state, failure)
                 } else {
-                    state.syncedSequence = job.sequence
+                    state.markSynced(upTo: job.sequence)
                     do throws(FileContactStoreError) {
                         try compactIfDue(&state)
                     } catch {

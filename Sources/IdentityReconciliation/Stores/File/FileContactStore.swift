@@ -105,7 +105,25 @@ public final class FileContactStore: ContactStore {
         var pending = ByteWriter()
         /// Under grouped durability: changes appended so far, and how many of them are synced.
         var appendedSequence: UInt64 = 0
-        var syncedSequence: UInt64 = 0
+        private(set) var syncedSequence: UInt64 = 0
+        /// Under grouped durability: for each group (by primary id) that an unsynced change
+        /// touched, the sequence number of its latest change. An identify that writes nothing
+        /// waits only for its own group's changes, not for every change in flight.
+        var unsyncedGroups: [Int: UInt64] = [:]
+
+        /// Records that the changes up to `sequence` are synced.
+        mutating func markSynced(upTo sequence: UInt64) {
+            syncedSequence = sequence
+            if !unsyncedGroups.isEmpty { unsyncedGroups = unsyncedGroups.filter { $0.value > sequence } }
+        }
+
+        /// The sequence number to wait for before answering with the rows of these groups
+        /// read, or `nil` when none of them has a change whose sync is still to come.
+        func unsyncedSequence(ofGroupsOf rows: [Contact]) -> UInt64? {
+            guard !unsyncedGroups.isEmpty else { return nil }
+            let latest = rows.lazy.compactMap { unsyncedGroups[$0.primaryID] }.max()
+            return latest.flatMap { $0 > syncedSequence ? $0 : nil }
+        }
         /// Whether a flush job is queued or running.
         var flushScheduled = false
         var waiters: [Waiter] = []
@@ -198,11 +216,11 @@ public final class FileContactStore: ContactStore {
             let matched = state.table.matchedRows(email: email, phoneNumber: phoneNumber)
             let change = decide(matched)
             if case .none = change {
-                // Under grouped durability the rows read may not be synced yet: wait for them too.
-                let unsynced = state.syncedSequence < state.appendedSequence
+                // Under grouped durability the rows read may have changed in a write whose
+                // sync is still to come: then wait for it, so no answer shows what a crash could undo.
                 return (
                     ContactStoreCommit(change: change, insertedID: nil, group: matched),
-                    unsynced ? state.appendedSequence : nil
+                    state.unsyncedSequence(ofGroupsOf: matched)
                 )
             }
             return try commitLocked(change, matched: matched, &state)
@@ -287,7 +305,7 @@ public final class FileContactStore: ContactStore {
                     try checkUsable(state)
                     guard options.mode == .readWrite, var journal = state.journal else { return [] }
                     try flushPending(&state, journal: &journal, sync: true)
-                    state.syncedSequence = state.appendedSequence
+                    state.markSynced(upTo: state.appendedSequence)
                     return state.takeSyncedWaiters()
                 }
             }
@@ -328,7 +346,7 @@ public final class FileContactStore: ContactStore {
                 if error == nil && options.mode == .readWrite {
                     do throws(FileContactStoreError) {
                         try flushPending(&state, journal: &journal, sync: true)
-                        state.syncedSequence = state.appendedSequence
+                        state.markSynced(upTo: state.appendedSequence)
                         // A final marker lets a later open tell damage anywhere in the file from a
                         // torn tail. Best effort: everything before it is already durable, and a
                         // torn marker is just a torn tail.

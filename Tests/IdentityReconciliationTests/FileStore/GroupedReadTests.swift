@@ -1,0 +1,78 @@
+import Foundation
+import IdentityReconciliationTesting
+import Synchronization
+import Testing
+
+@testable import IdentityReconciliation
+
+/// Under grouped durability, an identify that writes nothing waits for the sync of a change
+/// to the group it read, and only for that.
+@Suite("File store grouped reads")
+struct GroupedReadTests {
+    @Test("a read-only identify waits for its own group's unsynced change, not for other groups'")
+    func readOnlyIdentifyWaitsOnlyForItsGroup() async throws {
+        let disk = FaultInjectingFileSystem(base: SimulatedFileSystem())
+        let store = try FileContactStore(
+            path: "/sim/contacts.store", options: .init(durability: .grouped), fileSystem: disk)
+        let resolver = IdentityResolver(store: store, clock: ManualClock(step: 1))
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+
+        disk.holdSyncs(true)
+        // A watchdog lets the syncs go after a while, so a wrong wait fails the test instead of hanging it.
+        let released = Flag()
+        let watchdog = Task {
+            try? await Task.sleep(for: .seconds(20))
+            released.set()
+            disk.holdSyncs(false)
+        }
+        defer { watchdog.cancel() }
+        let write = Task { try await resolver.identify(email: "b@x.io", phoneNumber: "2") }
+        while try await store.rows(matchingEmail: "b@x.io", phoneNumber: nil).isEmpty {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+
+        // Group a has no change in flight: the answer needs no sync.
+        let other = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+        #expect(other.outcome == .unchanged)
+        #expect(!released.isSet, "it waited for another group's sync")
+
+        // Group b's only row is not on disk yet: the answer waits for it.
+        let finished = Flag()
+        let read = Task {
+            let result = try await resolver.identify(email: "b@x.io", phoneNumber: nil)
+            finished.set()
+            return result
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!finished.isSet, "it answered before its group's sync")
+        disk.holdSyncs(false)
+        #expect(try await read.value.outcome == .unchanged)
+        #expect(try await write.value.outcome == .createdPrimary(contactID: 2))
+
+        // After a merge in flight, a read of the demoted group's values reads the surviving group.
+        disk.holdSyncs(true)
+        let merge = Task { try await resolver.identify(email: "a@x.io", phoneNumber: "2") }
+        while try await !store.group(containingContactID: 2).contains(where: { $0.id == 2 && $0.linkedId == 1 }) {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let mergedRead = Flag()
+        let readOfDemoted = Task {
+            let result = try await resolver.identify(email: "b@x.io", phoneNumber: nil)
+            mergedRead.set()
+            return result
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(!mergedRead.isSet, "it answered before the merge's sync")
+        disk.holdSyncs(false)
+        #expect(try await readOfDemoted.value.contact.secondaryContactIDs == [2])
+        #expect(try await merge.value.outcome == .merged(primaryID: 1, demotedPrimaryID: 2))
+        try store.close()
+    }
+}
+
+/// A flag that tasks set and read.
+private final class Flag: Sendable {
+    private let value = Atomic(false)
+    var isSet: Bool { value.load(ordering: .sequentiallyConsistent) }
+    func set() { value.store(true, ordering: .sequentiallyConsistent) }
+}
