@@ -102,6 +102,43 @@ struct InMemoryContactStoreTests {
         try InvariantChecker.check(try await resolver.allContacts())
     }
 
+    /// Changes a custom `decide` might return that would corrupt the groups of ``table``.
+    static let invalidChanges: [(ContactChange, String)] = [
+        (.insertPrimary(email: nil, phoneNumber: nil, createdAt: F.at(50)), "neither an email nor a phone number"),
+        (.insertSecondary(email: nil, phoneNumber: nil, primaryID: 3, createdAt: F.at(50)), "neither an email"),
+        (.insertSecondary(email: "n@x.io", phoneNumber: nil, primaryID: 5, createdAt: F.at(50)), "primary 5 is not"),
+        (.insertSecondary(email: "n@x.io", phoneNumber: nil, primaryID: 15, createdAt: F.at(50)), "primary 15 is not"),
+        (.insertSecondary(email: "n@x.io", phoneNumber: nil, primaryID: 99, createdAt: F.at(50)), "primary 99 is not"),
+        (
+            .insertSecondary(email: "n@x.io", phoneNumber: nil, primaryID: 3, createdAt: F.at(9)),
+            "older than its primary"
+        ),
+        (.merge(primaryID: 3, demotedPrimaryID: 3, updatedAt: F.at(50)), "into itself"),
+        (.merge(primaryID: 3, demotedPrimaryID: 5, updatedAt: F.at(50)), "demoted primary 5 is not"),
+        (.merge(primaryID: 5, demotedPrimaryID: 9, updatedAt: F.at(50)), "primary 5 is not"),
+        (.merge(primaryID: 3, demotedPrimaryID: 9, updatedAt: F.at(50)), "9 is older than 3"),
+        (.merge(primaryID: 9, demotedPrimaryID: 15, updatedAt: F.at(50)), "demoted primary 15 is not"),
+    ]
+
+    @Test(
+        "a change from a custom decide that would break the invariants is refused, and nothing is written",
+        arguments: StoreKind.allCases, invalidChanges.indices)
+    func invalidChangeRefused(kind: StoreKind, index: Int) async throws {
+        let (change, reason) = Self.invalidChanges[index]
+        let resolver = try kind.makeResolver(clock: ManualClock(start: F.at(100)))
+        try await resolver.importContacts(Self.table)
+        await #expect {
+            try await resolver.store.reconcile(email: "a@x.io", phoneNumber: nil) { _ in change }
+        } throws: { error in
+            guard case .invalidChange(let refused, let message) = error as? ContactStoreError else { return false }
+            return refused == change && message.contains(reason)
+        }
+        #expect(try await resolver.allContacts() == Self.table)
+        // The store is still usable, and the next row gets the next id.
+        #expect(
+            try await resolver.identify(email: "n@x.io", phoneNumber: nil).outcome == .createdPrimary(contactID: 16))
+    }
+
     @Test("an import is refused when the store holds rows, and nothing changes", arguments: StoreKind.allCases)
     func importRefusedWhenNotEmpty(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver()

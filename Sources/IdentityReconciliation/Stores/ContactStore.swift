@@ -30,6 +30,12 @@
 /// - ``ContactChange/merge(primaryID:demotedPrimaryID:updatedAt:)`` relinks every live
 ///   row of the demoted group, as documented on the case. Deleted rows are never changed.
 ///
+/// ``ReconciliationRules`` only decide changes that keep ``ContactInvariants``. A store
+/// should refuse any other change from a custom `decide` (a merge of a row that is not a
+/// live primary, or into itself; a secondary of a missing primary; a row with no values)
+/// with ``ContactStoreError/invalidChange(_:reason:)``, writing nothing, as the built-in
+/// stores do.
+///
 /// **Durability.** When ``reconcile(email:phoneNumber:decide:)`` returns, the change is
 /// as durable as the store promises (each store documents this); it must never report
 /// success for a change it may lose without also documenting that.

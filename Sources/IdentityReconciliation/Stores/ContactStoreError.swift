@@ -6,6 +6,12 @@ public enum ContactStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     case notEmpty
     /// The rows given to ``ContactStore/importContacts(_:)`` break the invariants.
     case invalidContacts([ContactInvariantViolation])
+    /// The change a transaction's `decide` returned cannot be applied to the rows it was
+    /// decided on without breaking ``ContactInvariants`` (a merge of a row that is not a live
+    /// primary, a new row with no values, ...). ``ReconciliationRules`` never decide one; a
+    /// custom `decide` passed to ``ContactStore/reconcile(email:phoneNumber:decide:)`` may.
+    /// Nothing is written.
+    case invalidChange(ContactChange, reason: String)
 
     /// A one-line English description.
     public var description: String {
@@ -15,6 +21,8 @@ public enum ContactStoreError: Error, Sendable, Hashable, CustomStringConvertibl
         case .invalidContacts(let violations):
             "the contacts break \(violations.count) invariant(s): "
                 + violations.prefix(5).map(\.description).joined(separator: "; ")
+        case .invalidChange(let change, let reason):
+            "the decided change \(change) cannot be applied: \(reason)"
         }
     }
 }

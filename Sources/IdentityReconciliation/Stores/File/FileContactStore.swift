@@ -204,17 +204,19 @@ public final class FileContactStore: ContactStore {
     /// ``options``' ``Options/durability`` promises.
     ///
     /// - Throws: ``FileContactStoreError`` when the store is closed, read-only or unusable,
-    ///   or when writing or syncing fails (the store is then unusable until reopened).
+    ///   or when writing or syncing fails (the store is then unusable until reopened);
+    ///   ``ContactStoreError/invalidChange(_:reason:)`` when `decide` returns a change that
+    ///   would break the rows' invariants (nothing is written, and the store stays usable).
     public func reconcile(
         email: String?,
         phoneNumber: String?,
         decide: @Sendable (_ matched: [Contact]) -> ContactChange
     ) async throws -> ContactStoreCommit {
-        let (commit, sequence) = try state.withLock {
-            (state) throws(FileContactStoreError) -> (ContactStoreCommit, UInt64?) in
+        let (commit, sequence) = try state.withLock { (state) throws -> (ContactStoreCommit, UInt64?) in
             try checkWritable(state)
             let matched = state.table.matchedRows(email: email, phoneNumber: phoneNumber)
             let change = decide(matched)
+            try state.table.check(change)
             if case .none = change {
                 // Under grouped durability the rows read may have changed in a write whose
                 // sync is still to come: then wait for it, so no answer shows what a crash could undo.

@@ -25,15 +25,20 @@ public final class InMemoryContactStore: ContactStore {
         table = Mutex(try ContactTable(validating: contacts))
     }
 
-    /// Runs one identify transaction under the store's lock. Never throws.
+    /// Runs one identify transaction under the store's lock.
+    ///
+    /// - Throws: ``ContactStoreError/invalidChange(_:reason:)`` when `decide` returns a
+    ///   change that would break the rows' invariants (never for ``ReconciliationRules``);
+    ///   nothing is written then.
     public func reconcile(
         email: String?,
         phoneNumber: String?,
         decide: @Sendable (_ matched: [Contact]) -> ContactChange
     ) async throws -> ContactStoreCommit {
-        table.withLock { table in
+        try table.withLock { (table) throws(ContactStoreError) in
             let matched = table.matchedRows(email: email, phoneNumber: phoneNumber)
             let change = decide(matched)
+            try table.check(change)
             let insertedID = table.apply(change)
             return ContactStoreCommit(
                 change: change, insertedID: insertedID, group: change.applied(to: matched, insertedID: insertedID))
