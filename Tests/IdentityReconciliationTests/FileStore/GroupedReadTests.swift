@@ -37,16 +37,8 @@ struct GroupedReadTests {
         #expect(!released.isSet, "it waited for another group's sync")
 
         // Group b's only row is not on disk yet: the answer waits for it.
-        let finished = Flag()
-        let read = Task {
-            let result = try await resolver.identify(email: "b@x.io", phoneNumber: nil)
-            finished.set()
-            return result
-        }
-        try await Task.sleep(for: .milliseconds(200))
-        #expect(!finished.isSet, "it answered before its group's sync")
-        disk.holdSyncs(false)
-        #expect(try await read.value.outcome == .unchanged)
+        let read = try await Self.readWaitsForSync(resolver, email: "b@x.io", disk: disk)
+        #expect(read.outcome == .unchanged)
         #expect(try await write.value.outcome == .createdPrimary(contactID: 2))
 
         // After a merge in flight, a read of the demoted group's values reads the surviving group.
@@ -55,18 +47,28 @@ struct GroupedReadTests {
         while try await !store.group(containingContactID: 2).contains(where: { $0.id == 2 && $0.linkedId == 1 }) {
             try await Task.sleep(for: .milliseconds(1))
         }
-        let mergedRead = Flag()
-        let readOfDemoted = Task {
-            let result = try await resolver.identify(email: "b@x.io", phoneNumber: nil)
-            mergedRead.set()
+        let readOfDemoted = try await Self.readWaitsForSync(resolver, email: "b@x.io", disk: disk)
+        #expect(readOfDemoted.contact.secondaryContactIDs == [2])
+        #expect(try await merge.value.outcome == .merged(primaryID: 1, demotedPrimaryID: 2))
+        try store.close()
+    }
+
+    /// Identifies `email` while the disk holds its syncs, expects no answer before they are
+    /// let go, lets them go, and returns the answer.
+    private static func readWaitsForSync(
+        _ resolver: IdentityResolver<FileContactStore>, email: String, disk: FaultInjectingFileSystem,
+        sourceLocation: SourceLocation = #_sourceLocation
+    ) async throws -> Identification {
+        let answered = Flag()
+        let read = Task {
+            let result = try await resolver.identify(email: email, phoneNumber: nil)
+            answered.set()
             return result
         }
         try await Task.sleep(for: .milliseconds(200))
-        #expect(!mergedRead.isSet, "it answered before the merge's sync")
+        #expect(!answered.isSet, "it answered before the sync of its group's change", sourceLocation: sourceLocation)
         disk.holdSyncs(false)
-        #expect(try await readOfDemoted.value.contact.secondaryContactIDs == [2])
-        #expect(try await merge.value.outcome == .merged(primaryID: 1, demotedPrimaryID: 2))
-        try store.close()
+        return try await read.value
     }
 }
 
