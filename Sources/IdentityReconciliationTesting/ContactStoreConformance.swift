@@ -20,8 +20,9 @@ import Foundation
 ///
 /// Scenarios: the task's official examples, every reconciliation rule, idempotence,
 /// `nil` never matching `nil`, soft-deleted rows never matching, import (ids kept, ids
-/// continuing after it, refused when not empty or invalid, all or nothing), the read
-/// methods and paging, agreement with ``IdentityReconciliation/InMemoryContactStore`` on seeded random request
+/// continuing after it, refused when not empty or invalid, all or nothing), refusing a
+/// decided change that breaks the invariants (``IdentityReconciliation/ContactChange/check(against:)``),
+/// the read methods and paging, agreement with ``IdentityReconciliation/InMemoryContactStore`` on seeded random request
 /// sequences, and concurrent identifies (invariants hold and the groups equal a
 /// sequential replay).
 public struct ContactStoreConformance: Sendable {
@@ -52,6 +53,9 @@ public struct ContactStoreConformance: Sendable {
             Scenario(name: "merge relinks the whole newer group", body: { try await $0.mergeRelinksGroup() }),
             Scenario(name: "import keeps rows and soft-deletes", body: { try await $0.importAndDeletedRows() }),
             Scenario(name: "import is refused when invalid or not empty", body: { try await $0.importRefusals() }),
+            Scenario(
+                name: "a decided change that breaks the invariants is refused",
+                body: { try await $0.invalidChangesRefused() }),
             Scenario(name: "reads and paging", body: { try await $0.readsAndPaging() }),
             Scenario(name: "agrees with the in-memory store", body: { try await $0.agreesWithReference() }),
             Scenario(name: "concurrent identifies", body: { try await $0.concurrentIdentifies() }),
@@ -234,6 +238,41 @@ public struct ContactStoreConformance: Sendable {
         } catch let error as ContactStoreError {
             try expect(error == .notEmpty, name, "wrong error for a non-empty store: \(error)")
         }
+    }
+
+    private func invalidChangesRefused() async throws {
+        let name = "a decided change that breaks the invariants is refused"
+        let resolver = try await resolver()
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")  // primary 1
+        _ = try await resolver.identify(email: "b@x.io", phoneNumber: "1")  // secondary 2
+        _ = try await resolver.identify(email: "c@x.io", phoneNumber: "3")  // primary 3
+        let before = try await resolver.allContacts()
+        let at = before[2].createdAt
+        let invalid: [ContactChange] = [
+            .merge(primaryID: 1, demotedPrimaryID: 1, updatedAt: at),
+            .merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: at),
+            .merge(primaryID: 3, demotedPrimaryID: 1, updatedAt: at),
+            .insertSecondary(email: "d@x.io", phoneNumber: nil, primaryID: 2, createdAt: at),
+            .insertSecondary(email: "d@x.io", phoneNumber: nil, primaryID: 99, createdAt: at),
+            .insertSecondary(email: "c@x.io", phoneNumber: nil, primaryID: 1, createdAt: at),
+            .insertPrimary(email: nil, phoneNumber: nil, createdAt: at),
+            .insertPrimary(email: "a@x.io", phoneNumber: nil, createdAt: at),
+        ]
+        for change in invalid {
+            do {
+                // The request matches both groups, so every id above but 99 is among the matched rows.
+                _ = try await resolver.store.reconcile(email: "a@x.io", phoneNumber: "3") { _ in change }
+                throw ConformanceFailure(scenario: name, message: "\(change) was applied")
+            } catch let error as ContactStoreError {
+                guard case .invalidChange(let refused, _) = error, refused == change else {
+                    throw ConformanceFailure(scenario: name, message: "\(change) was refused with \(error)")
+                }
+            }
+        }
+        let after = try await resolver.allContacts()
+        try expect(after == before, name, "refused changes wrote: \(after.count) rows, \(before.count) before")
+        let next = try await resolver.identify(email: "e@x.io", phoneNumber: nil)
+        try expect(next.outcome == .createdPrimary(contactID: 4), name, "after refusals: \(next.outcome)")
     }
 
     private func readsAndPaging() async throws {

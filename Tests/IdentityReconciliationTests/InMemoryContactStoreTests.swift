@@ -102,10 +102,13 @@ struct InMemoryContactStoreTests {
         try InvariantChecker.check(try await resolver.allContacts())
     }
 
-    /// Changes a custom `decide` might return that would corrupt the groups of ``table``.
+    /// Changes a custom `decide` might return that would corrupt the groups of ``table``,
+    /// decided on the request ("a@x.io", "200"), which matches the groups of 3 and of 9.
     static let invalidChanges: [(ContactChange, String)] = [
         (.insertPrimary(email: nil, phoneNumber: nil, createdAt: F.at(50)), "neither an email nor a phone number"),
+        (.insertPrimary(email: "a@x.io", phoneNumber: nil, createdAt: F.at(50)), "contact 3 of another group"),
         (.insertSecondary(email: nil, phoneNumber: nil, primaryID: 3, createdAt: F.at(50)), "neither an email"),
+        (.insertSecondary(email: "c@x.io", phoneNumber: nil, primaryID: 3, createdAt: F.at(50)), "contact 12 of"),
         (.insertSecondary(email: "n@x.io", phoneNumber: nil, primaryID: 5, createdAt: F.at(50)), "primary 5 is not"),
         (.insertSecondary(email: "n@x.io", phoneNumber: nil, primaryID: 15, createdAt: F.at(50)), "primary 15 is not"),
         (.insertSecondary(email: "n@x.io", phoneNumber: nil, primaryID: 99, createdAt: F.at(50)), "primary 99 is not"),
@@ -128,7 +131,7 @@ struct InMemoryContactStoreTests {
         let resolver = try kind.makeResolver(clock: ManualClock(start: F.at(100)))
         try await resolver.importContacts(Self.table)
         await #expect {
-            try await resolver.store.reconcile(email: "a@x.io", phoneNumber: nil) { _ in change }
+            try await resolver.store.reconcile(email: "a@x.io", phoneNumber: "200") { _ in change }
         } throws: { error in
             guard case .invalidChange(let refused, let message) = error as? ContactStoreError else { return false }
             return refused == change && message.contains(reason)

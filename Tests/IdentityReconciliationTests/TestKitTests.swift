@@ -199,6 +199,7 @@ struct TestKitTests {
         (.notAtomic, "concurrent identifies"),
         (.returnsNoGroup, "first identify creates primary 1"),
         (.pagingRepeatsLastRow, "official example: lorraine and mcfly"),
+        (.appliesInvalidChanges, "a decided change that breaks the invariants is refused"),
     ]
 
     @Test("the conformance check fails a broken store, in the scenario that covers the fault", arguments: Self.faults)

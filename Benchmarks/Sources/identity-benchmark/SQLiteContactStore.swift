@@ -84,6 +84,7 @@ final class SQLiteContactStore: ContactStore {
             try db.inTransaction(.immediate) {
                 let matched = try Self.matchedRows(db, email: email, phoneNumber: phoneNumber)
                 let change = decide(matched)
+                try change.check(against: matched)
                 let insertedID = try Self.apply(change, db)
                 commit = ContactStoreCommit(
                     change: change, insertedID: insertedID, group: change.applied(to: matched, insertedID: insertedID))

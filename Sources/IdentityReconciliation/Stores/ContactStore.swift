@@ -30,11 +30,10 @@
 /// - ``ContactChange/merge(primaryID:demotedPrimaryID:updatedAt:)`` relinks every live
 ///   row of the demoted group, as documented on the case. Deleted rows are never changed.
 ///
-/// ``ReconciliationRules`` only decide changes that keep ``ContactInvariants``. A store
-/// should refuse any other change from a custom `decide` (a merge of a row that is not a
-/// live primary, or into itself; a secondary of a missing primary; a row with no values)
-/// with ``ContactStoreError/invalidChange(_:reason:)``, writing nothing, as the built-in
-/// stores do.
+/// ``ReconciliationRules`` only decide changes that keep ``ContactInvariants``, but `decide`
+/// can be anyone's. Before writing, a store calls ``ContactChange/check(against:)`` with the
+/// matched rows and lets its ``ContactStoreError/invalidChange(_:reason:)`` through,
+/// writing nothing: a change may only refer to the groups it was decided on.
 ///
 /// **Durability.** When ``reconcile(email:phoneNumber:decide:)`` returns, the change is
 /// as durable as the store promises (each store documents this); it must never report

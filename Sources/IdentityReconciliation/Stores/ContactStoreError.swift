@@ -7,10 +7,9 @@ public enum ContactStoreError: Error, Sendable, Hashable, CustomStringConvertibl
     /// The rows given to ``ContactStore/importContacts(_:)`` break the invariants.
     case invalidContacts([ContactInvariantViolation])
     /// The change a transaction's `decide` returned cannot be applied to the rows it was
-    /// decided on without breaking ``ContactInvariants`` (a merge of a row that is not a live
-    /// primary, a new row with no values, ...). ``ReconciliationRules`` never decide one; a
-    /// custom `decide` passed to ``ContactStore/reconcile(email:phoneNumber:decide:)`` may.
-    /// Nothing is written.
+    /// decided on without breaking ``ContactInvariants``; see ``ContactChange/check(against:)``.
+    /// ``ReconciliationRules`` never decide one; a custom `decide` passed to
+    /// ``ContactStore/reconcile(email:phoneNumber:decide:)`` may. Nothing is written.
     case invalidChange(ContactChange, reason: String)
 
     /// A one-line English description.

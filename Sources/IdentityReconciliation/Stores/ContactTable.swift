@@ -166,47 +166,7 @@ struct ContactTable: Sendable {
         return rows(at: low..<min(storage.count, low + min(limit, storage.count)))
     }
 
-    /// Checks that a decided change keeps the rows within ``ContactInvariants``' link rules
-    /// once applied. What ``ReconciliationRules`` decide always passes; a custom `decide`
-    /// given to a store's `reconcile` may not, and applying it could corrupt the groups.
-    ///
-    /// - Throws: ``ContactStoreError/invalidChange(_:reason:)`` naming the rule.
-    func check(_ change: ContactChange) throws(ContactStoreError) {
-        func livePrimary(_ id: Int, _ role: String) throws(ContactStoreError) -> Contact {
-            guard let row = row(id: id), row.isLive, row.linkedId == nil else {
-                throw .invalidChange(change, reason: "the \(role) \(id) is not a live primary")
-            }
-            return row
-        }
-        switch change {
-        case .none:
-            return
-        case .insertPrimary(let email, let phoneNumber, _):
-            guard email != nil || phoneNumber != nil else {
-                throw .invalidChange(change, reason: "the new row has neither an email nor a phone number")
-            }
-        case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
-            guard email != nil || phoneNumber != nil else {
-                throw .invalidChange(change, reason: "the new row has neither an email nor a phone number")
-            }
-            let primary = try livePrimary(primaryID, "primary")
-            guard createdAt >= primary.createdAt else {
-                throw .invalidChange(change, reason: "the new row would be older than its primary \(primaryID)")
-            }
-        case .merge(let primaryID, let demotedPrimaryID, _):
-            guard primaryID != demotedPrimaryID else {
-                throw .invalidChange(change, reason: "a group cannot be merged into itself")
-            }
-            let survivor = try livePrimary(primaryID, "primary")
-            let demoted = try livePrimary(demotedPrimaryID, "demoted primary")
-            guard survivor.isOlder(than: demoted) else {
-                throw .invalidChange(
-                    change, reason: "contact \(demotedPrimaryID) is older than \(primaryID), so it must stay primary")
-            }
-        }
-    }
-
-    /// Applies a decided change that passed ``check(_:)``.
+    /// Applies a decided change that passed ``ContactChange/check(against:)``.
     ///
     /// The resulting group is ``ContactChange/applied(to:insertedID:)`` of the matched rows,
     /// which the caller already holds: building it here again would cost a lookup per member.

@@ -39,6 +39,8 @@ final class ScanContactStore: ContactStore {
         case returnsNoGroup
         /// Paging starts at `afterID` itself, so a reader that pages by the last id sees it again.
         case pagingRepeatsLastRow
+        /// A decided change is applied without ``ContactChange/check(against:)``.
+        case appliesInvalidChanges
 
         var description: String { rawValue }
     }
@@ -117,11 +119,14 @@ final class ScanContactStore: ContactStore {
             let read = state.withLock { matched(in: $0.rows, email: email, phoneNumber: phoneNumber) }
             await Task.yield()
             let change = decide(read)
+            try change.check(against: read)
             return state.withLock { apply(change, to: &$0, matched: read) }
         }
-        let commit = state.withLock { state in
+        let commit = try state.withLock { (state) throws(ContactStoreError) in
             let read = matched(in: state.rows, email: email, phoneNumber: phoneNumber)
-            return apply(decide(read), to: &state, matched: read)
+            let change = decide(read)
+            if fault != .appliesInvalidChanges { try change.check(against: read) }
+            return apply(change, to: &state, matched: read)
         }
         if fault == .returnsNoGroup {
             return ContactStoreCommit(change: commit.change, insertedID: commit.insertedID, group: [])

@@ -148,8 +148,9 @@ public final class PostgresContactStore: ContactStore {
     /// commit), reads the matched rows, calls `decide` exactly once with them, applies the
     /// change and commits.
     ///
-    /// - Throws: ``PostgresContactStoreError``; nothing is written when it throws, except
-    ///   in the in-doubt case described under Durability.
+    /// - Throws: ``PostgresContactStoreError``, or `ContactStoreError.invalidChange` when
+    ///   `decide` returns a change that would break the invariants; nothing is written when it
+    ///   throws, except in the in-doubt case described under Durability.
     public func reconcile(
         email: String?,
         phoneNumber: String?,
@@ -173,6 +174,7 @@ public final class PostgresContactStore: ContactStore {
                     let missing = needed.subtracting(held)
                     if missing.isEmpty {
                         let change = self.stored(decide(matched))
+                        try change.check(against: matched)
                         return .committed(try await self.apply(change, to: matched, connection))
                     }
                     // The groups may only be locked without waiting here: waiting while

@@ -216,7 +216,7 @@ public final class FileContactStore: ContactStore {
             try checkWritable(state)
             let matched = state.table.matchedRows(email: email, phoneNumber: phoneNumber)
             let change = decide(matched)
-            try state.table.check(change)
+            try change.check(against: matched)
             if case .none = change {
                 // Under grouped durability the rows read may have changed in a write whose
                 // sync is still to come: then wait for it, so no answer shows what a crash could undo.

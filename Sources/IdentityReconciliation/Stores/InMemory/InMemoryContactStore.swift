@@ -38,7 +38,7 @@ public final class InMemoryContactStore: ContactStore {
         try table.withLock { (table) throws(ContactStoreError) in
             let matched = table.matchedRows(email: email, phoneNumber: phoneNumber)
             let change = decide(matched)
-            try table.check(change)
+            try change.check(against: matched)
             let insertedID = table.apply(change)
             return ContactStoreCommit(
                 change: change, insertedID: insertedID, group: change.applied(to: matched, insertedID: insertedID))
