@@ -88,28 +88,15 @@ done
 ((ROUNDS * THREADS <= 30)) || { printf -- '--rounds × --threads must be at most 30\n' >&2; exit 2; }
 if [[ -n "$JSON" ]]; then JSON="$(cd "$(dirname "$JSON")" && pwd)/$(basename "$JSON")"; fi
 
-step() { printf '\n=== %s ===\n' "$*"; }
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    if [[ -n "${LOG:-}" && -f "$LOG" ]]; then
-        printf -- '--- server log (last 40 lines) ---\n' >&2
-        tail -n 40 "$LOG" >&2
-    fi
-    exit 1
-}
+# step, fail, apt_install, cleanup
+source scripts/server-common.sh
 
 # Tools: wrk for the load, ss to find the port the server bound (it logs the port only at
 # info level, and the benchmark runs it at warning).
 MISSING=()
 command -v wrk >/dev/null 2>&1 || MISSING+=(wrk)
 command -v ss >/dev/null 2>&1 || MISSING+=(iproute2)
-if [[ ${#MISSING[@]} -gt 0 ]]; then
-    step "install ${MISSING[*]}"
-    SUDO=""
-    if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
-    $SUDO apt-get update
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends "${MISSING[@]}"
-fi
+if [[ ${#MISSING[@]} -gt 0 ]]; then apt_install "${MISSING[@]}"; fi
 
 if [[ -n "$SERVER" ]]; then
     BIN="$SERVER"
@@ -124,13 +111,6 @@ fi
 WORK="$(mktemp -d)"
 PID=""
 LOG=""
-cleanup() {
-    if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null || true
-        wait "$PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM

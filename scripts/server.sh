@@ -12,23 +12,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PACKAGE=Examples/IdentifyServer
 
-step() { printf '\n=== %s ===\n' "$*"; }
-fail() {
-    printf 'FAIL: %s\n' "$*" >&2
-    if [[ -n "${LOG:-}" && -f "$LOG" ]]; then
-        printf -- '--- server log (last 40 lines) ---\n' >&2
-        tail -n 40 "$LOG" >&2
-    fi
-    exit 1
-}
+# step, fail, apt_install, cleanup
+source scripts/server-common.sh
 
-if ! command -v curl >/dev/null 2>&1; then
-    step "install curl"
-    SUDO=""
-    if [[ "$(id -u)" != 0 ]]; then SUDO="sudo"; fi
-    $SUDO apt-get update
-    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y --no-install-recommends curl
-fi
+command -v curl >/dev/null 2>&1 || apt_install curl
 
 step "build $PACKAGE"
 swift build --package-path "$PACKAGE" --build-tests
@@ -43,13 +30,6 @@ WORK="$(mktemp -d)"
 STORE="$WORK/contacts.store"
 PID=""
 LOG=""
-cleanup() {
-    if [[ -n "$PID" ]] && kill -0 "$PID" 2>/dev/null; then
-        kill -KILL "$PID" 2>/dev/null || true
-        wait "$PID" 2>/dev/null || true
-    fi
-    rm -rf "$WORK"
-}
 trap cleanup EXIT
 
 # start_server NAME DURABILITY: starts the server on a port the kernel picks (--port 0) and
