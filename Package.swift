@@ -39,7 +39,9 @@ let package = Package(
         // Tests.
         .testTarget(
             name: "IdentityReconciliationTests",
-            dependencies: ["IdentityReconciliation", "IdentityReconciliationTesting"]
+            dependencies: ["IdentityReconciliation", "IdentityReconciliationTesting"],
+            // Read through #filePath: version-1 store files for the format's compatibility tests.
+            exclude: ["Fixtures"]
         ),
         // A child process for the file store's kill -9 crash test.
         .executableTarget(

@@ -12,21 +12,17 @@ public struct AnyContactStore: ContactStore {
     /// Wraps a store.
     public init(_ base: any ContactStore) { self.base = base }
 
-    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/reconcile(email:phoneNumber:decide:)``.
-    public func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
-        try await base.reconcile(email: email, phoneNumber: phoneNumber, decide: decide)
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/read(_:)``.
+    public func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        try await base.read(selection)
     }
 
-    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/rows(matchingEmail:phoneNumber:)``.
-    public func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        try await base.rows(matchingEmail: email, phoneNumber: phoneNumber)
-    }
-
-    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/group(containingContactID:)``.
-    public func group(containingContactID id: Int) async throws -> [Contact] {
-        try await base.group(containingContactID: id)
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/transaction(reading:_:)``.
+    public func transaction(
+        reading selection: ContactSelection,
+        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
+        try await base.transaction(reading: selection, plan)
     }
 
     /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/contacts(afterID:limit:)``.
@@ -35,7 +31,7 @@ public struct AnyContactStore: ContactStore {
     }
 
     /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/importContacts(_:)``.
-    public func importContacts(_ contacts: [Contact]) async throws {
+    public func importContacts(_ contacts: ContactImport) async throws {
         try await base.importContacts(contacts)
     }
 }

@@ -20,8 +20,10 @@ import Foundation
 ///
 /// Scenarios: the task's official examples, every reconciliation rule, idempotence,
 /// `nil` never matching `nil`, soft-deleted rows never matching, import (ids kept, ids
-/// continuing after it, refused when not empty or invalid, all or nothing), refusing a
-/// decided change that breaks the invariants (``IdentityReconciliation/ContactChange/check(against:)``),
+/// continuing after it, refused when not empty), refusing a decided plan that breaks the
+/// invariants (``IdentityReconciliation/ContactPlan/checked(against:)``), persisting every
+/// primitive write exactly (each kind of ``IdentityReconciliation/ContactWrite`` in plans of one and of
+/// several writes, read back through every read),
 /// the read methods and paging, agreement with ``IdentityReconciliation/InMemoryContactStore`` on seeded random request
 /// sequences, and concurrent identifies (invariants hold and the groups equal a
 /// sequential replay).
@@ -52,9 +54,9 @@ public struct ContactStoreConformance: Sendable {
             Scenario(name: "nil never matches nil", body: { try await $0.nilMatchesNothing() }),
             Scenario(name: "merge relinks the whole newer group", body: { try await $0.mergeRelinksGroup() }),
             Scenario(name: "import keeps rows and soft-deletes", body: { try await $0.importAndDeletedRows() }),
-            Scenario(name: "import is refused when invalid or not empty", body: { try await $0.importRefusals() }),
+            Scenario(name: "import is refused when not empty", body: { try await $0.importRefusals() }),
             Scenario(
-                name: "a decided change that breaks the invariants is refused",
+                name: "a decided plan that breaks the invariants is refused",
                 body: { try await $0.invalidChangesRefused() }),
             Scenario(name: "reads and paging", body: { try await $0.readsAndPaging() }),
             Scenario(name: "agrees with the in-memory store", body: { try await $0.agreesWithReference() }),
@@ -221,56 +223,63 @@ public struct ContactStoreConformance: Sendable {
     }
 
     private func importRefusals() async throws {
-        let name = "import is refused when invalid or not empty"
+        let name = "import is refused when not empty"
         let store = try await makeStore()
-        var broken = Self.importFixture
-        broken[1].linkedId = 12  // a secondary linked to a missing row
+        try await store.importContacts(ContactImport(contacts: Self.importFixture))
         do {
-            try await store.importContacts(broken)
-            throw ConformanceFailure(scenario: name, message: "an import with a broken link was accepted")
-        } catch is ContactStoreError {}
-        let afterRefusal = try await store.contacts(afterID: 0, limit: 100)
-        try expect(afterRefusal.isEmpty, name, "a refused import left \(afterRefusal.count) rows")
-        try await store.importContacts(Self.importFixture)
-        do {
-            try await store.importContacts(Self.importFixture)
+            try await store.importContacts(ContactImport(contacts: Self.importFixture))
             throw ConformanceFailure(scenario: name, message: "an import into a non-empty store was accepted")
         } catch let error as ContactStoreError {
             try expect(error == .notEmpty, name, "wrong error for a non-empty store: \(error)")
         }
+        let rows = try await store.contacts(afterID: 0, limit: 100)
+        try expect(rows == Self.importFixture, name, "a refused import changed the rows: \(rows)")
+        let empty = try await makeStore()
+        try await empty.importContacts(ContactImport(contacts: []))
+        try await empty.importContacts(ContactImport(contacts: Self.importFixture))
+        let afterEmpty = try await empty.contacts(afterID: 0, limit: 100)
+        try expect(afterEmpty == Self.importFixture, name, "an empty import made the store refuse a later one")
     }
 
     private func invalidChangesRefused() async throws {
-        let name = "a decided change that breaks the invariants is refused"
+        let name = "a decided plan that breaks the invariants is refused"
         let resolver = try await resolver()
         _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")  // primary 1
         _ = try await resolver.identify(email: "b@x.io", phoneNumber: "1")  // secondary 2
         _ = try await resolver.identify(email: "c@x.io", phoneNumber: "3")  // primary 3
         let before = try await resolver.allContacts()
         let at = before[2].createdAt
-        let invalid: [ContactChange] = [
-            .merge(primaryID: 1, demotedPrimaryID: 1, updatedAt: at),
-            .merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: at),
-            .merge(primaryID: 3, demotedPrimaryID: 1, updatedAt: at),
-            .insertSecondary(email: "d@x.io", phoneNumber: nil, primaryID: 2, createdAt: at),
-            .insertSecondary(email: "d@x.io", phoneNumber: nil, primaryID: 99, createdAt: at),
-            .insertSecondary(email: "c@x.io", phoneNumber: nil, primaryID: 1, createdAt: at),
-            .insertPrimary(email: nil, phoneNumber: nil, createdAt: at),
-            .insertPrimary(email: "a@x.io", phoneNumber: nil, createdAt: at),
+        let invalid: [ContactWrite] = [
+            .relinkGroup(primaryID: 1, survivorID: 1, updatedAt: at),
+            .relinkGroup(primaryID: 2, survivorID: 1, updatedAt: at),
+            .relinkGroup(primaryID: 1, survivorID: 3, updatedAt: at),
+            .insert(email: "d@x.io", phoneNumber: nil, linkedId: 2, createdAt: at),
+            .insert(email: "d@x.io", phoneNumber: nil, linkedId: 99, createdAt: at),
+            .insert(email: "c@x.io", phoneNumber: nil, linkedId: 1, createdAt: at),
+            .insert(email: nil, phoneNumber: nil, linkedId: nil, createdAt: at),
+            .insert(email: "a@x.io", phoneNumber: nil, linkedId: nil, createdAt: at),
+            .setLink(contactID: 2, linkedId: 3, updatedAt: at),
+            .setLink(contactID: 99, linkedId: nil, updatedAt: at),
+            .delete(contactID: 1, at: at),
+            .clearValues(contactID: 3, email: true, phoneNumber: true, updatedAt: at),
+            .clearValues(contactID: 1, email: false, phoneNumber: false, updatedAt: at),
+            .addLink(ContactLink(email: "a@x.io", phoneNumber: "3", createdAt: at)),
+            .removeLink(ContactLink(email: "a@x.io", phoneNumber: "1", createdAt: at)),
         ]
-        for change in invalid {
+        for write in invalid {
+            let plan = ContactPlan([write])
             do {
-                // The request matches both groups, so every id above but 99 is among the matched rows.
-                _ = try await resolver.store.reconcile(email: "a@x.io", phoneNumber: "3") { _ in change }
-                throw ConformanceFailure(scenario: name, message: "\(change) was applied")
+                // The request matches both groups, so every id above but 99 is among the selected rows.
+                _ = try await resolver.store.commit(reading: .matching(email: "a@x.io", phoneNumber: "3")) { _ in plan }
+                throw ConformanceFailure(scenario: name, message: "\(plan) was applied")
             } catch let error as ContactStoreError {
-                guard case .invalidChange(let refused, _) = error, refused == change else {
-                    throw ConformanceFailure(scenario: name, message: "\(change) was refused with \(error)")
+                guard case .invalidPlan(let refused, _) = error, refused == plan else {
+                    throw ConformanceFailure(scenario: name, message: "\(plan) was refused with \(error)")
                 }
             }
         }
         let after = try await resolver.allContacts()
-        try expect(after == before, name, "refused changes wrote: \(after.count) rows, \(before.count) before")
+        try expect(after == before, name, "refused plans wrote: \(after.count) rows, \(before.count) before")
         let next = try await resolver.identify(email: "e@x.io", phoneNumber: nil)
         try expect(next.outcome == .createdPrimary(contactID: 4), name, "after refusals: \(next.outcome)")
     }

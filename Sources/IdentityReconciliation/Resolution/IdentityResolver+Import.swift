@@ -11,9 +11,7 @@ extension IdentityResolver {
     ///   ``ContactInvariants``; ``ContactStoreError/notEmpty`` when the store holds rows;
     ///   the store's error. Nothing is imported when it throws.
     public func importContacts(_ contacts: [Contact]) async throws {
-        let violations = ContactInvariants.violations(in: contacts)
-        guard violations.isEmpty else { throw ContactStoreError.invalidContacts(violations) }
-        try await store.importContacts(contacts.sorted { $0.id < $1.id })
+        try await store.importContacts(ContactImport(contacts: contacts))
     }
 
     /// Repairs an exported contact table with ``ContactTableRepair`` (flattening chains,

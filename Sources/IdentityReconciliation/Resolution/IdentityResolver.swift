@@ -54,16 +54,16 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy)
         guard email != nil || phoneNumber != nil else { throw InputError.missingEmailAndPhoneNumber }
         let clock = self.clock
-        let commit = try await store.reconcile(email: email, phoneNumber: phoneNumber) { matched in
+        let commit = try await store.commit(reading: .matching(email: email, phoneNumber: phoneNumber)) { selected in
             // Reading the clock inside the transaction keeps timestamps in commit order.
-            ReconciliationRules.decide(email: email, phoneNumber: phoneNumber, matched: matched, now: clock.now())
+            ReconciliationRules.decide(
+                email: email, phoneNumber: phoneNumber, matched: selected.rows, now: clock.now())
         }
-        guard let contact = ReconciliationRules.consolidate(commit.group) else {
-            throw ContactStoreError.invalidContacts([
-                ContactInvariantViolation(
-                    kind: .brokenLink, contactID: commit.insertedID ?? 0,
-                    message: "the store returned no live rows for the request's group")
-            ])
+        // The rules leave the request's values on live rows of one group, unless the store's
+        // read returned rows that do not hold what they were selected by.
+        guard let contact = ReconciliationRules.consolidate(commit.group(holdingEmail: email, phoneNumber: phoneNumber))
+        else {
+            throw ContactStoreError.contractViolation("the rows read for the request hold neither of its values")
         }
         return Identification(contact: contact, outcome: Self.outcome(of: commit))
     }
@@ -80,7 +80,7 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// - Returns: The contact, or `nil` when no live row has this id.
     /// - Throws: The store's error.
     public func contact(id: Int) async throws -> ConsolidatedContact? {
-        ReconciliationRules.consolidate(try await store.group(containingContactID: id))
+        ReconciliationRules.consolidate(try await store.read(.group(containingContactID: id)).rows)
     }
 
     /// The consolidated contact of the person with this email. Writes nothing.
@@ -89,7 +89,7 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// - Throws: ``InputError/invalidEmail(reason:)`` when the policy refuses it; the store's error.
     public func contact(email: String) async throws -> ConsolidatedContact? {
         guard let email = try TextRules.email(email, policy: policy) else { return nil }
-        return ReconciliationRules.consolidate(try await store.rows(matchingEmail: email, phoneNumber: nil))
+        return ReconciliationRules.consolidate(try await store.read(.matching(email: email, phoneNumber: nil)).rows)
     }
 
     /// The consolidated contact of the person with this phone number. Writes nothing.
@@ -98,7 +98,7 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// - Throws: ``InputError/invalidPhoneNumber(reason:)`` when the policy refuses it; the store's error.
     public func contact(phoneNumber: String) async throws -> ConsolidatedContact? {
         guard let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy) else { return nil }
-        return ReconciliationRules.consolidate(try await store.rows(matchingEmail: nil, phoneNumber: phoneNumber))
+        return ReconciliationRules.consolidate(try await store.read(.matching(email: nil, phoneNumber: phoneNumber)).rows)
     }
 
     /// One page of rows in ascending id order, including soft-deleted rows. Writes nothing.
@@ -116,9 +116,8 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// Reads page by page until a page comes back empty; with concurrent writers the pages
     /// are each consistent, the whole list is not one snapshot.
     ///
-    /// - Throws: The store's error; ``ContactStoreError/invalidContacts(_:)`` (a
-    ///   ``ContactInvariantViolation/Kind/duplicateID`` violation) when a page repeats a row or
-    ///   goes backwards, which would otherwise make the reading loop forever.
+    /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a page
+    ///   repeats a row or goes backwards, which would otherwise make the reading loop forever.
     public func allContacts() async throws -> [Contact] {
         let pageSize = 10_000
         var result: [Contact] = []
@@ -126,11 +125,8 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         while true {
             let page = try await store.contacts(afterID: afterID, limit: pageSize)
             if let row = page.first(where: { $0.id <= afterID }) {
-                throw ContactStoreError.invalidContacts([
-                    ContactInvariantViolation(
-                        kind: .duplicateID, contactID: row.id,
-                        message: "contacts(afterID: \(afterID), limit: \(pageSize)) returned it out of order or again")
-                ])
+                throw ContactStoreError.contractViolation(
+                    "contacts(afterID: \(afterID), limit: \(pageSize)) returned contact \(row.id), out of order or again")
             }
             result.append(contentsOf: page)
             guard let last = page.last else { return result }
@@ -138,16 +134,17 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         }
     }
 
-    static func outcome(of commit: ContactStoreCommit) -> Identification.Outcome {
-        switch commit.change {
-        case .none:
+    /// What an identify's commit wrote. Its plan is one of the four that
+    /// ``ReconciliationRules/decide(email:phoneNumber:matched:now:)`` makes.
+    static func outcome(of commit: ContactCommit) -> Identification.Outcome {
+        switch commit.plan.writes.first {
+        case .insert(_, _, let linkedId, _)?:
+            linkedId == nil
+                ? .createdPrimary(contactID: commit.insertedIDs[0]) : .createdSecondary(contactID: commit.insertedIDs[0])
+        case .relinkGroup(let primaryID, let survivorID, _)?:
+            .merged(primaryID: survivorID, demotedPrimaryID: primaryID)
+        default:
             .unchanged
-        case .insertPrimary:
-            .createdPrimary(contactID: commit.insertedID ?? 0)
-        case .insertSecondary:
-            .createdSecondary(contactID: commit.insertedID ?? 0)
-        case .merge(let primaryID, let demotedPrimaryID, _):
-            .merged(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID)
         }
     }
 }

@@ -10,7 +10,7 @@ public import Foundation
 /// transaction and ``consolidate(_:)`` on the group the store returns. Both are
 /// deterministic, so they can be tested on plain values.
 public enum ReconciliationRules {
-    /// Decides the single write for one identify request.
+    /// Decides the plan of one identify request: at most one write.
     ///
     /// - Parameters:
     ///   - email: The normalized email, or `nil`.
@@ -19,17 +19,18 @@ public enum ReconciliationRules {
     ///     this phone number (in any order). A `nil` field matches nothing.
     ///   - now: The timestamp for rows created or changed.
     /// - Returns:
-    ///   - ``ContactChange/insertPrimary(email:phoneNumber:createdAt:)`` when nothing matches;
-    ///   - ``ContactChange/merge(primaryID:demotedPrimaryID:updatedAt:)`` when the email
+    ///   - an ``ContactWrite/insert(email:phoneNumber:linkedId:createdAt:)`` of a new primary
+    ///     (`linkedId` `nil`) when nothing matches;
+    ///   - a ``ContactWrite/relinkGroup(primaryID:survivorID:updatedAt:)`` when the email
     ///     matches one group and the phone number another (the group whose primary is
     ///     older by (`createdAt`, `id`) survives);
-    ///   - ``ContactChange/insertSecondary(email:phoneNumber:primaryID:createdAt:)`` when one
-    ///     group matches and the request brings an email or phone number it lacks;
-    ///   - ``ContactChange/none`` otherwise.
+    ///   - an insert of a secondary of the matched group's primary when the request brings
+    ///     an email or phone number the group lacks;
+    ///   - an empty plan otherwise.
     ///
     /// A new secondary is never dated before its primary (`createdAt` is at least the
     /// primary's), so a clock that steps backwards cannot make it the group's oldest row.
-    public static func decide(email: String?, phoneNumber: String?, matched: [Contact], now: Date) -> ContactChange {
+    public static func decide(email: String?, phoneNumber: String?, matched: [Contact], now: Date) -> ContactPlan {
         var emailGroup: Int?
         var phoneGroup: Int?
         for row in matched where row.isLive {
@@ -37,7 +38,7 @@ public enum ReconciliationRules {
             if phoneGroup == nil, let phoneNumber, row.phoneNumber == phoneNumber { phoneGroup = row.primaryID }
         }
         guard let groupID = emailGroup ?? phoneGroup else {
-            return .insertPrimary(email: email, phoneNumber: phoneNumber, createdAt: now)
+            return ContactPlan([.insert(email: email, phoneNumber: phoneNumber, linkedId: nil, createdAt: now)])
         }
         if let emailGroup, let phoneGroup, emailGroup != phoneGroup {
             let first = primaryRow(of: emailGroup, in: matched)
@@ -48,11 +49,12 @@ public enum ReconciliationRules {
             } else {
                 emailGroupIsOlder = emailGroup < phoneGroup
             }
-            return .merge(
-                primaryID: emailGroupIsOlder ? emailGroup : phoneGroup,
-                demotedPrimaryID: emailGroupIsOlder ? phoneGroup : emailGroup,
-                updatedAt: now
-            )
+            return ContactPlan([
+                .relinkGroup(
+                    primaryID: emailGroupIsOlder ? phoneGroup : emailGroup,
+                    survivorID: emailGroupIsOlder ? emailGroup : phoneGroup,
+                    updatedAt: now)
+            ])
         }
         var emailIsNew = email != nil
         var phoneNumberIsNew = phoneNumber != nil
@@ -60,14 +62,11 @@ public enum ReconciliationRules {
             if emailIsNew && row.email == email { emailIsNew = false }
             if phoneNumberIsNew && row.phoneNumber == phoneNumber { phoneNumberIsNew = false }
         }
-        guard emailIsNew || phoneNumberIsNew else { return .none }
+        guard emailIsNew || phoneNumberIsNew else { return ContactPlan() }
         let primaryCreatedAt = primaryRow(of: groupID, in: matched)?.createdAt ?? now
-        return .insertSecondary(
-            email: email,
-            phoneNumber: phoneNumber,
-            primaryID: groupID,
-            createdAt: max(now, primaryCreatedAt)
-        )
+        return ContactPlan([
+            .insert(email: email, phoneNumber: phoneNumber, linkedId: groupID, createdAt: max(now, primaryCreatedAt))
+        ])
     }
 
     /// Builds the consolidated contact of one group.

@@ -7,15 +7,19 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The rows of a store with the indexes that make identify cost O(size of the groups
-/// touched): hash indexes by email and by phone number, and each group's member list.
+/// The rows and links of a store with the indexes that make every transaction cost
+/// O(size of the groups touched): hash indexes by email and by phone number, each group's
+/// member list, and indexes of the deleted rows and of the links by value.
 ///
-/// A value type with no locking and no I/O: ``InMemoryContactStore`` keeps one behind a
-/// mutex, and the file store rebuilds one from its file on open.
+/// A value type with no I/O: ``InMemoryContactStore`` keeps one behind a mutex, and the
+/// file store rebuilds one from its file on open. It reads selections and persists checked
+/// plans exactly as ``ContactStore`` defines them, and decides nothing: what a plan does to
+/// the rows comes computed in the ``CheckedContactPlan``.
 struct ContactTable: Sendable {
     /// A row with its place in its group's member list.
     ///
     /// The list lives in the rows themselves, so walking a group reads nothing but its rows.
+    /// Only live rows are on a list.
     private struct Row {
         var contact: Contact
         /// The position + 1 of the group's next member; 0 ends the list.
@@ -31,27 +35,35 @@ struct ContactTable: Sendable {
     private var emailOwners = ValueIndex()
     /// For each phone number of a live row, the position of one live row holding it.
     private var phoneOwners = ValueIndex()
+    /// The deleted rows' positions by email, by phone number and by `linkedId`, for
+    /// selections that include deleted rows. Deleted rows are few: plain dictionaries serve.
+    private var deletedByEmail: [String: [Int]] = [:]
+    private var deletedByPhone: [String: [Int]] = [:]
+    private var deletedByLinkedID: [Int: [Int]] = [:]
+    /// Every link under its email, and again under its phone number.
+    private var linksByEmail: [String: [ContactLink]] = [:]
+    private var linksByPhone: [String: [ContactLink]] = [:]
     /// Live secondaries appended before their primary (possible only in imported rows, where
     /// a secondary may have the smaller id), by primary id; they join its list when it comes.
     private var waitingForPrimary: [Int: [Int]] = [:]
     /// The id the next inserted row gets.
     private(set) var nextID = 1
+    /// The number of links.
+    private(set) var linkCount = 0
 
     init() {}
 
-    /// Builds a table from existing rows.
-    ///
-    /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break ``ContactInvariants``.
-    init(validating rows: [Contact]) throws(ContactStoreError) {
-        let violations = ContactInvariants.violations(in: rows)
-        guard violations.isEmpty else { throw .invalidContacts(violations) }
-        for row in rows.sorted(by: { $0.id < $1.id }) {
+    /// Builds a table from checked rows and links.
+    init(importing contacts: ContactImport) {
+        storage.reserveCapacity(contacts.contacts.count)
+        for row in contacts.contacts {
             append(row, indexingValues: false)
         }
         indexValues()
+        for link in contacts.links { add(link) }
     }
 
-    var isEmpty: Bool { storage.isEmpty }
+    var isEmpty: Bool { storage.isEmpty && linkCount == 0 }
 
     /// The number of rows, live and deleted.
     var count: Int { storage.count }
@@ -65,6 +77,13 @@ struct ContactTable: Sendable {
     /// The rows at these positions (ascending id order, like ``rows``).
     func rows(at positions: Range<Int>) -> [Contact] {
         storage[positions].map(\.contact)
+    }
+
+    /// Every link, oldest first. Copies them: O(links).
+    var links: [ContactLink] {
+        linksByEmail.values.joined().sorted {
+            ($0.createdAt, $0.email, $0.phoneNumber) < ($1.createdAt, $1.email, $1.phoneNumber)
+        }
     }
 
     /// Reserves room for `count` rows, so that loading a large store does not regrow them.
@@ -100,6 +119,87 @@ struct ContactTable: Sendable {
         position(of: id).map { storage[$0].contact }
     }
 
+    // MARK: - Reading
+
+    /// What a transaction or a read of `selection` sees (see ``ContactSelection``).
+    func select(_ selection: ContactSelection) -> SelectedContacts {
+        if selection.contactID == nil && !selection.includesDeletedRows && !selection.includesLinks {
+            return SelectedContacts(rows: matchedRows(email: selection.email, phoneNumber: selection.phoneNumber))
+        }
+        var primaries: [Int] = []
+        func select(primaryOf position: Int?) {
+            guard let position, let primary = primaryPosition(ofRowAt: position), !primaries.contains(primary) else {
+                return
+            }
+            primaries.append(primary)
+        }
+        if let email = selection.email {
+            select(primaryOf: emailOwners.position(of: email) { storage[$0].contact.email })
+        }
+        if let phoneNumber = selection.phoneNumber {
+            select(primaryOf: phoneOwners.position(of: phoneNumber) { storage[$0].contact.phoneNumber })
+        }
+        let idPosition = selection.contactID.flatMap { position(of: $0) }
+        if let idPosition, storage[idPosition].contact.isLive { select(primaryOf: idPosition) }
+        var rows: [Contact] = []
+        for primary in primaries { appendMembers(ofPrimaryAt: primary, to: &rows) }
+        if selection.includesDeletedRows {
+            var deleted = Set<Int>()
+            func holders(email: String?, phoneNumber: String?) {
+                if let email, let found = deletedByEmail[email] { deleted.formUnion(found) }
+                if let phoneNumber, let found = deletedByPhone[phoneNumber] { deleted.formUnion(found) }
+            }
+            holders(email: selection.email, phoneNumber: selection.phoneNumber)
+            for row in rows {
+                holders(email: row.email, phoneNumber: row.phoneNumber)
+                if let found = deletedByLinkedID[row.id] { deleted.formUnion(found) }
+            }
+            if let idPosition, !storage[idPosition].contact.isLive { deleted.insert(idPosition) }
+            for position in deleted.sorted() { rows.append(storage[position].contact) }
+        }
+        var links: [ContactLink] = []
+        if selection.includesLinks && linkCount > 0 {
+            var found = Set<ContactLink>()
+            func collect(email: String?, phoneNumber: String?) {
+                if let email, let byEmail = linksByEmail[email] { found.formUnion(byEmail) }
+                if let phoneNumber, let byPhone = linksByPhone[phoneNumber] { found.formUnion(byPhone) }
+            }
+            collect(email: selection.email, phoneNumber: selection.phoneNumber)
+            for row in rows { collect(email: row.email, phoneNumber: row.phoneNumber) }
+            links = Array(found)
+        }
+        return SelectedContacts(rows: rows, links: links)
+    }
+
+    /// What a recorded plan naming these contacts read: the live group of each live one,
+    /// each deleted one itself, and (when asked) the links of those rows' values and of
+    /// `linkValues`. Uses no value index, so it works while a file is loading.
+    func select(
+        groupsOf ids: [Int], linkValues: (emails: [String], phoneNumbers: [String]) = ([], [])
+    ) -> SelectedContacts {
+        var primaries: [Int] = []
+        var rows: [Contact] = []
+        var deleted: [Contact] = []
+        for id in ids {
+            guard let position = position(of: id) else { continue }
+            guard storage[position].contact.isLive else {
+                deleted.append(storage[position].contact)
+                continue
+            }
+            guard let primary = primaryPosition(ofRowAt: position), !primaries.contains(primary) else { continue }
+            primaries.append(primary)
+            appendMembers(ofPrimaryAt: primary, to: &rows)
+        }
+        rows += deleted
+        guard linkCount > 0 else { return SelectedContacts(rows: rows) }
+        var found = Set<ContactLink>()
+        for email in rows.compactMap(\.email) + linkValues.emails { found.formUnion(linksByEmail[email] ?? []) }
+        for phone in rows.compactMap(\.phoneNumber) + linkValues.phoneNumbers {
+            found.formUnion(linksByPhone[phone] ?? [])
+        }
+        return SelectedContacts(rows: rows, links: Array(found))
+    }
+
     /// The live rows of the group whose primary is `primaryID`.
     func members(ofPrimary primaryID: Int) -> [Contact] {
         var result: [Contact] = []
@@ -120,14 +220,9 @@ struct ContactTable: Sendable {
         }
     }
 
-    /// The live rows of the group containing the live row `id`, or empty.
-    func group(containing id: Int) -> [Contact] {
-        guard let row = row(id: id), row.isLive else { return [] }
-        return members(ofPrimary: row.primaryID)
-    }
-
-    /// The matched rows for a request (see ``ContactStore``).
-    func matchedRows(email: String?, phoneNumber: String?) -> [Contact] {
+    /// The matched rows of an identify request: every live row of each group with a live
+    /// row holding the email or the phone number.
+    private func matchedRows(email: String?, phoneNumber: String?) -> [Contact] {
         // Both lookups start before either finishes, so that their memory reads overlap.
         let emailProbe = email.flatMap { emailOwners.probe($0) }
         let phoneProbe = phoneNumber.flatMap { phoneOwners.probe($0) }
@@ -166,52 +261,105 @@ struct ContactTable: Sendable {
         return rows(at: low..<min(storage.count, low + min(limit, storage.count)))
     }
 
-    /// Applies a decided change that passed ``ContactChange/check(against:)``.
+    // MARK: - Writing
+
+    /// Persists a checked plan (see ``ContactStore``): updates its rows in place, then its
+    /// links, then inserts its new rows under the next ids.
     ///
-    /// The resulting group is ``ContactChange/applied(to:insertedID:)`` of the matched rows,
-    /// which the caller already holds: building it here again would cost a lookup per member.
-    ///
-    /// - Returns: The inserted row's id, for the insert changes.
+    /// - Parameter indexingValues: `false` while a file is loaded, whose indexes are built
+    ///   once at the end by ``indexValues()``.
+    /// - Returns: The ids given to the inserted rows, in order.
     @discardableResult
-    mutating func apply(_ change: ContactChange) -> Int? {
-        switch change {
-        case .none:
-            return nil
-        case .insertPrimary(let email, let phoneNumber, let createdAt):
-            let id = nextID
-            append(
-                Contact(
-                    id: id, email: email, phoneNumber: phoneNumber, linkedId: nil,
-                    linkPrecedence: .primary, createdAt: createdAt, updatedAt: createdAt))
-            return id
-        case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
-            let id = nextID
-            append(
-                Contact(
-                    id: id, email: email, phoneNumber: phoneNumber, linkedId: primaryID,
-                    linkPrecedence: .secondary, createdAt: createdAt, updatedAt: createdAt))
-            return id
-        case .merge(let primaryID, let demotedPrimaryID, let updatedAt):
-            guard let survivor = position(of: primaryID), let demoted = position(of: demotedPrimaryID) else {
-                return nil
-            }
-            var member = demoted
-            while true {
-                storage[member].contact.linkedId = primaryID
-                storage[member].contact.linkPrecedence = .secondary
-                storage[member].contact.updatedAt = updatedAt
-                let next = storage[member].next
-                if next == 0 { break }
-                member = Int(next) - 1
-            }
-            // Splice the demoted list (demoted primary first) after the survivor's last member.
-            let demotedLast = storage[demoted].last == 0 ? UInt32(demoted + 1) : storage[demoted].last
-            storage[demoted].last = 0
-            let survivorLast = storage[survivor].last == 0 ? survivor : Int(storage[survivor].last) - 1
-            storage[survivorLast].next = UInt32(demoted + 1)
-            storage[survivor].last = demotedLast
-            return nil
+    mutating func persist(_ plan: CheckedContactPlan, indexingValues: Bool = true) -> [Int] {
+        if !plan.updatedRows.isEmpty {
+            update(plan.updatedRows, before: plan.selected.rows, after: plan.rowsAfter, indexingValues: indexingValues)
         }
+        for link in plan.removedLinks { remove(link) }
+        for link in plan.addedLinks { add(link) }
+        guard plan.insertCount > 0 else { return [] }
+        let ids = Array(nextID..<(nextID + plan.insertCount))
+        for row in plan.insertedRows(ids: ids) { append(row, indexingValues: indexingValues) }
+        return ids
+    }
+
+    /// Stores changed rows and brings the indexes and the member lists of their groups up
+    /// to date. `before` and `after` are the plan's selected rows, which hold every live
+    /// row of every group the change touches.
+    private mutating func update(_ updated: [Contact], before: [Contact], after: [Contact], indexingValues: Bool) {
+        // The member lists of the groups touched are rebuilt from the rows after the plan.
+        for row in before where row.isLive {
+            guard let position = position(of: row.id) else { continue }
+            storage[position].next = 0
+            storage[position].last = 0
+        }
+        for new in updated {
+            guard let position = position(of: new.id) else { continue }
+            let old = storage[position].contact
+            storage[position].contact = new
+            if !old.isLive { unindexDeleted(old, at: position) }
+            if !new.isLive { indexDeleted(new, at: position) }
+            guard indexingValues else { continue }
+            let (oldEmail, newEmail) = (old.isLive ? old.email : nil, new.isLive ? new.email : nil)
+            if oldEmail != newEmail {
+                if let oldEmail {
+                    // Another live row of the group may hold the value too: it takes over.
+                    let heir = after.first { $0.isLive && $0.id != new.id && $0.email == oldEmail }
+                    emailOwners.release(oldEmail, from: position, to: heir.flatMap { self.position(of: $0.id) })
+                }
+                if let newEmail { emailOwners.claim(newEmail, for: position) { storage[$0].contact.email } }
+            }
+            let (oldPhone, newPhone) = (old.isLive ? old.phoneNumber : nil, new.isLive ? new.phoneNumber : nil)
+            if oldPhone != newPhone {
+                if let oldPhone {
+                    let heir = after.first { $0.isLive && $0.id != new.id && $0.phoneNumber == oldPhone }
+                    phoneOwners.release(oldPhone, from: position, to: heir.flatMap { self.position(of: $0.id) })
+                }
+                if let newPhone { phoneOwners.claim(newPhone, for: position) { storage[$0].contact.phoneNumber } }
+            }
+        }
+        for row in after where row.isLive {
+            guard let primaryID = row.linkedId, let member = position(of: row.id), let primary = position(of: primaryID)
+            else { continue }
+            link(member, toGroupAt: primary)
+        }
+    }
+
+    /// Records a link under both of its values.
+    private mutating func add(_ link: ContactLink) {
+        linksByEmail[link.email, default: []].append(link)
+        linksByPhone[link.phoneNumber, default: []].append(link)
+        linkCount += 1
+    }
+
+    /// Forgets a link.
+    private mutating func remove(_ link: ContactLink) {
+        guard let index = linksByEmail[link.email]?.firstIndex(of: link) else { return }
+        linksByEmail[link.email]!.remove(at: index)
+        if linksByEmail[link.email]!.isEmpty { linksByEmail[link.email] = nil }
+        if let other = linksByPhone[link.phoneNumber]?.firstIndex(of: link) {
+            linksByPhone[link.phoneNumber]!.remove(at: other)
+            if linksByPhone[link.phoneNumber]!.isEmpty { linksByPhone[link.phoneNumber] = nil }
+        }
+        linkCount -= 1
+    }
+
+    /// Adds a deleted row to the indexes of deleted rows.
+    private mutating func indexDeleted(_ row: Contact, at position: Int) {
+        if let email = row.email { deletedByEmail[email, default: []].append(position) }
+        if let phone = row.phoneNumber { deletedByPhone[phone, default: []].append(position) }
+        if let linkedId = row.linkedId { deletedByLinkedID[linkedId, default: []].append(position) }
+    }
+
+    /// Removes a deleted row, as it was, from the indexes of deleted rows.
+    private mutating func unindexDeleted(_ row: Contact, at position: Int) {
+        func drop<Key: Hashable>(_ key: Key?, from index: inout [Key: [Int]]) {
+            guard let key, var positions = index[key] else { return }
+            positions.removeAll { $0 == position }
+            index[key] = positions.isEmpty ? nil : positions
+        }
+        drop(row.email, from: &deletedByEmail)
+        drop(row.phoneNumber, from: &deletedByPhone)
+        drop(row.linkedId, from: &deletedByLinkedID)
     }
 
     /// Appends a row whose id is greater than every id in the table, and indexes it if live.
@@ -224,7 +372,10 @@ struct ContactTable: Sendable {
         let position = storage.count
         storage.append(Row(contact: row))
         nextID = max(nextID, row.id + 1)
-        guard row.isLive else { return }
+        guard row.isLive else {
+            indexDeleted(row, at: position)
+            return
+        }
         if indexingValues {
             if let email = row.email { emailOwners.claim(email, for: position) { storage[$0].contact.email } }
             if let phone = row.phoneNumber {

@@ -7,9 +7,11 @@
 /// the caller reads next anyway. Growing moves slots by their stored hash bits without
 /// touching a string. Lookups and inserts use linear probing in one flat array.
 ///
-/// Values are never removed (a row's email and phone number never change), so there are no
-/// tombstones. The hash is `String.hashValue`: seeded per process, so a client cannot
-/// choose values that all land in one place.
+/// A value leaves the index when its row is deleted or loses it (``release(_:from:to:)``):
+/// its slot passes to another row holding the value, or is emptied by shifting the slots
+/// after it back, so there are no tombstones and lookups never slow down. The hash is
+/// `String.hashValue`: seeded per process, so a client cannot choose values that all land
+/// in one place.
 struct ValueIndex: Sendable {
     fileprivate struct Slot {
         /// The low 32 bits of the value's hash; its low bits choose the slot.
@@ -87,6 +89,43 @@ struct ValueIndex: Sendable {
         }
         slots[index] = Slot(hash: hash, position: UInt32(position + 1))
         count += 1
+    }
+
+    /// Stops recording the row at `position` as holding `value`: the row `heir` takes over
+    /// when given (another row holding the same value), otherwise the value leaves the index.
+    /// Does nothing when another row is recorded for the value.
+    ///
+    /// The slot is found by the value's hash and the position, without reading the row,
+    /// whose value may already have changed.
+    mutating func release(_ value: String, from position: Int, to heir: Int?) {
+        guard !slots.isEmpty else { return }
+        let hash = Self.hash(value)
+        let mask = slots.count - 1
+        var index = Int(hash) & mask
+        while slots[index].hash != hash || Int(slots[index].position) != position + 1 {
+            if slots[index].position == 0 { return }
+            index = (index + 1) & mask
+        }
+        if let heir {
+            slots[index].position = UInt32(heir + 1)
+            return
+        }
+        // Backward-shift deletion: move later slots of the same probe run into the gap, so
+        // that every value stays reachable from its home slot without a tombstone.
+        var gap = index
+        var next = (gap + 1) & mask
+        while slots[next].position != 0 {
+            let home = Int(slots[next].hash) & mask
+            // The slot may move into the gap unless its home lies cyclically in (gap, next].
+            let staysPut = gap <= next ? (gap < home && home <= next) : (gap < home || home <= next)
+            if !staysPut {
+                slots[gap] = slots[next]
+                gap = next
+            }
+            next = (next + 1) & mask
+        }
+        slots[gap] = Slot(hash: 0, position: 0)
+        count -= 1
     }
 
     /// Doubles the slots, placing each value by its stored hash bits.

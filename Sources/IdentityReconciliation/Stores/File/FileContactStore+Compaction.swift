@@ -19,9 +19,9 @@ extension FileContactStore {
         return slash == path.startIndex ? "/" : String(path[..<slash])
     }
 
-    /// About how large a snapshot of the rows is.
+    /// About how large a snapshot of the rows and links is.
     static func estimatedSnapshotSize(_ state: State) -> Int {
-        StoreFormat.headerSize + state.table.count * 40 + state.stringBytes
+        StoreFormat.headerSize + state.table.count * 40 + state.table.linkCount * 48 + state.stringBytes
     }
 
     static func updateCompactionThreshold(_ state: inout State, options: Options) {
@@ -42,19 +42,20 @@ extension FileContactStore {
             return
         }
         do {
-            try compactLocked(&state, rows: nil)
+            try compactLocked(&state, table: nil)
         } catch {
             if let failure = state.failure { throw failure }
             state.compactionThreshold = journal.writtenEnd * 2
         }
     }
 
-    /// Writes `rows` (the table's when `nil`) as a snapshot to a new file and renames it over
-    /// the store's: temp file, write, `fsync`, `rename`, `fsync` of the directory.
+    /// Writes the rows and links of `table` (the store's when `nil`) as a snapshot to a new
+    /// file of the current format version and renames it over the store's: temp file,
+    /// write, `fsync`, `rename`, `fsync` of the directory.
     ///
     /// The pending records are part of the snapshot, so they are dropped, and every change
     /// so far counts as synced.
-    func compactLocked(_ state: inout State, rows: [Contact]?) throws(FileContactStoreError) {
+    func compactLocked(_ state: inout State, table: ContactTable?) throws(FileContactStoreError) {
         guard let old = state.journal else { throw closedError }
         let temporary = Self.compactionPath(for: path)
         try? fileSystem.unlink(temporary)
@@ -74,17 +75,23 @@ extension FileContactStore {
             } catch {
                 throw Journal.error(error, path: temporary, offset: nil, doing: "locking the compaction file")
             }
-            let count = rows?.count ?? state.table.count
+            let table = table ?? state.table
             var writer = ByteWriter(reservingCapacity: 1 << 22)
-            writer.append(bytes: StoreFormat.header)
+            writer.append(bytes: StoreFormat.header())
             var index = 0
-            while index < count {
-                let end = min(count, index + Self.rowsPerRecord)
-                writer.appendRows(rows?[index..<end] ?? state.table.rows(at: index..<end)[...])
+            while index < table.count {
+                let end = min(table.count, index + Self.rowsPerRecord)
+                writer.appendRows(table.rows(at: index..<end)[...])
                 index = end
                 if writer.count >= 1 << 22 {
                     try journal.write(writer.bytes)
                     writer.removeAll()
+                }
+            }
+            if table.linkCount > 0 {
+                let links = table.links
+                for start in stride(from: 0, to: links.count, by: Self.rowsPerRecord) {
+                    writer.appendLinks(links[start..<min(links.count, start + Self.rowsPerRecord)])
                 }
             }
             try journal.write(writer.bytes)
@@ -113,6 +120,7 @@ extension FileContactStore {
         fileSystem.close(old.descriptor)
         journal.path = path
         state.journal = journal
+        state.formatVersion = StoreFormat.version
         state.pending.removeAll()
         state.markSynced(upTo: state.appendedSequence)
         do {

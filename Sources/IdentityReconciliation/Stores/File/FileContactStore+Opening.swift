@@ -12,6 +12,7 @@ extension FileContactStore {
         var table: ContactTable
         var stringBytes: Int
         var journal: Journal
+        var formatVersion: UInt32
         var recovery: FileStoreRecovery?
     }
 
@@ -118,7 +119,9 @@ extension FileContactStore {
             if writable {
                 try initialize(&journal)
             }
-            return Opened(table: ContactTable(), stringBytes: 0, journal: journal, recovery: nil)
+            return Opened(
+                table: ContactTable(), stringBytes: 0, journal: journal, formatVersion: StoreFormat.version,
+                recovery: nil)
         }
         let loaded: StoreLoader.Loaded
         do {
@@ -130,7 +133,7 @@ extension FileContactStore {
             case .unsupportedVersion(let version):
                 throw FileContactStoreError(
                     code: .unsupportedVersion, path: path, offset: 8,
-                    message: "the file has format version \(version); this library reads version \(StoreFormat.version)"
+                    message: "the file has format version \(version); this library reads versions 1 to \(StoreFormat.version)"
                 )
             case .corrupted(let offset, let reason):
                 throw FileContactStoreError(code: .corrupted, path: path, offset: offset, message: reason)
@@ -160,12 +163,14 @@ extension FileContactStore {
             }
             try? fileSystem.unlink(compactionPath(for: path))
         }
-        return Opened(table: loaded.table, stringBytes: loaded.stringBytes, journal: journal, recovery: recovery)
+        return Opened(
+            table: loaded.table, stringBytes: loaded.stringBytes, journal: journal, formatVersion: loaded.version,
+            recovery: recovery)
     }
 
     /// Writes the header of a new (or interrupted) file, then syncs it and its directory entry.
     private static func initialize(_ journal: inout Journal) throws(FileContactStoreError) {
-        let header = StoreFormat.header
+        let header = StoreFormat.header()
         try journal.writeAll(header, at: 0)
         do {
             try journal.fileSystem.truncate(journal.descriptor, to: header.count)

@@ -71,6 +71,11 @@ extension FileContactStore {
                 code: .corrupted, path: path,
                 message: "the file holds \(fileRows.count) contacts, the store \(table.count)")
         }
+        guard loaded.table.links == table.links else {
+            throw FileContactStoreError(
+                code: .corrupted, path: path,
+                message: "the file holds \(loaded.table.linkCount) links, which differ from the store's \(table.linkCount)")
+        }
         let violations = ContactInvariants.violations(in: fileRows)
         guard violations.isEmpty else {
             throw FileContactStoreError(

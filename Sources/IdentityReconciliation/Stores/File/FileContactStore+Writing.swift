@@ -13,23 +13,23 @@ extension FileContactStore {
         state.journal = journal
     }
 
-    /// Encodes and applies a decided change inside the transaction's critical section.
+    /// Records and persists a checked plan inside the transaction's critical section.
     ///
-    /// - Returns: The commit, and under grouped durability the sequence number to wait for.
+    /// - Returns: The receipt, and under grouped durability the sequence number to wait for.
     func commitLocked(
-        _ change: ContactChange, matched: [Contact], _ state: inout State
-    ) throws(FileContactStoreError) -> (ContactStoreCommit, UInt64?) {
-        guard var journal = state.journal else { throw closedError }
-        let insertedID: Int?
-        switch change {
-        case .insertPrimary, .insertSecondary: insertedID = state.table.nextID
-        case .none, .merge: insertedID = nil
+        _ plan: CheckedContactPlan, _ state: inout State
+    ) throws(FileContactStoreError) -> (ContactStoreReceipt, UInt64?) {
+        if state.formatVersion < StoreFormat.version && !ByteWriter.isVersion1Record(plan.plan) {
+            // Rewritten as the current version before it gets a record the old one lacks.
+            try compactLocked(&state, table: nil)
         }
-        Self.appendPending(change, insertedID: insertedID, state: &state, journal: &journal)
+        guard var journal = state.journal else { throw closedError }
+        let insertedIDs = Array(state.table.nextID..<(state.table.nextID + plan.insertCount))
+        Self.appendPending(plan.plan, insertedIDs: insertedIDs, state: &state, journal: &journal)
         var sequence: UInt64?
         switch options.durability {
         case .immediate:
-            // Written and synced before the change is applied in memory: a failure leaves no trace.
+            // Written and synced before the plan is applied in memory: a failure leaves no trace.
             try flushPending(&state, journal: &journal, sync: true)
         case .deferred:
             state.journal = journal
@@ -42,36 +42,42 @@ extension FileContactStore {
             sequence = state.appendedSequence
             scheduleFlush(&state)
         }
-        let id = state.table.apply(change)
+        state.table.persist(plan)
         if let sequence {
-            switch change {
-            case .none: break
-            case .insertPrimary: if let id { state.unsyncedGroups[id] = sequence }
-            case .insertSecondary(_, _, let primaryID, _), .merge(let primaryID, _, _):
-                state.unsyncedGroups[primaryID] = sequence
-            }
+            state.markUnsynced(plan, insertedIDs: insertedIDs, sequence: sequence)
         }
-        switch change {
-        case .insertPrimary(let email, let phoneNumber, _), .insertSecondary(let email, let phoneNumber, _, _):
-            state.stringBytes += (email?.utf8.count ?? 0) + (phoneNumber?.utf8.count ?? 0)
-        case .none, .merge:
-            break
-        }
+        state.stringBytes += Self.stringBytesAdded(by: plan, insertedIDs: insertedIDs)
         if options.durability != .grouped {
             try compactIfDue(&state)
         }
-        let group = change.applied(to: matched, insertedID: id)
-        return (ContactStoreCommit(change: change, insertedID: id, group: group), sequence)
+        return (ContactStoreReceipt(plan: plan, insertedIDs: insertedIDs), sequence)
     }
 
-    /// Adds a change's record to the pending bytes, preceded by a sync marker when the
+    /// How many UTF-8 bytes of values a plan adds to the rows (negative when it clears some).
+    static func stringBytesAdded(by plan: CheckedContactPlan, insertedIDs: [Int]) -> Int {
+        func size(_ row: Contact) -> Int { (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0) }
+        var added = 0
+        for write in plan.plan.writes {
+            if case .insert(let email, let phoneNumber, _, _) = write {
+                added += (email?.utf8.count ?? 0) + (phoneNumber?.utf8.count ?? 0)
+            }
+        }
+        guard !plan.updatedRows.isEmpty else { return added }
+        for row in plan.updatedRows { added += size(row) }
+        for row in plan.selected.rows where plan.updatedRows.contains(where: { $0.id == row.id }) {
+            added -= size(row)
+        }
+        return added
+    }
+
+    /// Adds a plan's record to the pending bytes, preceded by a sync marker when the
     /// synced end has moved since the last marker (the marker's claim is true when encoded).
-    static func appendPending(_ change: ContactChange, insertedID: Int?, state: inout State, journal: inout Journal) {
+    static func appendPending(_ plan: ContactPlan, insertedIDs: [Int], state: inout State, journal: inout Journal) {
         if state.pending.count == 0 && journal.syncedEnd > journal.markedEnd {
             state.pending.appendSyncMarker(syncedEnd: journal.syncedEnd)
             journal.markedEnd = journal.syncedEnd
         }
-        state.pending.appendChange(change, insertedID: insertedID)
+        state.pending.appendPlan(plan, insertedIDs: insertedIDs)
     }
 
     /// Writes the pending bytes at the journal's end (without syncing).

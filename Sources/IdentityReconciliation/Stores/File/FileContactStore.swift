@@ -11,9 +11,9 @@ import Synchronization
 /// try store.close()
 /// ```
 ///
-/// The file is an append-only journal of changes (an identify appends one small record; a
-/// merge is one record whatever the size of the groups) that compaction rewrites now and
-/// then into a snapshot of the live rows. Opening reads the whole file into the same
+/// The file is an append-only journal of the plans persisted (an identify appends one small
+/// record; a merge is one record whatever the size of the groups) that compaction rewrites
+/// now and then into a snapshot of the rows and links. Opening reads the whole file into the same
 /// in-memory indexes as ``InMemoryContactStore``, so reads never touch the disk.
 /// `Documentation/FileFormat.md` specifies the format byte by byte.
 ///
@@ -110,6 +110,25 @@ public final class FileContactStore: ContactStore {
         /// touched, the sequence number of its latest change. An identify that writes nothing
         /// waits only for its own group's changes, not for every change in flight.
         var unsyncedGroups: [Int: UInt64] = [:]
+        /// The file's format version: a version-1 file is compacted (and so rewritten as the
+        /// current version) before a record that version 1 lacks is appended.
+        var formatVersion: UInt32
+
+        /// Records that the change with this sequence number touched the groups of a plan.
+        ///
+        /// The groups it touched are the group of every inserted row, and every group that
+        /// a changed row was in before or is in after. Before the plan, the selected live
+        /// primaries stand for every group the changed rows were in (a plan touches only the
+        /// groups it read); after it, each changed row's primary. So a read of any group the
+        /// plan split, shrank, grew or demoted finds one of its rows' primaries here.
+        mutating func markUnsynced(_ plan: CheckedContactPlan, insertedIDs: [Int], sequence: UInt64) {
+            for row in plan.insertedRows(ids: insertedIDs) { unsyncedGroups[row.primaryID] = sequence }
+            guard !plan.updatedRows.isEmpty || !plan.addedLinks.isEmpty || !plan.removedLinks.isEmpty else { return }
+            for row in plan.selected.rows where row.isLive && row.linkedId == nil {
+                unsyncedGroups[row.id] = sequence
+            }
+            for row in plan.updatedRows { unsyncedGroups[row.primaryID] = sequence }
+        }
 
         /// Records that the changes up to `sequence` are synced.
         mutating func markSynced(upTo sequence: UInt64) {
@@ -176,7 +195,9 @@ public final class FileContactStore: ContactStore {
         self.options = options
         self.fileSystem = fileSystem
         self.recovery = opened.recovery
-        var state = State(table: opened.table, stringBytes: opened.stringBytes, journal: opened.journal)
+        var state = State(
+            table: opened.table, stringBytes: opened.stringBytes, journal: opened.journal,
+            formatVersion: opened.formatVersion)
         Self.updateCompactionThreshold(&state, options: options)
         self.state = Mutex(state)
     }
@@ -200,57 +221,44 @@ public final class FileContactStore: ContactStore {
 
     // MARK: - ContactStore
 
-    /// Runs one identify transaction and returns once its change is as durable as
-    /// ``options``' ``Options/durability`` promises.
+    /// Reads a selection from memory.
+    ///
+    /// - Throws: ``FileContactStoreError`` when the store is closed or unusable.
+    public func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        try state.withLock { (state) throws(FileContactStoreError) in
+            try checkUsable(state)
+            return state.table.select(selection)
+        }
+    }
+
+    /// Runs one transaction and returns once its plan is as durable as ``options``'
+    /// ``Options/durability`` promises.
     ///
     /// - Throws: ``FileContactStoreError`` when the store is closed, read-only or unusable,
-    ///   or when writing or syncing fails (the store is then unusable until reopened);
-    ///   ``ContactStoreError/invalidChange(_:reason:)`` when `decide` returns a change that
-    ///   would break the rows' invariants (nothing is written, and the store stays usable).
-    public func reconcile(
-        email: String?,
-        phoneNumber: String?,
-        decide: @Sendable (_ matched: [Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
-        let (commit, sequence) = try state.withLock { (state) throws -> (ContactStoreCommit, UInt64?) in
+    ///   or when writing or syncing fails (the store is then unusable until reopened); what
+    ///   `plan` throws, such as ``ContactStoreError/invalidPlan(_:reason:)`` (nothing is
+    ///   written, and the store stays usable).
+    public func transaction(
+        reading selection: ContactSelection,
+        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
+        let (receipt, sequence) = try state.withLock { (state) throws -> (ContactStoreReceipt, UInt64?) in
             try checkWritable(state)
-            let matched = state.table.matchedRows(email: email, phoneNumber: phoneNumber)
-            let change = decide(matched)
-            try change.check(against: matched)
-            if case .none = change {
+            let checked = try plan(state.table.select(selection))
+            if checked.isEmpty {
                 // Under grouped durability the rows read may have changed in a write whose
                 // sync is still to come: then wait for it, so no answer shows what a crash could undo.
                 return (
-                    ContactStoreCommit(change: change, insertedID: nil, group: matched),
-                    state.unsyncedSequence(ofGroupsOf: matched)
+                    ContactStoreReceipt(plan: checked, insertedIDs: []),
+                    state.unsyncedSequence(ofGroupsOf: checked.selected.rows)
                 )
             }
-            return try commitLocked(change, matched: matched, &state)
+            return try commitLocked(checked, &state)
         }
         if let sequence {
             try await waitUntilSynced(sequence)
         }
-        return commit
-    }
-
-    /// The matched rows for an email and a phone number, from memory.
-    ///
-    /// - Throws: ``FileContactStoreError`` when the store is closed or unusable.
-    public func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        try state.withLock { (state) throws(FileContactStoreError) in
-            try checkUsable(state)
-            return state.table.matchedRows(email: email, phoneNumber: phoneNumber)
-        }
-    }
-
-    /// The live rows of the group containing the live row `id`, from memory.
-    ///
-    /// - Throws: ``FileContactStoreError`` when the store is closed or unusable.
-    public func group(containingContactID id: Int) async throws -> [Contact] {
-        try state.withLock { (state) throws(FileContactStoreError) in
-            try checkUsable(state)
-            return state.table.group(containing: id)
-        }
+        return receipt
     }
 
     /// Rows after `afterID` in id order, at most `limit`, from memory.
@@ -263,15 +271,15 @@ public final class FileContactStore: ContactStore {
         }
     }
 
-    /// Loads existing rows into this empty store, all or nothing: the rows are written to a
-    /// new file that atomically replaces the store's (as in ``compact()``), so after a crash
-    /// the file holds either all of them or none.
+    /// Loads checked rows and links into this empty store, all or nothing: they are written
+    /// to a new file that atomically replaces the store's (as in ``compact()``), so after a
+    /// crash the file holds either all of them or none.
     ///
-    /// - Throws: ``ContactStoreError/notEmpty``, ``ContactStoreError/invalidContacts(_:)``, or
-    ///   ``FileContactStoreError``; nothing is loaded when it throws.
-    public func importContacts(_ contacts: [Contact]) async throws {
-        let loaded = try ContactTable(validating: contacts)
-        let stringBytes = contacts.reduce(0) {
+    /// - Throws: ``ContactStoreError/notEmpty`` or ``FileContactStoreError``; nothing is loaded
+    ///   when it throws.
+    public func importContacts(_ contacts: ContactImport) async throws {
+        let loaded = ContactTable(importing: contacts)
+        let stringBytes = contacts.contacts.reduce(0) {
             $0 + ($1.email?.utf8.count ?? 0) + ($1.phoneNumber?.utf8.count ?? 0)
         }
         let result: Result<[Waiter], any Error> = await withCheckedContinuation { continuation in
@@ -281,7 +289,7 @@ public final class FileContactStore: ContactStore {
                         try self.state.withLock { (state) throws -> [Waiter] in
                             try self.checkWritable(state)
                             guard state.table.isEmpty else { throw ContactStoreError.notEmpty }
-                            try self.compactLocked(&state, rows: loaded.rows)
+                            try self.compactLocked(&state, table: loaded)
                             state.table = loaded
                             state.stringBytes = stringBytes
                             Self.updateCompactionThreshold(&state, options: self.options)
@@ -315,7 +323,7 @@ public final class FileContactStore: ContactStore {
         Self.resume(try result.get(), with: .success(()))
     }
 
-    /// Rewrites the file as a snapshot of the rows, atomically: a new file is written and
+    /// Rewrites the file as a snapshot of the rows and links, atomically: a new file is written and
     /// synced, renamed over the store's, and the directory synced; a crash at any point
     /// leaves either the old file or the new one, both complete.
     ///
@@ -327,7 +335,7 @@ public final class FileContactStore: ContactStore {
             state.withLock { state in
                 Result { () throws(FileContactStoreError) -> [Waiter] in
                     try checkWritable(state)
-                    try compactLocked(&state, rows: nil)
+                    try compactLocked(&state, table: nil)
                     return state.takeSyncedWaiters()
                 }
             }

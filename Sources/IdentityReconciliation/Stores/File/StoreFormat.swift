@@ -4,13 +4,17 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// The byte layout of a ``FileContactStore`` file, version 1, as specified in
+/// The byte layout of a ``FileContactStore`` file, version 2, as specified in
 /// `Documentation/FileFormat.md`: a 32-byte header followed by checksummed records.
+///
+/// Version 2 adds the ``RecordType/plan`` and ``RecordType/links`` records to version 1;
+/// version-1 files are read as they are, and rewritten as version 2 by the first
+/// compaction (which runs before the first record that version 1 lacks is written).
 enum StoreFormat {
     /// The first eight bytes of every store file.
     static let magic: [UInt8] = [0x89, 0x49, 0x52, 0x53, 0x0D, 0x0A, 0x1A, 0x0A]  // \x89 I R S \r \n \x1a \n
-    /// The format version this library writes and reads.
-    static let version: UInt32 = 1
+    /// The format version this library writes; it reads this one and every earlier one.
+    static let version: UInt32 = 2
     /// The size of the header; records start here.
     static let headerSize = 32
     /// The size of a record's frame (length and checksum) before its payload.
@@ -22,14 +26,32 @@ enum StoreFormat {
     enum RecordType: UInt8 {
         /// Every byte before the offset it holds had been synced when it was written.
         case syncMarker = 1
-        /// An ``ContactChange/insertPrimary(email:phoneNumber:createdAt:)`` with its id.
+        /// A plan that is one insert of a primary, with its id.
         case insertPrimary = 2
-        /// An ``ContactChange/insertSecondary(email:phoneNumber:primaryID:createdAt:)`` with its id.
+        /// A plan that is one insert of a secondary, with its id.
         case insertSecondary = 3
-        /// A ``ContactChange/merge(primaryID:demotedPrimaryID:updatedAt:)``.
+        /// A plan that is one ``ContactWrite/relinkGroup(primaryID:survivorID:updatedAt:)``: a merge.
         case merge = 4
         /// Whole rows: a snapshot chunk written by compaction or an import.
         case rows = 5
+        /// Any other plan: its writes, with the ids of its inserts (version 2).
+        case plan = 6
+        /// Whole links: a snapshot chunk written by compaction or an import (version 2).
+        case links = 7
+
+        /// The first format version with this record type.
+        var sinceVersion: UInt32 { rawValue >= 6 ? 2 : 1 }
+    }
+
+    /// The kinds of ``ContactWrite`` in a ``RecordType/plan`` record.
+    enum WriteKind: UInt8 {
+        case insert = 1
+        case relinkGroup = 2
+        case setLink = 3
+        case delete = 4
+        case clearValues = 5
+        case addLink = 6
+        case removeLink = 7
     }
 
     /// Row flags in a ``RecordType/rows`` record.
@@ -41,32 +63,17 @@ enum StoreFormat {
         static let all: UInt8 = 15
     }
 
-    /// The 32 header bytes of a version-1 file.
-    static var header: [UInt8] {
+    /// The 32 header bytes of a file of this version (or of an earlier one, for tests).
+    static func header(version: UInt32 = version) -> [UInt8] {
         var writer = ByteWriter()
         writer.append(bytes: magic)
-        writer.append(UInt32(version))
+        writer.append(version)
         writer.append(UInt32(headerSize))
         writer.append(UInt64(0))
         writer.append(UInt32(0))
         let crc = CRC32C.checksum(writer.bytes)
         writer.append(crc)
         return writer.bytes
-    }
-
-    /// The size of a row in a ``RecordType/rows`` record.
-    static func encodedSize(of row: Contact) -> Int {
-        var size = 8 + 1 + 8
-        if row.updatedAt != row.createdAt { size += 8 }
-        if row.deletedAt != nil { size += 8 }
-        if row.linkedId != nil { size += 8 }
-        return size + stringSize(row.email) + stringSize(row.phoneNumber)
-    }
-
-    static func stringSize(_ string: String?) -> Int {
-        guard let string else { return 1 }
-        let count = string.utf8.count
-        return ByteWriter.varintSize(UInt64(count) + 1) + count
     }
 }
 
@@ -100,16 +107,6 @@ struct ByteWriter {
 
     /// A date as the bit pattern of its `timeIntervalSinceReferenceDate`, so it reads back identical.
     mutating func append(date: Date) { append(date.timeIntervalSinceReferenceDate.bitPattern) }
-
-    static func varintSize(_ value: UInt64) -> Int {
-        var value = value
-        var size = 1
-        while value >= 0x80 {
-            value >>= 7
-            size += 1
-        }
-        return size
-    }
 
     mutating func appendVarint(_ value: UInt64) {
         var value = value
@@ -156,34 +153,113 @@ struct ByteWriter {
         }
     }
 
-    /// The record of an applied change, with the id the insert got.
-    mutating func appendChange(_ change: ContactChange, insertedID: Int?) {
-        switch change {
-        case .none:
-            return
-        case .insertPrimary(let email, let phoneNumber, let createdAt):
-            appendRecord { writer in
-                writer.append(StoreFormat.RecordType.insertPrimary.rawValue)
-                writer.append(id: insertedID ?? 0)
-                writer.append(date: createdAt)
-                writer.append(string: email)
-                writer.append(string: phoneNumber)
+    /// The record of a persisted plan, with the ids its inserts got: one of version 1's
+    /// compact records when the plan is a single insert or merge, else a
+    /// ``StoreFormat/RecordType/plan`` record.
+    mutating func appendPlan(_ plan: ContactPlan, insertedIDs: [Int]) {
+        if plan.writes.count == 1 {
+            switch plan.writes[0] {
+            case .insert(let email, let phoneNumber, nil, let createdAt):
+                appendRecord { writer in
+                    writer.append(StoreFormat.RecordType.insertPrimary.rawValue)
+                    writer.append(id: insertedIDs[0])
+                    writer.append(date: createdAt)
+                    writer.append(string: email)
+                    writer.append(string: phoneNumber)
+                }
+                return
+            case .insert(let email, let phoneNumber, let primaryID?, let createdAt):
+                appendRecord { writer in
+                    writer.append(StoreFormat.RecordType.insertSecondary.rawValue)
+                    writer.append(id: insertedIDs[0])
+                    writer.append(id: primaryID)
+                    writer.append(date: createdAt)
+                    writer.append(string: email)
+                    writer.append(string: phoneNumber)
+                }
+                return
+            case .relinkGroup(let primaryID, let survivorID, let updatedAt):
+                appendRecord { writer in
+                    writer.append(StoreFormat.RecordType.merge.rawValue)
+                    writer.append(id: survivorID)
+                    writer.append(id: primaryID)
+                    writer.append(date: updatedAt)
+                }
+                return
+            default:
+                break
             }
-        case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
-            appendRecord { writer in
-                writer.append(StoreFormat.RecordType.insertSecondary.rawValue)
-                writer.append(id: insertedID ?? 0)
-                writer.append(id: primaryID)
-                writer.append(date: createdAt)
-                writer.append(string: email)
-                writer.append(string: phoneNumber)
+        }
+        appendRecord { writer in
+            writer.append(StoreFormat.RecordType.plan.rawValue)
+            writer.append(UInt32(plan.writes.count))
+            var ids = insertedIDs.makeIterator()
+            for write in plan.writes {
+                writer.append(write, insertedID: { ids.next() ?? 0 })
             }
-        case .merge(let primaryID, let demotedPrimaryID, let updatedAt):
-            appendRecord { writer in
-                writer.append(StoreFormat.RecordType.merge.rawValue)
-                writer.append(id: primaryID)
-                writer.append(id: demotedPrimaryID)
-                writer.append(date: updatedAt)
+        }
+    }
+
+    /// Whether ``appendPlan(_:insertedIDs:)`` writes this plan as a version-1 record.
+    static func isVersion1Record(_ plan: ContactPlan) -> Bool {
+        guard plan.writes.count == 1 else { return plan.writes.isEmpty }
+        switch plan.writes[0] {
+        case .insert, .relinkGroup: return true
+        default: return false
+        }
+    }
+
+    /// One write of a ``StoreFormat/RecordType/plan`` record.
+    private mutating func append(_ write: ContactWrite, insertedID: () -> Int) {
+        switch write {
+        case .insert(let email, let phoneNumber, let linkedId, let createdAt):
+            append(StoreFormat.WriteKind.insert.rawValue)
+            append(id: insertedID())
+            append(id: linkedId ?? 0)
+            append(date: createdAt)
+            append(string: email)
+            append(string: phoneNumber)
+        case .relinkGroup(let primaryID, let survivorID, let updatedAt):
+            append(StoreFormat.WriteKind.relinkGroup.rawValue)
+            append(id: primaryID)
+            append(id: survivorID)
+            append(date: updatedAt)
+        case .setLink(let contactID, let linkedId, let updatedAt):
+            append(StoreFormat.WriteKind.setLink.rawValue)
+            append(id: contactID)
+            append(id: linkedId ?? 0)
+            append(date: updatedAt)
+        case .delete(let contactID, let at):
+            append(StoreFormat.WriteKind.delete.rawValue)
+            append(id: contactID)
+            append(date: at)
+        case .clearValues(let contactID, let email, let phoneNumber, let updatedAt):
+            append(StoreFormat.WriteKind.clearValues.rawValue)
+            append(id: contactID)
+            append((email ? 1 : 0) | (phoneNumber ? 2 : 0) as UInt8)
+            append(date: updatedAt)
+        case .addLink(let link):
+            append(StoreFormat.WriteKind.addLink.rawValue)
+            append(link: link)
+        case .removeLink(let link):
+            append(StoreFormat.WriteKind.removeLink.rawValue)
+            append(link: link)
+        }
+    }
+
+    mutating func append(link: ContactLink) {
+        append(string: link.email)
+        append(string: link.phoneNumber)
+        append(date: link.createdAt)
+    }
+
+    /// A ``StoreFormat/RecordType/links`` record holding `links`.
+    mutating func appendLinks(_ links: ArraySlice<ContactLink>) {
+        appendRecord { writer in
+            writer.append(StoreFormat.RecordType.links.rawValue)
+            writer.append(UInt32(links.count))
+            for link in links {
+                writer.append(link: link)
             }
         }
     }
@@ -292,6 +368,54 @@ struct ByteReader {
             throw Malformed(reason: "a string is not valid UTF-8")
         }
         return string
+    }
+
+    /// An id, or `nil` where 0 stands for none.
+    mutating func readOptionalID() throws(Malformed) -> Int? {
+        let value = Int64(bitPattern: try readUInt64())
+        guard value >= 0 else { throw Malformed(reason: "id \(value) is negative") }
+        return value == 0 ? nil : Int(value)
+    }
+
+    mutating func readLink() throws(Malformed) -> ContactLink {
+        guard let email = try readString(), let phoneNumber = try readString() else {
+            throw Malformed(reason: "a link lacks its email or its phone number")
+        }
+        return ContactLink(email: email, phoneNumber: phoneNumber, createdAt: try readDate())
+    }
+
+    /// One write of a ``StoreFormat/RecordType/plan`` record, with the id an insert got.
+    mutating func readWrite() throws(Malformed) -> (write: ContactWrite, insertedID: Int?) {
+        let kind = try readByte()
+        switch StoreFormat.WriteKind(rawValue: kind) {
+        case .insert:
+            let id = try readID()
+            let linkedId = try readOptionalID()
+            let createdAt = try readDate()
+            let email = try readString()
+            let phoneNumber = try readString()
+            return (.insert(email: email, phoneNumber: phoneNumber, linkedId: linkedId, createdAt: createdAt), id)
+        case .relinkGroup:
+            return (.relinkGroup(primaryID: try readID(), survivorID: try readID(), updatedAt: try readDate()), nil)
+        case .setLink:
+            return (.setLink(contactID: try readID(), linkedId: try readOptionalID(), updatedAt: try readDate()), nil)
+        case .delete:
+            return (.delete(contactID: try readID(), at: try readDate()), nil)
+        case .clearValues:
+            let id = try readID()
+            let flags = try readByte()
+            guard flags & ~3 == 0 else { throw Malformed(reason: "unknown value flags \(flags)") }
+            return (
+                .clearValues(contactID: id, email: flags & 1 != 0, phoneNumber: flags & 2 != 0, updatedAt: try readDate()),
+                nil
+            )
+        case .addLink:
+            return (.addLink(try readLink()), nil)
+        case .removeLink:
+            return (.removeLink(try readLink()), nil)
+        case nil:
+            throw Malformed(reason: "unknown write kind \(kind)")
+        }
     }
 
     mutating func readRow() throws(Malformed) -> Contact {

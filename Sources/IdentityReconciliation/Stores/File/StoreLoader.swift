@@ -15,6 +15,8 @@ struct StoreLoader {
         var stringBytes: Int
         /// Where the valid records end.
         var end: Int
+        /// The file's format version.
+        var version: UInt32
         /// Set when damaged bytes followed the valid records: the offset and the count up to the last nonzero byte.
         var damage: (offset: Int, bytes: Int)?
     }
@@ -31,22 +33,25 @@ struct StoreLoader {
 
     /// Whether `bytes` (a file shorter than a header) is an interrupted creation: a prefix of the header.
     static func isHeaderPrefix(_ bytes: [UInt8]) -> Bool {
-        bytes.count < StoreFormat.headerSize && Array(StoreFormat.header.prefix(bytes.count)) == bytes
+        bytes.count < StoreFormat.headerSize
+            && (1...StoreFormat.version).contains { Array(StoreFormat.header(version: $0).prefix(bytes.count)) == bytes }
     }
 
     /// Loads a whole file.
     static func load(_ bytes: [UInt8]) throws(Failure) -> Loaded {
         let result = bytes.withUnsafeBytes { buffer in
             Result { () throws(Failure) -> Loaded in
-                try checkHeader(buffer)
-                var loader = StoreLoader(buffer: buffer)
+                let version = try checkHeader(buffer)
+                var loader = StoreLoader(buffer: buffer, version: version)
                 return try loader.run()
             }
         }
         return try result.get()
     }
 
-    static func checkHeader(_ buffer: UnsafeRawBufferPointer) throws(Failure) {
+    /// Checks the header and returns the file's format version.
+    @discardableResult
+    static func checkHeader(_ buffer: UnsafeRawBufferPointer) throws(Failure) -> UInt32 {
         guard buffer.count >= StoreFormat.headerSize,
             buffer.prefix(StoreFormat.magic.count).elementsEqual(StoreFormat.magic)
         else { throw .notAStoreFile("the file does not start with the store's magic bytes") }
@@ -56,19 +61,22 @@ struct StoreLoader {
         guard CRC32C.checksum(UnsafeRawBufferPointer(rebasing: buffer[0..<28])) == stored else {
             throw .corrupted(offset: 0, reason: "the header's checksum does not match")
         }
-        guard version == StoreFormat.version,
+        guard version >= 1,
             UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: 12, as: UInt32.self))
                 == UInt32(StoreFormat.headerSize),
             buffer[16..<28].allSatisfy({ $0 == 0 })
-        else { throw .corrupted(offset: 0, reason: "the header's fields are invalid for version 1") }
+        else { throw .corrupted(offset: 0, reason: "the header's fields are invalid for version \(version)") }
+        return version
     }
 
     private let buffer: UnsafeRawBufferPointer
+    private let version: UInt32
     private var table = ContactTable()
     private var stringBytes = 0
 
-    private init(buffer: UnsafeRawBufferPointer) {
+    private init(buffer: UnsafeRawBufferPointer, version: UInt32) {
         self.buffer = buffer
+        self.version = version
     }
 
     /// The payload range of a valid record at `offset`, or `nil` when none starts there.
@@ -107,7 +115,7 @@ struct StoreLoader {
             try checkTornTail(at: offset, through: lastNonZero)
             damage = (offset, lastNonZero + 1 - offset)
         }
-        return Loaded(table: table, stringBytes: stringBytes, end: offset, damage: damage)
+        return Loaded(table: table, stringBytes: stringBytes, end: offset, version: version, damage: damage)
     }
 
     /// One past the last nonzero byte at or after `start` (`start` when there is none).
@@ -145,8 +153,9 @@ struct StoreLoader {
 
     private mutating func apply(_ payload: Range<Int>, at offset: Int) throws(ByteReader.Malformed) {
         var reader = ByteReader(buffer, from: payload.lowerBound, to: payload.upperBound)
-        guard let type = StoreFormat.RecordType(rawValue: try reader.readByte()) else {
-            throw ByteReader.Malformed(reason: "unknown record type \(buffer[payload.lowerBound])")
+        guard let type = StoreFormat.RecordType(rawValue: try reader.readByte()), type.sinceVersion <= version else {
+            throw ByteReader.Malformed(
+                reason: "unknown record type \(buffer[payload.lowerBound]) for format version \(version)")
         }
         switch type {
         case .syncMarker:
@@ -182,12 +191,33 @@ struct StoreLoader {
             let primaryID = try reader.readID()
             let demotedPrimaryID = try reader.readID()
             let updatedAt = try reader.readDate()
-            try checkLivePrimary(primaryID)
-            try checkLivePrimary(demotedPrimaryID)
-            guard primaryID != demotedPrimaryID else {
-                throw ByteReader.Malformed(reason: "a merge of contact \(primaryID) into itself")
+            try replay(
+                ContactPlan([.relinkGroup(primaryID: demotedPrimaryID, survivorID: primaryID, updatedAt: updatedAt)]),
+                insertedIDs: [])
+        case .plan:
+            let count = Int(try reader.readUInt32())
+            // Each write takes at least 9 bytes: refuse counts the payload cannot hold.
+            guard count > 0, count <= (payload.count - 5) / 9 else {
+                throw ByteReader.Malformed(reason: "a plan record claims \(count) writes")
             }
-            table.apply(.merge(primaryID: primaryID, demotedPrimaryID: demotedPrimaryID, updatedAt: updatedAt))
+            var writes: [ContactWrite] = []
+            var insertedIDs: [Int] = []
+            for _ in 0..<count {
+                let (write, insertedID) = try reader.readWrite()
+                writes.append(write)
+                if let insertedID { insertedIDs.append(insertedID) }
+            }
+            try replay(ContactPlan(writes), insertedIDs: insertedIDs)
+        case .links:
+            let count = Int(try reader.readUInt32())
+            // Each link takes at least 11 bytes.
+            guard count <= (payload.count - 5) / 11 else {
+                throw ByteReader.Malformed(reason: "a links record claims \(count) links")
+            }
+            var links: [ContactLink] = []
+            for _ in 0..<count { links.append(try reader.readLink()) }
+            let plan = ContactPlan(links.map { .addLink($0) })
+            try replay(plan, insertedIDs: [])
         case .rows:
             let count = Int(try reader.readUInt32())
             // Each row takes at least 19 bytes: refuse counts the payload cannot hold.
@@ -220,6 +250,29 @@ struct StoreLoader {
         guard email != nil || phoneNumber != nil else {
             throw ByteReader.Malformed(reason: "an inserted row has neither an email nor a phone number")
         }
+    }
+
+    /// Applies a recorded plan as it was applied when it was written: checked against the
+    /// rows it can touch (the groups of every contact it names), then persisted.
+    private mutating func replay(_ plan: ContactPlan, insertedIDs: [Int]) throws(ByteReader.Malformed) {
+        let checked: CheckedContactPlan
+        do {
+            checked = try plan.checked(against: table.select(groupsOf: plan.contactIDs, linkValues: plan.linkValues))
+        } catch {
+            throw ByteReader.Malformed(reason: "a recorded plan cannot be applied: \(error)")
+        }
+        guard insertedIDs == Array(table.nextID..<(table.nextID + checked.insertCount)) else {
+            throw ByteReader.Malformed(reason: "inserted ids \(insertedIDs) are not the next ids from \(table.nextID)")
+        }
+        for row in checked.updatedRows {
+            let before = table.row(id: row.id)
+            stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
+            stringBytes -= (before?.email?.utf8.count ?? 0) + (before?.phoneNumber?.utf8.count ?? 0)
+        }
+        for row in checked.insertedRows(ids: insertedIDs) {
+            stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
+        }
+        table.persist(checked, indexingValues: false)
     }
 
     private func checkLivePrimary(_ id: Int) throws(ByteReader.Malformed) {

@@ -22,37 +22,26 @@ public final class InMemoryContactStore: ContactStore {
     ///
     /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break ``ContactInvariants``.
     public init(contacts: [Contact]) throws(ContactStoreError) {
-        table = Mutex(try ContactTable(validating: contacts))
+        table = Mutex(ContactTable(importing: try ContactImport(contacts: contacts)))
     }
 
-    /// Runs one identify transaction under the store's lock.
+    /// Reads a selection. Never throws.
+    public func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        table.withLock { $0.select(selection) }
+    }
+
+    /// Runs one transaction under the store's lock, with no suspension inside it.
     ///
-    /// - Throws: ``ContactStoreError/invalidChange(_:reason:)`` when `decide` returns a
-    ///   change that would break the rows' invariants (never for ``ReconciliationRules``);
-    ///   nothing is written then.
-    public func reconcile(
-        email: String?,
-        phoneNumber: String?,
-        decide: @Sendable (_ matched: [Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
-        try table.withLock { (table) throws(ContactStoreError) in
-            let matched = table.matchedRows(email: email, phoneNumber: phoneNumber)
-            let change = decide(matched)
-            try change.check(against: matched)
-            let insertedID = table.apply(change)
-            return ContactStoreCommit(
-                change: change, insertedID: insertedID, group: change.applied(to: matched, insertedID: insertedID))
+    /// - Throws: What `plan` throws (``ContactStoreError/invalidPlan(_:reason:)`` when a
+    ///   decision breaks the rules); nothing is written then.
+    public func transaction(
+        reading selection: ContactSelection,
+        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
+        try table.withLock { table in
+            let checked = try plan(table.select(selection))
+            return ContactStoreReceipt(plan: checked, insertedIDs: table.persist(checked))
         }
-    }
-
-    /// The matched rows for an email and a phone number. Never throws.
-    public func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        table.withLock { $0.matchedRows(email: email, phoneNumber: phoneNumber) }
-    }
-
-    /// The live rows of the group containing the live row `id`. Never throws.
-    public func group(containingContactID id: Int) async throws -> [Contact] {
-        table.withLock { $0.group(containing: id) }
     }
 
     /// Rows after `afterID` in id order, at most `limit`. Never throws.
@@ -60,12 +49,11 @@ public final class InMemoryContactStore: ContactStore {
         table.withLock { $0.contacts(afterID: afterID, limit: limit) }
     }
 
-    /// Loads existing rows into this empty store.
+    /// Loads checked rows and links into this empty store.
     ///
-    /// - Throws: ``ContactStoreError/notEmpty`` or ``ContactStoreError/invalidContacts(_:)``;
-    ///   nothing is loaded when it throws.
-    public func importContacts(_ contacts: [Contact]) async throws {
-        let loaded = try ContactTable(validating: contacts)
+    /// - Throws: ``ContactStoreError/notEmpty``; nothing is loaded then.
+    public func importContacts(_ contacts: ContactImport) async throws {
+        let loaded = ContactTable(importing: contacts)
         try table.withLock { (table) throws(ContactStoreError) in
             guard table.isEmpty else { throw .notEmpty }
             table = loaded

@@ -1,0 +1,55 @@
+extension ContactStore {
+    /// Runs one transaction of this store around a decision: reads the selection, decides a
+    /// plan, checks it (``ContactPlan/checked(against:)``), persists it, and returns what it did.
+    ///
+    /// Every operation of ``IdentityResolver`` is one call of this. It is public so that
+    /// tools can run plans of their own; a plan that would break the invariants is refused
+    /// before the store writes anything.
+    ///
+    /// - Parameters:
+    ///   - selection: What the decision needs to read.
+    ///   - decide: The pure decision; a store may call it more than once (each time with
+    ///     fresh rows) when it retries a transaction.
+    /// - Returns: The commit: the plan, what it read, the ids inserted, the rows after.
+    /// - Throws: ``ContactStoreError/invalidPlan(_:reason:)`` when the plan breaks the rules
+    ///   (nothing is written); ``ContactStoreError/contractViolation(_:)`` when the store
+    ///   reports a different number of inserted ids than the plan inserts; the store's error.
+    public func commit(
+        reading selection: ContactSelection,
+        decide: @Sendable (SelectedContacts) -> ContactPlan
+    ) async throws -> ContactCommit {
+        let receipt = try await transaction(reading: selection) { selected in
+            try decide(selected).checked(against: selected)
+        }
+        let plan = receipt.plan
+        guard receipt.insertedIDs.count == plan.insertCount else {
+            throw ContactStoreError.contractViolation(
+                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)")
+        }
+        var rows = plan.rowsAfter
+        if plan.insertCount > 0 {
+            let selectedIDs = plan.selected.rows.lazy.map(\.id)
+            if let reused = receipt.insertedIDs.first(where: { $0 <= 0 || selectedIDs.contains($0) }) {
+                throw ContactStoreError.contractViolation("the store assigned id \(reused) to a new row")
+            }
+            rows.append(contentsOf: plan.insertedRows(ids: receipt.insertedIDs))
+        }
+        return ContactCommit(
+            plan: plan.plan, selected: plan.selected, insertedIDs: receipt.insertedIDs, rows: rows)
+    }
+
+    /// The live rows of every group with a live row holding `email` or `phoneNumber`.
+    ///
+    /// - Throws: The store's error.
+    public func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
+        guard email != nil || phoneNumber != nil else { return [] }
+        return try await read(.matching(email: email, phoneNumber: phoneNumber)).rows
+    }
+
+    /// The live rows of the group containing the live row `id`; empty when no live row has it.
+    ///
+    /// - Throws: The store's error.
+    public func group(containingContactID id: Int) async throws -> [Contact] {
+        try await read(.group(containingContactID: id)).rows
+    }
+}
