@@ -58,6 +58,7 @@ public struct ContactStoreConformance: Sendable {
             Scenario(
                 name: "a decided plan that breaks the invariants is refused",
                 body: { try await $0.invalidChangesRefused() }),
+            Scenario(name: "every primitive write is persisted exactly", body: { try await $0.primitiveWrites() }),
             Scenario(name: "reads and paging", body: { try await $0.readsAndPaging() }),
             Scenario(name: "agrees with the in-memory store", body: { try await $0.agreesWithReference() }),
             Scenario(name: "concurrent identifies", body: { try await $0.concurrentIdentifies() }),
@@ -177,8 +178,10 @@ public struct ContactStoreConformance: Sendable {
         try expect(first.outcome == .createdPrimary(contactID: 1), name, "first \(first.outcome)")
         try expect(second.outcome == .createdPrimary(contactID: 2), name, "phone-only matched an email-only row")
         try expect(third.outcome == .createdPrimary(contactID: 3), name, "email-only matched a phone-only row")
-        let none = try await resolver.store.rows(matchingEmail: nil, phoneNumber: nil)
-        try expect(none.isEmpty, name, "rows(nil, nil) returned \(none.count) rows")
+        let none = try await resolver.store.read(.matching(email: nil, phoneNumber: nil))
+        try expect(none.rows.isEmpty, name, "read(.matching(nil, nil)) returned \(none.rows.count) rows")
+        let byDeleted = try await resolver.store.read(.holding(email: nil, phoneNumber: nil))
+        try expect(byDeleted.rows.isEmpty, name, "read(.holding(nil, nil)) returned \(byDeleted.rows.count) rows")
     }
 
     private func mergeRelinksGroup() async throws {
@@ -282,6 +285,93 @@ public struct ContactStoreConformance: Sendable {
         try expect(after == before, name, "refused plans wrote: \(after.count) rows, \(before.count) before")
         let next = try await resolver.identify(email: "e@x.io", phoneNumber: nil)
         try expect(next.outcome == .createdPrimary(contactID: 4), name, "after refusals: \(next.outcome)")
+    }
+
+    /// Runs plans built from every kind of ``IdentityReconciliation/ContactWrite`` (one write and several in
+    /// one plan: a link recorded and removed, a split that promotes a secondary, a delete,
+    /// values cleared on a deleted and on a live row, a merge with an insert and a link)
+    /// on the store and on an ``IdentityReconciliation/InMemoryContactStore``, and compares
+    /// every read after each step.
+    private func primitiveWrites() async throws {
+        let name = "every primitive write is persisted exactly"
+        let store = try await makeStore()
+        let reference = InMemoryContactStore()
+        func at(_ seconds: Double) -> Date { Self.epoch.addingTimeInterval(seconds) }
+        let link = ContactLink(email: "c@x.io", phoneNumber: "1", createdAt: at(4))
+        let secondLink = ContactLink(email: "c@x.io", phoneNumber: "1", createdAt: at(9))
+        let steps: [(ContactSelection, ContactPlan)] = [
+            (
+                .matching(email: "a@x.io", phoneNumber: "1"),
+                ContactPlan([.insert(email: "a@x.io", phoneNumber: "1", linkedId: nil, createdAt: at(1))])
+            ),
+            (
+                .matching(email: "b@x.io", phoneNumber: "1"),
+                ContactPlan([.insert(email: "b@x.io", phoneNumber: "1", linkedId: 1, createdAt: at(2))])
+            ),
+            (
+                .matching(email: "c@x.io", phoneNumber: "3"),
+                ContactPlan([.insert(email: "c@x.io", phoneNumber: "3", linkedId: nil, createdAt: at(3))])
+            ),
+            (
+                .matching(email: "c@x.io", phoneNumber: "1"),
+                ContactPlan([.relinkGroup(primaryID: 3, survivorID: 1, updatedAt: at(4)), .addLink(link)])
+            ),
+            (
+                ContactSelection(contactID: 1, includesLinks: true),
+                ContactPlan([.removeLink(link), .setLink(contactID: 3, linkedId: nil, updatedAt: at(5))])
+            ),
+            (.group(containingContactID: 2), ContactPlan([.delete(contactID: 2, at: at(6))])),
+            (
+                .holding(phoneNumber: "1"),
+                ContactPlan([.clearValues(contactID: 2, email: true, phoneNumber: true, updatedAt: at(7))])
+            ),
+            (
+                .group(containingContactID: 3),
+                ContactPlan([.clearValues(contactID: 3, email: false, phoneNumber: true, updatedAt: at(8))])
+            ),
+            (
+                ContactSelection(email: "a@x.io", contactID: 3, includesLinks: true),
+                ContactPlan([
+                    .relinkGroup(primaryID: 3, survivorID: 1, updatedAt: at(9)),
+                    .insert(email: "d@x.io", phoneNumber: "4", linkedId: 1, createdAt: at(9)),
+                    .addLink(secondLink),
+                ])
+            ),
+        ]
+        var readSelections: [ContactSelection] = []
+        for email in ["a@x.io", "b@x.io", "c@x.io", "d@x.io"] { readSelections.append(.holding(email: email)) }
+        for phone in ["1", "3", "4"] { readSelections.append(.holding(phoneNumber: phone)) }
+        for id in 1...5 {
+            readSelections.append(.group(containingContactID: id))
+            readSelections.append(ContactSelection(contactID: id, includesDeletedRows: true, includesLinks: true))
+        }
+        for (index, (selection, plan)) in steps.enumerated() {
+            let commit = try await store.commit(reading: selection) { _ in plan }
+            let expected = try await reference.commit(reading: selection) { _ in plan }
+            try expect(
+                commit.insertedIDs == expected.insertedIDs, name,
+                "step \(index + 1) (\(plan)) inserted ids \(commit.insertedIDs), expected \(expected.insertedIDs)")
+            let rows = try await checkedRows(store, name)
+            let expectedRows = try await InvariantChecker.allRows(of: reference)
+            try expect(rows == expectedRows, name, "after step \(index + 1) (\(plan)) the rows are \(rows)")
+            for read in readSelections {
+                let actual = try await store.read(read)
+                let wanted = try await reference.read(read)
+                try expect(
+                    Self.sorted(actual) == Self.sorted(wanted), name,
+                    "after step \(index + 1) (\(plan)), read(\(read)) gave \(Self.sorted(actual)), expected \(Self.sorted(wanted))"
+                )
+            }
+        }
+    }
+
+    /// A read with its rows in id order and its links in a fixed order, to compare reads.
+    private static func sorted(_ selected: SelectedContacts) -> SelectedContacts {
+        SelectedContacts(
+            rows: selected.rows.sorted { $0.id < $1.id },
+            links: selected.links.sorted {
+                ($0.createdAt, $0.email, $0.phoneNumber) < ($1.createdAt, $1.email, $1.phoneNumber)
+            })
     }
 
     private func readsAndPaging() async throws {

@@ -160,6 +160,9 @@ struct IdentityResolverTests {
         await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(phoneNumber: "1") }
         await #expect(throws: ThrowingStore.Broken.self) { try await resolver.allContacts() }
         await #expect(throws: ThrowingStore.Broken.self) { try await resolver.importContacts([]) }
+        await #expect(throws: ThrowingStore.Broken.self) {
+            try await resolver.store.commit(reading: .group(containingContactID: 1)) { _ in ContactPlan() }
+        }
         // Bad input is refused before the store is asked.
         await #expect(throws: InputError.missingEmailAndPhoneNumber) {
             try await resolver.identify(email: nil, phoneNumber: nil)
@@ -172,24 +175,18 @@ struct IdentityResolverTests {
         _ = try await resolver.identify(email: "a@x.io", phoneNumber: nil)
         _ = try await resolver.identify(email: "b@x.io", phoneNumber: nil)
         let error = await #expect(throws: ContactStoreError.self) { try await resolver.allContacts() }
-        guard case .invalidContacts(let violations) = error else {
-            Issue.record("expected invalidContacts, got \(String(describing: error))")
-            return
-        }
-        #expect(violations.map(\.kind) == [.duplicateID])
-        #expect(violations.map(\.contactID) == [2])
+        #expect(
+            error
+                == .contractViolation(
+                    "contacts(afterID: 2, limit: 10000) returned contact 2, out of order or again"))
     }
 
-    @Test("a store that reports no group for a request is an error, not an empty contact")
-    func storeWithoutGroup() async throws {
-        let resolver = IdentityResolver(store: ScanContactStore(fault: .returnsNoGroup))
+    @Test("a store that reports the wrong number of inserted ids is an error, not a made-up id")
+    func storeWithoutInsertedIDs() async throws {
+        let resolver = IdentityResolver(store: ScanContactStore(fault: .reportsNoInsertedIDs))
         let error = await #expect(throws: ContactStoreError.self) {
             try await resolver.identify(email: "a@x.io", phoneNumber: nil)
         }
-        guard case .invalidContacts(let violations) = error else {
-            Issue.record("expected invalidContacts, got \(String(describing: error))")
-            return
-        }
-        #expect(violations.map(\.kind) == [.brokenLink])
+        #expect(error == .contractViolation("the plan inserts 1 row(s), but the store assigned 0 id(s)"))
     }
 }

@@ -102,9 +102,9 @@ struct InMemoryContactStoreTests {
         try InvariantChecker.check(try await resolver.allContacts())
     }
 
-    /// Changes a custom `decide` might return that would corrupt the groups of ``table``,
+    /// Plans a custom `decide` might return that would corrupt the groups of ``table``,
     /// decided on the request ("a@x.io", "200"), which matches the groups of 3 and of 9.
-    static let invalidChanges: [(ContactChange, String)] = [
+    static let invalidChanges: [(ContactPlan, String)] = [
         (.insertPrimary(email: nil, phoneNumber: nil, createdAt: F.at(50)), "neither an email nor a phone number"),
         (.insertPrimary(email: "a@x.io", phoneNumber: nil, createdAt: F.at(50)), "contact 3 of another group"),
         (.insertSecondary(email: nil, phoneNumber: nil, primaryID: 3, createdAt: F.at(50)), "neither an email"),
@@ -121,19 +121,45 @@ struct InMemoryContactStoreTests {
         (.merge(primaryID: 5, demotedPrimaryID: 9, updatedAt: F.at(50)), "primary 5 is not"),
         (.merge(primaryID: 3, demotedPrimaryID: 9, updatedAt: F.at(50)), "9 is older than 3"),
         (.merge(primaryID: 9, demotedPrimaryID: 15, updatedAt: F.at(50)), "demoted primary 15 is not"),
+        (ContactPlan([.setLink(contactID: 5, linkedId: 9, updatedAt: F.at(50))]), "would break an invariant"),
+        (ContactPlan([.setLink(contactID: 5, linkedId: 5, updatedAt: F.at(50))]), "cannot link to itself"),
+        (ContactPlan([.setLink(contactID: 7, linkedId: nil, updatedAt: F.at(50))]), "7 is not a live row"),
+        (ContactPlan([.delete(contactID: 3, at: F.at(50))]), "would break an invariant"),
+        (ContactPlan([.delete(contactID: 99, at: F.at(50))]), "99 is not a live row"),
+        (
+            ContactPlan([.clearValues(contactID: 9, email: false, phoneNumber: true, updatedAt: F.at(50))]),
+            "neither an email nor a phone number"
+        ),
+        (ContactPlan([.clearValues(contactID: 9, email: true, phoneNumber: false, updatedAt: F.at(50))]), "no email"),
+        (ContactPlan([.clearValues(contactID: 3, email: false, phoneNumber: false, updatedAt: F.at(50))]), "neither"),
+        (
+            ContactPlan([.addLink(ContactLink(email: "a@x.io", phoneNumber: "200", createdAt: F.at(50)))]),
+            "does not join values held by one group"
+        ),
+        (
+            ContactPlan([.removeLink(ContactLink(email: "a@x.io", phoneNumber: "100", createdAt: F.at(50)))]),
+            "not among the selected links"
+        ),
+        (
+            ContactPlan([
+                .relinkGroup(primaryID: 3, survivorID: 9, updatedAt: F.at(50)),
+                .insert(email: "n@x.io", phoneNumber: nil, linkedId: 3, createdAt: F.at(50)),
+            ]),
+            "primary 3 is not a live primary"
+        ),
     ]
 
     @Test(
-        "a change from a custom decide that would break the invariants is refused, and nothing is written",
+        "a plan from a custom decide that would break the invariants is refused, and nothing is written",
         arguments: StoreKind.allCases, invalidChanges.indices)
     func invalidChangeRefused(kind: StoreKind, index: Int) async throws {
         let (change, reason) = Self.invalidChanges[index]
         let resolver = try kind.makeResolver(clock: ManualClock(start: F.at(100)))
         try await resolver.importContacts(Self.table)
         await #expect {
-            try await resolver.store.reconcile(email: "a@x.io", phoneNumber: "200") { _ in change }
+            try await resolver.store.commit(reading: .matching(email: "a@x.io", phoneNumber: "200")) { _ in change }
         } throws: { error in
-            guard case .invalidChange(let refused, let message) = error as? ContactStoreError else { return false }
+            guard case .invalidPlan(let refused, let message) = error as? ContactStoreError else { return false }
             return refused == change && message.contains(reason)
         }
         #expect(try await resolver.allContacts() == Self.table)
@@ -149,7 +175,9 @@ struct InMemoryContactStoreTests {
         let before = try await resolver.allContacts()
         let valid = [F.primary(10, "z@x.io", nil, at: 1)]
         await #expect(throws: ContactStoreError.notEmpty) { try await resolver.importContacts(valid) }
-        await #expect(throws: ContactStoreError.notEmpty) { try await resolver.store.importContacts(valid) }
+        await #expect(throws: ContactStoreError.notEmpty) {
+            try await resolver.store.importContacts(ContactImport(contacts: valid))
+        }
         #expect(try await resolver.allContacts() == before)
         // The resolver checks the rows first, so broken rows are named even then.
         let broken = TestKitTests.broken[0].1
@@ -158,13 +186,15 @@ struct InMemoryContactStoreTests {
         }
     }
 
-    @Test("an import of broken rows is refused whole, by the resolver and by the store", arguments: StoreKind.allCases)
+    @Test(
+        "an import of broken rows is refused whole, by the resolver and by the checked import type",
+        arguments: StoreKind.allCases)
     func importRefusesBrokenRows(kind: StoreKind) async throws {
         for (_, rows, name) in TestKitTests.broken {
             let expected = ContactStoreError.invalidContacts(ContactInvariants.violations(in: rows))
             let resolver = try kind.makeResolver()
             await #expect(throws: expected, "\(name)") { try await resolver.importContacts(rows) }
-            await #expect(throws: expected, "\(name)") { try await resolver.store.importContacts(rows) }
+            #expect(throws: expected, "\(name)") { try ContactImport(contacts: rows) }
             #expect(try await resolver.allContacts().isEmpty, "\(name)")
             // The store is still empty and usable.
             #expect(
@@ -215,7 +245,7 @@ struct InMemoryContactStoreTests {
     func paging(afterID: Int, limit: Int, expected: [Int]) async throws {
         for kind in StoreKind.allCases {
             let store = try kind.makeStore()
-            try await store.importContacts(Self.table)
+            try await store.importContacts(ContactImport(contacts: Self.table))
             #expect(try await store.contacts(afterID: afterID, limit: limit).map(\.id) == expected, "\(kind)")
         }
     }
@@ -224,7 +254,7 @@ struct InMemoryContactStoreTests {
     func pagingWalk(kind: StoreKind) async throws {
         let store = try kind.makeStore()
         #expect(try await store.contacts(afterID: 0, limit: 10).isEmpty)
-        try await store.importContacts(Self.table)
+        try await store.importContacts(ContactImport(contacts: Self.table))
         var walked: [Contact] = []
         // Bounded, so paging that does not move forward fails the test instead of hanging it.
         while walked.count <= Self.table.count,

@@ -76,7 +76,7 @@ struct ReconciliationRulesTests {
     func nothingNew(email: String?, phoneNumber: String?) {
         let change = ReconciliationRules.decide(
             email: email, phoneNumber: phoneNumber, matched: Self.knownGroup, now: now)
-        #expect(change == ContactChange.none)
+        #expect(change == ContactPlan.none)
     }
 
     // MARK: Rule 4: merge
@@ -115,8 +115,8 @@ struct ReconciliationRulesTests {
 
     @Test("applying a merge relinks the whole newer group, renews updatedAt, keeps createdAt, inserts nothing")
     func mergeApplied() throws {
-        let change = ContactChange.merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: now)
-        let result = change.applied(to: Self.twoGroups, insertedID: nil).sorted { $0.id < $1.id }
+        let change = ContactPlan.merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: now)
+        let result = try change.applied(to: Self.twoGroups, insertedID: nil).sorted { $0.id < $1.id }
         #expect(result.count == Self.twoGroups.count)
         #expect(result[0] == Self.twoGroups[0])
         for (after, before) in zip(result.dropFirst(), Self.twoGroups.dropFirst()) {
@@ -149,7 +149,7 @@ struct ReconciliationRulesTests {
                 == .insertPrimary(email: nil, phoneNumber: "2", createdAt: now))
         // A known phone with no email is nothing new, even though the group has a row without an email.
         #expect(
-            ReconciliationRules.decide(email: nil, phoneNumber: "1", matched: emailless, now: now) == ContactChange.none
+            ReconciliationRules.decide(email: nil, phoneNumber: "1", matched: emailless, now: now) == ContactPlan.none
         )
     }
 
@@ -257,12 +257,12 @@ struct ReconciliationRulesTests {
         let primary = F.primary(5, "a@x.io", "1", at: 500)
         let change = ReconciliationRules.decide(
             email: "b@x.io", phoneNumber: "1", matched: [primary], now: F.at(100))
-        guard case .insertSecondary(_, _, 5, let createdAt) = change else {
+        guard case .insert(_, _, 5?, let createdAt)? = change.writes.first else {
             Issue.record("expected a new secondary of 5, got \(change)")
             return
         }
         #expect(createdAt >= primary.createdAt)
-        let group = change.applied(to: [primary], insertedID: 6)
+        let group = try change.applied(to: [primary], insertedID: 6)
         #expect(ContactInvariants.violations(in: group).isEmpty)
         #expect(ReconciliationRules.consolidate(group)?.primaryContactID == 5)
         // A clock that did not go backwards is used as is.

@@ -43,4 +43,47 @@ struct ValueIndexTests {
         #expect(ValueIndex().position(of: "a@x.io") { _ in nil } == nil)
         #expect(ValueIndex(capacity: 10).position(of: "a@x.io") { _ in nil } == nil)
     }
+
+    @Test("released values leave no gap: every remaining value is still found, and released ones are not")
+    func release() {
+        // Few slots for many values, so that probe runs are long and cross each other.
+        let values = (0..<50_000).map { "value-\($0)@x.io" }
+        var index = ValueIndex()
+        for (position, value) in values.enumerated() {
+            index.claim(value, for: position) { values[$0] }
+        }
+        for position in stride(from: 0, to: values.count, by: 2) {
+            index.release(values[position], from: position, to: nil)
+        }
+        #expect(index.count == values.count / 2)
+        for (position, value) in values.enumerated() {
+            #expect(index.position(of: value) { values[$0] } == (position.isMultiple(of: 2) ? nil : position))
+        }
+        // Released values can be claimed again.
+        for position in stride(from: 0, to: values.count, by: 2) {
+            index.claim(values[position], for: position) { values[$0] }
+        }
+        #expect(index.count == values.count)
+        for (position, value) in values.enumerated() {
+            #expect(index.position(of: value) { values[$0] } == position)
+        }
+    }
+
+    @Test("a released value passes to its heir; a release by a row that is not recorded changes nothing")
+    func releaseToHeir() {
+        let rows = ["a@x.io", "a@x.io", "b@x.io"]
+        var index = ValueIndex()
+        for position in rows.indices { index.claim(rows[position], for: position) { rows[$0] } }
+        #expect(index.position(of: "a@x.io") { rows[$0] } == 0)
+        index.release("a@x.io", from: 2, to: nil)
+        index.release("a@x.io", from: 1, to: nil)
+        #expect(index.position(of: "a@x.io") { rows[$0] } == 0)
+        index.release("a@x.io", from: 0, to: 1)
+        #expect(index.position(of: "a@x.io") { rows[$0] } == 1)
+        #expect(index.count == 2)
+        index.release("a@x.io", from: 1, to: nil)
+        #expect(index.position(of: "a@x.io") { rows[$0] } == nil)
+        #expect(index.position(of: "b@x.io") { rows[$0] } == 2)
+        #expect(index.count == 1)
+    }
 }

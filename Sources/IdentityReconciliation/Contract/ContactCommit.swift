@@ -22,7 +22,8 @@ public struct ContactCommit: Sendable, Hashable {
     public func group(holdingEmail email: String?, phoneNumber: String?) -> [Contact] {
         guard
             let holder = rows.first(where: {
-                $0.isLive && ((email != nil && $0.email == email) || (phoneNumber != nil && $0.phoneNumber == phoneNumber))
+                $0.isLive
+                    && ((email != nil && $0.email == email) || (phoneNumber != nil && $0.phoneNumber == phoneNumber))
             })
         else { return [] }
         let primaryID = holder.primaryID

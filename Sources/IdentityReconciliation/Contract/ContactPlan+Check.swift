@@ -151,7 +151,9 @@ private struct PlanApplication {
             guard !links.contains(link) else { return "the link \(link) is already recorded" }
             links.append(link)
         case .removeLink(let link):
-            guard let index = links.firstIndex(of: link) else { return "the link \(link) is not among the selected links" }
+            guard let index = links.firstIndex(of: link) else {
+                return "the link \(link) is not among the selected links"
+            }
             links.remove(at: index)
         }
         return nil
@@ -160,7 +162,9 @@ private struct PlanApplication {
     /// The checks that need the rows after every write: the groups, the inserts and the links.
     func finish(inserts writes: [ContactWrite]) -> String? {
         if needsGroupCheck {
-            if let row = changed.lazy.map({ rows[$0] }).first(where: { $0.isLive && $0.email == nil && $0.phoneNumber == nil }) {
+            if let row = changed.lazy.map({ rows[$0] }).first(where: {
+                $0.isLive && $0.email == nil && $0.phoneNumber == nil
+            }) {
                 return "contact \(row.id) would be live with neither an email nor a phone number"
             }
             if let violation = ContactInvariants.violations(in: rows).first {
@@ -182,7 +186,9 @@ private struct PlanApplication {
         var inserted: [(email: String?, phoneNumber: String?, group: Int?)] = []
         for write in writes {
             guard case .insert(let email, let phoneNumber, let linkedId, let createdAt) = write else { continue }
-            guard email != nil || phoneNumber != nil else { return "the new row has neither an email nor a phone number" }
+            guard email != nil || phoneNumber != nil else {
+                return "the new row has neither an email nor a phone number"
+            }
             if let linkedId {
                 guard let primary = rows.first(where: { $0.id == linkedId && $0.isLive && $0.linkedId == nil }) else {
                     return "the primary \(linkedId) is not a live primary among the selected rows"
@@ -194,10 +200,13 @@ private struct PlanApplication {
             func holds(_ otherEmail: String?, _ otherPhone: String?) -> Bool {
                 (email != nil && otherEmail == email) || (phoneNumber != nil && otherPhone == phoneNumber)
             }
-            if let holder = rows.first(where: { $0.isLive && $0.primaryID != linkedId && holds($0.email, $0.phoneNumber) }) {
+            if let holder = rows.first(where: {
+                $0.isLive && $0.primaryID != linkedId && holds($0.email, $0.phoneNumber)
+            }) {
                 return "contact \(holder.id) of another group already holds a value of the new row"
             }
-            if inserted.contains(where: { ($0.group == nil || $0.group != linkedId) && holds($0.email, $0.phoneNumber) }) {
+            if inserted.contains(where: { ($0.group == nil || $0.group != linkedId) && holds($0.email, $0.phoneNumber) }
+            ) {
                 return "two new rows of different groups hold the same value"
             }
             inserted.append((email, phoneNumber, linkedId))

@@ -24,7 +24,8 @@ extension ContactStore {
         let plan = receipt.plan
         guard receipt.insertedIDs.count == plan.insertCount else {
             throw ContactStoreError.contractViolation(
-                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)")
+                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)"
+            )
         }
         var rows = plan.rowsAfter
         if plan.insertCount > 0 {

@@ -6,9 +6,9 @@ public import Foundation
 
 /// One row of the contact table, with the task's column names.
 ///
-/// Rows are created and changed only by a ``ContactStore`` applying a
-/// ``ContactChange`` that ``ReconciliationRules`` decided, so a row read from a
-/// store always satisfies the rules in ``ContactInvariants``.
+/// Rows are created and changed only by a ``ContactStore`` persisting a
+/// ``CheckedContactPlan``, so a row read from a store always satisfies the rules in
+/// ``ContactInvariants``.
 ///
 /// Its `Codable` form uses the task's column names (`id`, `phoneNumber`, `email`,
 /// `linkedId`, `linkPrecedence`, `createdAt`, `updatedAt`, `deletedAt`).

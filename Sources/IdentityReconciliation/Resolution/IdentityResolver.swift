@@ -98,7 +98,8 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// - Throws: ``InputError/invalidPhoneNumber(reason:)`` when the policy refuses it; the store's error.
     public func contact(phoneNumber: String) async throws -> ConsolidatedContact? {
         guard let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy) else { return nil }
-        return ReconciliationRules.consolidate(try await store.read(.matching(email: nil, phoneNumber: phoneNumber)).rows)
+        return ReconciliationRules.consolidate(
+            try await store.read(.matching(email: nil, phoneNumber: phoneNumber)).rows)
     }
 
     /// One page of rows in ascending id order, including soft-deleted rows. Writes nothing.
@@ -126,7 +127,8 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
             let page = try await store.contacts(afterID: afterID, limit: pageSize)
             if let row = page.first(where: { $0.id <= afterID }) {
                 throw ContactStoreError.contractViolation(
-                    "contacts(afterID: \(afterID), limit: \(pageSize)) returned contact \(row.id), out of order or again")
+                    "contacts(afterID: \(afterID), limit: \(pageSize)) returned contact \(row.id), out of order or again"
+                )
             }
             result.append(contentsOf: page)
             guard let last = page.last else { return result }
@@ -140,7 +142,8 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         switch commit.plan.writes.first {
         case .insert(_, _, let linkedId, _)?:
             linkedId == nil
-                ? .createdPrimary(contactID: commit.insertedIDs[0]) : .createdSecondary(contactID: commit.insertedIDs[0])
+                ? .createdPrimary(contactID: commit.insertedIDs[0])
+                : .createdSecondary(contactID: commit.insertedIDs[0])
         case .relinkGroup(let primaryID, let survivorID, _)?:
             .merged(primaryID: survivorID, demotedPrimaryID: primaryID)
         default:

@@ -325,7 +325,7 @@ struct ContactTable: Sendable {
     }
 
     /// Records a link under both of its values.
-    private mutating func add(_ link: ContactLink) {
+    mutating func add(_ link: ContactLink) {
         linksByEmail[link.email, default: []].append(link)
         linksByPhone[link.phoneNumber, default: []].append(link)
         linkCount += 1

@@ -63,29 +63,25 @@ final class ReopeningStore: ContactStore {
         store.withLock { $0 = reopened }
     }
 
-    func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
-        let commit = try await current.reconcile(email: email, phoneNumber: phoneNumber, decide: decide)
+    func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        try await current.read(selection)
+    }
+
+    func transaction(
+        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
+        let receipt = try await current.transaction(reading: selection, plan)
         if calls.add(1, ordering: .relaxed).newValue % Self.interval == 1 {
             try await reopen()
         }
-        return commit
-    }
-
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        try await current.rows(matchingEmail: email, phoneNumber: phoneNumber)
-    }
-
-    func group(containingContactID id: Int) async throws -> [Contact] {
-        try await current.group(containingContactID: id)
+        return receipt
     }
 
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
         try await current.contacts(afterID: afterID, limit: limit)
     }
 
-    func importContacts(_ contacts: [Contact]) async throws {
+    func importContacts(_ contacts: ContactImport) async throws {
         do {
             try await current.importContacts(contacts)
         } catch {

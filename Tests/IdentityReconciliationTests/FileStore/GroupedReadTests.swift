@@ -50,6 +50,21 @@ struct GroupedReadTests {
         let readOfDemoted = try await Self.readWaitsForSync(resolver, email: "b@x.io", disk: disk)
         #expect(readOfDemoted.contact.secondaryContactIDs == [2])
         #expect(try await merge.value.outcome == .merged(primaryID: 1, demotedPrimaryID: 2))
+
+        // After a split in flight, a read of the group left behind waits too, although none
+        // of its rows changed: the group lost a member.
+        disk.holdSyncs(true)
+        let split = Task {
+            try await store.commit(reading: .group(containingContactID: 2)) { _ in
+                ContactPlan([.setLink(contactID: 2, linkedId: nil, updatedAt: Fixture.at(1_000_000_000))])
+            }
+        }
+        while try await store.group(containingContactID: 2).count != 1 {
+            try await Task.sleep(for: .milliseconds(1))
+        }
+        let readOfShrunk = try await Self.readWaitsForSync(resolver, email: "a@x.io", disk: disk)
+        #expect(readOfShrunk.contact.secondaryContactIDs == [])
+        _ = try await split.value
         try store.close()
     }
 

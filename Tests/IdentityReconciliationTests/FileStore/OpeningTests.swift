@@ -68,12 +68,12 @@ struct OpeningTests {
         // The text file was not changed by the failed open.
         #expect(try fileBytes(directory.file("text")) == Array("hello, this is not a contact store at all\n".utf8))
 
-        var future = StoreFormat.header
-        future[8] = 2
+        var future = StoreFormat.header()
+        future[8] = UInt8(StoreFormat.version + 1)
         try writeFile(directory.file("future"), future + [UInt8](repeating: 0, count: 64))
         #expect(code { try FileContactStore(path: directory.file("future")) } == .unsupportedVersion)
 
-        var damagedHeader = StoreFormat.header
+        var damagedHeader = StoreFormat.header()
         damagedHeader[20] = 1
         try writeFile(directory.file("header"), damagedHeader)
         let error = try #require(error { try FileContactStore(path: directory.file("header")) })
@@ -97,7 +97,7 @@ struct OpeningTests {
         let empty = try FileContactStore(path: directory.file("empty"))
         #expect(try await allRows(empty).isEmpty)
         try empty.close()
-        try writeFile(directory.file("cut"), Array(StoreFormat.header.prefix(11)))
+        try writeFile(directory.file("cut"), Array(StoreFormat.header().prefix(11)))
         let cut = try FileContactStore(path: directory.file("cut"))
         _ = try await IdentityResolver(store: cut).identify(email: "a@x.io", phoneNumber: nil)
         try cut.close()
@@ -166,7 +166,7 @@ struct OpeningTests {
     func reopenLinksSecondariesStoredBeforeTheirPrimary() async throws {
         let directory = try TemporaryDirectory()
         let store = try FileContactStore(path: directory.file())
-        try await store.importContacts(InMemoryContactStoreTests.secondariesBeforePrimary)
+        try await store.importContacts(ContactImport(contacts: InMemoryContactStoreTests.secondariesBeforePrimary))
         let merged = try await IdentityResolver(store: store, clock: ManualClock(start: Fixture.at(100)))
             .identify(email: "q@x.io", phoneNumber: "401").contact
         #expect(merged.secondaryContactIDs == [4, 2, 3])

@@ -19,34 +19,38 @@ final class ScanContactStore: ContactStore {
         case none
         /// `nil` matches rows whose field is `nil` (the `IS NULL` bug).
         case nilMatchesNil
-        /// Merges are decided but never applied.
-        case ignoresMerges
-        /// A merge relinks the demoted primary but leaves its secondaries pointing at it (a chain).
-        case relinksOnlyDemotedPrimary
+        /// Updated rows are never stored, so merges are decided but never applied.
+        case ignoresUpdatedRows
+        /// Only the first updated row of a plan is stored: a plan persisted partially (a
+        /// merge relinks the demoted primary and leaves its secondaries pointing at it).
+        case storesOnlyFirstUpdatedRow
+        /// Updated rows keep their old values and `deletedAt`: only the link fields are stored.
+        case storesOnlyLinkFields
+        /// Links are never added or removed.
+        case dropsLinks
+        /// A selection that includes deleted rows gets the live groups only.
+        case selectsNoDeletedRows
         /// A request that tells nothing new still inserts a row.
         case insertsWhenUnchanged
         /// After an import, ids continue from the number of rows instead of the largest id.
         case idsRestartAfterImport
         /// An import loses the rows' `deletedAt`.
         case dropsSoftDeletes
-        /// An import does not check the invariants.
-        case acceptsInvalidImport
         /// Paging returns every row after the id, whatever the limit.
         case pagingIgnoresLimit
-        /// The read-decide-write of one identify is two critical sections with a suspension between them.
+        /// The read-decide-write of one transaction is two critical sections with a suspension between them.
         case notAtomic
-        /// A transaction reports an empty group.
-        case returnsNoGroup
+        /// A transaction reports no ids for the rows it inserted.
+        case reportsNoInsertedIDs
         /// Paging starts at `afterID` itself, so a reader that pages by the last id sees it again.
         case pagingRepeatsLastRow
-        /// A decided change is applied without ``ContactChange/check(against:)``.
-        case appliesInvalidChanges
 
         var description: String { rawValue }
     }
 
     private struct State {
         var rows: [Contact] = []
+        var links: [ContactLink] = []
         var nextID = 1
     }
 
@@ -57,91 +61,90 @@ final class ScanContactStore: ContactStore {
         self.fault = fault
     }
 
-    private func matches(_ row: Contact, email: String?, phoneNumber: String?) -> Bool {
-        guard row.isLive else { return false }
+    private func holds(_ row: Contact, email: String?, phoneNumber: String?) -> Bool {
         if fault == .nilMatchesNil { return row.email == email || row.phoneNumber == phoneNumber }
         return (email != nil && row.email == email) || (phoneNumber != nil && row.phoneNumber == phoneNumber)
     }
 
-    private func matched(in rows: [Contact], email: String?, phoneNumber: String?) -> [Contact] {
-        let groups = Set(rows.filter { matches($0, email: email, phoneNumber: phoneNumber) }.map(\.primaryID))
-        return rows.filter { $0.isLive && groups.contains($0.primaryID) }
+    private func select(_ selection: ContactSelection, in state: State) -> SelectedContacts {
+        let seeds = state.rows.filter { row in
+            row.isLive
+                && (holds(row, email: selection.email, phoneNumber: selection.phoneNumber)
+                    || row.id == selection.contactID)
+        }
+        let groups = Set(seeds.map(\.primaryID))
+        var rows = state.rows.filter { $0.isLive && groups.contains($0.primaryID) }
+        if selection.includesDeletedRows && fault != .selectsNoDeletedRows {
+            let live = rows
+            rows += state.rows.filter { row in
+                !row.isLive
+                    && (row.id == selection.contactID
+                        || (selection.email != nil && row.email == selection.email)
+                        || (selection.phoneNumber != nil && row.phoneNumber == selection.phoneNumber)
+                        || live.contains { other in
+                            row.linkedId == other.id || (row.email != nil && row.email == other.email)
+                                || (row.phoneNumber != nil && row.phoneNumber == other.phoneNumber)
+                        })
+            }
+        }
+        guard selection.includesLinks else { return SelectedContacts(rows: rows) }
+        let emails = Set(rows.compactMap(\.email) + [selection.email].compactMap { $0 })
+        let phones = Set(rows.compactMap(\.phoneNumber) + [selection.phoneNumber].compactMap { $0 })
+        let links = state.links.filter { emails.contains($0.email) || phones.contains($0.phoneNumber) }
+        return SelectedContacts(rows: rows, links: links)
     }
 
-    private func apply(_ change: ContactChange, to state: inout State, matched: [Contact]) -> ContactStoreCommit {
-        func insert(_ email: String?, _ phoneNumber: String?, primaryID: Int?, createdAt: Date) -> Int {
-            let id = state.nextID
-            state.nextID += 1
+    private func persist(_ plan: CheckedContactPlan, to state: inout State) -> [Int] {
+        var updated = plan.updatedRows
+        switch fault {
+        case .ignoresUpdatedRows: updated = []
+        case .storesOnlyFirstUpdatedRow: updated = Array(updated.prefix(1))
+        default: break
+        }
+        for row in updated {
+            guard let index = state.rows.firstIndex(where: { $0.id == row.id }) else { continue }
+            if fault == .storesOnlyLinkFields {
+                state.rows[index].linkedId = row.linkedId
+                state.rows[index].linkPrecedence = row.linkPrecedence
+                state.rows[index].updatedAt = row.updatedAt
+            } else {
+                state.rows[index] = row
+            }
+        }
+        if fault != .dropsLinks {
+            state.links.removeAll { plan.removedLinks.contains($0) }
+            state.links += plan.addedLinks
+        }
+        if plan.isEmpty, fault == .insertsWhenUnchanged, let first = plan.selected.rows.first {
+            let primary = state.rows.first { $0.id == first.primaryID }!
             state.rows.append(
                 Contact(
-                    id: id, email: email, phoneNumber: phoneNumber, linkedId: primaryID,
-                    linkPrecedence: primaryID == nil ? .primary : .secondary, createdAt: createdAt,
-                    updatedAt: createdAt))
-            return id
+                    id: state.nextID, email: first.email, phoneNumber: first.phoneNumber, linkedId: primary.id,
+                    linkPrecedence: .secondary, createdAt: primary.createdAt, updatedAt: primary.createdAt))
+            state.nextID += 1
         }
-        func group(_ primaryID: Int) -> [Contact] { state.rows.filter { $0.isLive && $0.primaryID == primaryID } }
-
-        switch change {
-        case .none:
-            guard fault == .insertsWhenUnchanged, let first = matched.first else {
-                return ContactStoreCommit(change: change, insertedID: nil, group: matched)
-            }
-            let primary = state.rows.first { $0.id == first.primaryID }!
-            _ = insert(first.email, first.phoneNumber, primaryID: primary.id, createdAt: primary.createdAt)
-            return ContactStoreCommit(change: change, insertedID: nil, group: group(primary.id))
-        case .insertPrimary(let email, let phoneNumber, let createdAt):
-            let id = insert(email, phoneNumber, primaryID: nil, createdAt: createdAt)
-            return ContactStoreCommit(change: change, insertedID: id, group: group(id))
-        case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
-            let id = insert(email, phoneNumber, primaryID: primaryID, createdAt: createdAt)
-            return ContactStoreCommit(change: change, insertedID: id, group: group(primaryID))
-        case .merge(let primaryID, let demotedPrimaryID, let updatedAt):
-            if fault != .ignoresMerges {
-                for index in state.rows.indices where state.rows[index].isLive {
-                    let row = state.rows[index]
-                    let relink =
-                        fault == .relinksOnlyDemotedPrimary
-                        ? row.id == demotedPrimaryID : row.primaryID == demotedPrimaryID
-                    guard relink else { continue }
-                    state.rows[index].linkedId = primaryID
-                    state.rows[index].linkPrecedence = .secondary
-                    state.rows[index].updatedAt = updatedAt
-                }
-            }
-            return ContactStoreCommit(change: change, insertedID: nil, group: group(primaryID))
-        }
+        let ids = Array(state.nextID..<(state.nextID + plan.insertCount))
+        state.rows += plan.insertedRows(ids: ids)
+        state.nextID += plan.insertCount
+        return fault == .reportsNoInsertedIDs ? [] : ids
     }
 
-    func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
+    func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        state.withLock { select(selection, in: $0) }
+    }
+
+    func transaction(
+        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
         if fault == .notAtomic {
-            let read = state.withLock { matched(in: $0.rows, email: email, phoneNumber: phoneNumber) }
+            let selected = state.withLock { select(selection, in: $0) }
             await Task.yield()
-            let change = decide(read)
-            try change.check(against: read)
-            return state.withLock { apply(change, to: &$0, matched: read) }
+            let checked = try plan(selected)
+            return state.withLock { ContactStoreReceipt(plan: checked, insertedIDs: persist(checked, to: &$0)) }
         }
-        let commit = try state.withLock { (state) throws(ContactStoreError) in
-            let read = matched(in: state.rows, email: email, phoneNumber: phoneNumber)
-            let change = decide(read)
-            if fault != .appliesInvalidChanges { try change.check(against: read) }
-            return apply(change, to: &state, matched: read)
-        }
-        if fault == .returnsNoGroup {
-            return ContactStoreCommit(change: commit.change, insertedID: commit.insertedID, group: [])
-        }
-        return commit
-    }
-
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        state.withLock { matched(in: $0.rows, email: email, phoneNumber: phoneNumber) }
-    }
-
-    func group(containingContactID id: Int) async throws -> [Contact] {
-        state.withLock { state in
-            guard let row = state.rows.first(where: { $0.id == id && $0.isLive }) else { return [] }
-            return state.rows.filter { $0.isLive && $0.primaryID == row.primaryID }
+        return try state.withLock { state in
+            let checked = try plan(select(selection, in: state))
+            return ContactStoreReceipt(plan: checked, insertedIDs: persist(checked, to: &state))
         }
     }
 
@@ -153,17 +156,16 @@ final class ScanContactStore: ContactStore {
         }
     }
 
-    func importContacts(_ contacts: [Contact]) async throws {
-        let violations = ContactInvariants.violations(in: contacts)
-        if fault != .acceptsInvalidImport && !violations.isEmpty { throw ContactStoreError.invalidContacts(violations) }
+    func importContacts(_ contacts: ContactImport) async throws {
         try state.withLock { state in
             guard state.rows.isEmpty else { throw ContactStoreError.notEmpty }
-            state.rows = contacts.sorted { $0.id < $1.id }
+            state.rows = contacts.contacts
+            state.links = contacts.links
             if fault == .dropsSoftDeletes {
                 for index in state.rows.indices { state.rows[index].deletedAt = nil }
             }
-            let largest = contacts.map(\.id).max() ?? 0
-            state.nextID = fault == .idsRestartAfterImport ? contacts.count + 1 : largest + 1
+            let largest = contacts.contacts.map(\.id).max() ?? 0
+            state.nextID = fault == .idsRestartAfterImport ? contacts.contacts.count + 1 : largest + 1
         }
     }
 }

@@ -4,11 +4,10 @@ import IdentityReconciliation
 struct ThrowingStore: ContactStore {
     struct Broken: Error {}
 
-    func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit { throw Broken() }
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] { throw Broken() }
-    func group(containingContactID id: Int) async throws -> [Contact] { throw Broken() }
+    func read(_ selection: ContactSelection) async throws -> SelectedContacts { throw Broken() }
+    func transaction(
+        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt { throw Broken() }
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Broken() }
-    func importContacts(_ contacts: [Contact]) async throws { throw Broken() }
+    func importContacts(_ contacts: ContactImport) async throws { throw Broken() }
 }

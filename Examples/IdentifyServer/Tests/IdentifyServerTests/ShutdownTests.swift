@@ -69,27 +69,23 @@ private final class GatedStore: ContactStore {
         gateContinuation.finish()
     }
 
-    func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
+    func transaction(
+        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
         enteredContinuation.yield()
         for await _ in gate {}
-        return try await base.reconcile(email: email, phoneNumber: phoneNumber, decide: decide)
+        return try await base.transaction(reading: selection, plan)
     }
 
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        try await base.rows(matchingEmail: email, phoneNumber: phoneNumber)
-    }
-
-    func group(containingContactID id: Int) async throws -> [Contact] {
-        try await base.group(containingContactID: id)
+    func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        try await base.read(selection)
     }
 
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
         try await base.contacts(afterID: afterID, limit: limit)
     }
 
-    func importContacts(_ contacts: [Contact]) async throws {
+    func importContacts(_ contacts: ContactImport) async throws {
         try await base.importContacts(contacts)
     }
 }

@@ -40,15 +40,13 @@ private struct FailingStore: ContactStore {
         var description: String { "disk on fire" }
     }
 
-    func reconcile(
-        email: String?, phoneNumber: String?, decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit { throw Failure() }
+    func transaction(
+        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt { throw Failure() }
 
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] { throw Failure() }
-
-    func group(containingContactID id: Int) async throws -> [Contact] { throw Failure() }
+    func read(_ selection: ContactSelection) async throws -> SelectedContacts { throw Failure() }
 
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Failure() }
 
-    func importContacts(_ contacts: [Contact]) async throws { throw Failure() }
+    func importContacts(_ contacts: ContactImport) async throws { throw Failure() }
 }

@@ -133,7 +133,8 @@ extension FileContactStore {
             case .unsupportedVersion(let version):
                 throw FileContactStoreError(
                     code: .unsupportedVersion, path: path, offset: 8,
-                    message: "the file has format version \(version); this library reads versions 1 to \(StoreFormat.version)"
+                    message:
+                        "the file has format version \(version); this library reads versions 1 to \(StoreFormat.version)"
                 )
             case .corrupted(let offset, let reason):
                 throw FileContactStoreError(code: .corrupted, path: path, offset: offset, message: reason)

@@ -1,7 +1,7 @@
 extension FileContactStore {
     /// Checks the whole file: reads it back, checks every header and record checksum and
-    /// the records' consistency, checks that it holds exactly the rows the store serves,
-    /// and checks ``ContactInvariants`` on them.
+    /// the records' consistency, checks that it holds exactly the rows and links the store
+    /// serves, and checks ``ContactInvariants`` on them (and that every link joins one group).
     ///
     /// On a read-write store the buffered changes are written and synced first (as by
     /// ``sync()``), so the file can be compared with memory.
@@ -74,14 +74,14 @@ extension FileContactStore {
         guard loaded.table.links == table.links else {
             throw FileContactStoreError(
                 code: .corrupted, path: path,
-                message: "the file holds \(loaded.table.linkCount) links, which differ from the store's \(table.linkCount)")
+                message:
+                    "the file holds \(loaded.table.linkCount) links, which differ from the store's \(table.linkCount)")
         }
-        let violations = ContactInvariants.violations(in: fileRows)
-        guard violations.isEmpty else {
-            throw FileContactStoreError(
-                code: .corrupted, path: path,
-                message: "the contacts break \(violations.count) invariant(s): "
-                    + violations.prefix(5).map(\.description).joined(separator: "; "))
+        do {
+            // The checks of an import: the rows' invariants, and links that each join one group.
+            _ = try ContactImport(contacts: fileRows, links: loaded.table.links)
+        } catch {
+            throw FileContactStoreError(code: .corrupted, path: path, message: error.description)
         }
     }
 }

@@ -406,7 +406,8 @@ struct ByteReader {
             let flags = try readByte()
             guard flags & ~3 == 0 else { throw Malformed(reason: "unknown value flags \(flags)") }
             return (
-                .clearValues(contactID: id, email: flags & 1 != 0, phoneNumber: flags & 2 != 0, updatedAt: try readDate()),
+                .clearValues(
+                    contactID: id, email: flags & 1 != 0, phoneNumber: flags & 2 != 0, updatedAt: try readDate()),
                 nil
             )
         case .addLink:

@@ -34,7 +34,9 @@ struct StoreLoader {
     /// Whether `bytes` (a file shorter than a header) is an interrupted creation: a prefix of the header.
     static func isHeaderPrefix(_ bytes: [UInt8]) -> Bool {
         bytes.count < StoreFormat.headerSize
-            && (1...StoreFormat.version).contains { Array(StoreFormat.header(version: $0).prefix(bytes.count)) == bytes }
+            && (1...StoreFormat.version).contains {
+                Array(StoreFormat.header(version: $0).prefix(bytes.count)) == bytes
+            }
     }
 
     /// Loads a whole file.
@@ -214,10 +216,8 @@ struct StoreLoader {
             guard count <= (payload.count - 5) / 11 else {
                 throw ByteReader.Malformed(reason: "a links record claims \(count) links")
             }
-            var links: [ContactLink] = []
-            for _ in 0..<count { links.append(try reader.readLink()) }
-            let plan = ContactPlan(links.map { .addLink($0) })
-            try replay(plan, insertedIDs: [])
+            // A snapshot's links, like its rows, are taken as written; verify() checks them.
+            for _ in 0..<count { table.add(try reader.readLink()) }
         case .rows:
             let count = Int(try reader.readUInt32())
             // Each row takes at least 19 bytes: refuse counts the payload cannot hold.

@@ -1,0 +1,118 @@
+import IdentityReconciliationTesting
+import Testing
+
+@testable import IdentityReconciliation
+
+/// The table under both built-in stores, on plain values: its indexes and member lists
+/// follow plans that grow, merge, split and shrink groups.
+@Suite("Contact table")
+struct ContactTableTests {
+    typealias F = Fixture
+
+    /// Checks `plan` against what the table selects and persists it, as a store does.
+    @discardableResult
+    private static func run(
+        _ table: inout ContactTable, _ selection: ContactSelection, _ writes: [ContactWrite]
+    ) throws -> [Int] {
+        try table.persist(ContactPlan(writes).checked(against: table.select(selection)))
+    }
+
+    private static func ids(_ rows: [Contact]) -> [Int] { rows.map(\.id).sorted() }
+
+    /// Rows 1 (a, 1), 2 (b, 1) of 1, 3 (c, 3) of 1 after a merge.
+    private static func mergedTable() throws -> ContactTable {
+        var table = ContactTable()
+        try run(
+            &table, .matching(email: "a", phoneNumber: "1"),
+            [.insert(email: "a", phoneNumber: "1", linkedId: nil, createdAt: F.at(1))])
+        try run(
+            &table, .matching(email: "b", phoneNumber: "1"),
+            [.insert(email: "b", phoneNumber: "1", linkedId: 1, createdAt: F.at(2))])
+        try run(
+            &table, .matching(email: "c", phoneNumber: "3"),
+            [.insert(email: "c", phoneNumber: "3", linkedId: nil, createdAt: F.at(3))])
+        try run(
+            &table, .matching(email: "c", phoneNumber: "1"),
+            [.relinkGroup(primaryID: 3, survivorID: 1, updatedAt: F.at(4))])
+        return table
+    }
+
+    @Test("a merge joins the member lists; a split rebuilds them, in both directions")
+    func mergeAndSplit() throws {
+        var table = try Self.mergedTable()
+        #expect(Self.ids(table.members(ofPrimary: 1)) == [1, 2, 3])
+        #expect(Self.ids(table.select(.matching(email: "c", phoneNumber: nil)).rows) == [1, 2, 3])
+        try Self.run(
+            &table, .group(containingContactID: 3), [.setLink(contactID: 3, linkedId: nil, updatedAt: F.at(5))])
+        #expect(Self.ids(table.members(ofPrimary: 1)) == [1, 2])
+        #expect(Self.ids(table.members(ofPrimary: 3)) == [3])
+        #expect(Self.ids(table.select(.matching(email: "c", phoneNumber: nil)).rows) == [3])
+        #expect(Self.ids(table.select(.group(containingContactID: 2)).rows) == [1, 2])
+        try InvariantChecker.check(table.rows)
+        // The groups can merge again after the split.
+        try Self.run(
+            &table, .matching(email: "c", phoneNumber: "1"),
+            [.relinkGroup(primaryID: 3, survivorID: 1, updatedAt: F.at(6))])
+        #expect(Self.ids(table.members(ofPrimary: 1)) == [1, 2, 3])
+        #expect(table.members(ofPrimary: 3).allSatisfy { $0.linkedId == 1 })
+    }
+
+    @Test("deleting the row an index points at hands its values to another live row of the group")
+    func deleteHandsValuesOver() throws {
+        var table = try Self.mergedTable()
+        // Row 1 holds "1" first; 2 holds it too. Delete 1 and promote 2 and 3 on their own.
+        try Self.run(
+            &table, .group(containingContactID: 1),
+            [
+                .delete(contactID: 1, at: F.at(5)), .setLink(contactID: 2, linkedId: nil, updatedAt: F.at(5)),
+                .setLink(contactID: 3, linkedId: 2, updatedAt: F.at(5)),
+            ])
+        #expect(Self.ids(table.select(.matching(email: nil, phoneNumber: "1")).rows) == [2, 3])
+        #expect(table.select(.matching(email: "a", phoneNumber: nil)).rows.isEmpty)
+        #expect(Self.ids(table.members(ofPrimary: 2)) == [2, 3])
+        // The deleted row is selected only when deleted rows are asked for.
+        #expect(Self.ids(table.select(.holding(email: "a")).rows) == [1])
+        #expect(Self.ids(table.select(.holding(phoneNumber: "1")).rows) == [1, 2, 3])
+        #expect(Self.ids(table.select(ContactSelection(contactID: 1, includesDeletedRows: true)).rows) == [1])
+        #expect(table.select(.group(containingContactID: 1)).rows.isEmpty)
+        // Clearing the deleted row's values removes it from the deleted rows' indexes.
+        try Self.run(
+            &table, .holding(email: "a"),
+            [.clearValues(contactID: 1, email: true, phoneNumber: true, updatedAt: F.at(6))])
+        #expect(table.select(.holding(email: "a")).rows.isEmpty)
+        #expect(Self.ids(table.select(.holding(phoneNumber: "1")).rows) == [2, 3])
+        // Row 1 still links to nothing live, but rows linked to a selected one come with it.
+        #expect(Self.ids(table.select(ContactSelection(contactID: 2, includesDeletedRows: true)).rows) == [2, 3])
+        try InvariantChecker.check(table.rows)
+    }
+
+    @Test("a live row that loses a value leaves the index for it, and a new value is found")
+    func clearValuesOfLiveRow() throws {
+        var table = try Self.mergedTable()
+        try Self.run(
+            &table, .group(containingContactID: 3),
+            [.clearValues(contactID: 3, email: false, phoneNumber: true, updatedAt: F.at(5))])
+        #expect(table.select(.matching(email: nil, phoneNumber: "3")).rows.isEmpty)
+        #expect(Self.ids(table.select(.matching(email: "c", phoneNumber: nil)).rows) == [1, 2, 3])
+        try Self.run(
+            &table, .matching(email: "d", phoneNumber: "3"),
+            [.insert(email: "d", phoneNumber: "3", linkedId: nil, createdAt: F.at(6))])
+        #expect(Self.ids(table.select(.matching(email: nil, phoneNumber: "3")).rows) == [4])
+    }
+
+    @Test("links are found by either value, and removed")
+    func links() throws {
+        var table = try Self.mergedTable()
+        let link = ContactLink(email: "c", phoneNumber: "1", createdAt: F.at(4))
+        try Self.run(&table, .group(containingContactID: 1), [.addLink(link)])
+        #expect(table.linkCount == 1)
+        #expect(table.select(ContactSelection(email: "c", includesLinks: true)).links == [link])
+        #expect(table.select(ContactSelection(phoneNumber: "1", includesLinks: true)).links == [link])
+        #expect(table.select(ContactSelection(contactID: 2, includesLinks: true)).links == [link])
+        #expect(table.select(.group(containingContactID: 2)).links.isEmpty)
+        try Self.run(&table, ContactSelection(contactID: 1, includesLinks: true), [.removeLink(link)])
+        #expect(table.linkCount == 0)
+        #expect(table.select(ContactSelection(email: "c", includesLinks: true)).links.isEmpty)
+        #expect(table.links.isEmpty)
+    }
+}

@@ -1,0 +1,122 @@
+import Foundation
+import IdentityReconciliationTesting
+import Testing
+
+@testable import IdentityReconciliation
+
+/// Files written by earlier versions of the library open as they are, and are rewritten as
+/// the current version only when a record the old version lacks is needed.
+@Suite("File store format versions")
+struct FormatVersionTests {
+    /// A version-1 file written by the library before plans: an import of rows 1–3 (3 soft-deleted),
+    /// then identifies that created 4 and 5, merged 5 into 4, added secondary 6 of 1 and primary 7.
+    static let version1Fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+        .deletingLastPathComponent().appendingPathComponent("Fixtures/version1.store").path
+
+    /// The rows of the fixture: (id, email, phoneNumber, linkedId, deleted).
+    static let version1Rows: [(Int, String?, String?, Int?, Bool)] = [
+        (1, "lorraine@hillvalley.edu", "123456", nil, false),
+        (2, "mcfly@hillvalley.edu", "123456", 1, false),
+        (3, "gone@hillvalley.edu", "999", 1, true),
+        (4, "george@hillvalley.edu", "919191", nil, false),
+        (5, "biffsucks@hillvalley.edu", "717171", 4, false),
+        (6, "doc@hillvalley.edu", "123456", 1, false),
+        (7, "marty@hillvalley.edu", nil, nil, false),
+    ]
+
+    private static func version(of path: String) throws -> UInt8 { try fileBytes(path)[8] }
+
+    private static func copyOfFixture(in directory: TemporaryDirectory) throws -> String {
+        let path = directory.file()
+        try writeFile(path, try fileBytes(Self.version1Fixture))
+        return path
+    }
+
+    @Test("a version-1 file opens with every row, link and soft-delete as written")
+    func version1Opens() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try Self.copyOfFixture(in: directory)
+        #expect(try Self.version(of: path) == 1)
+        let store = try FileContactStore(path: path, mode: .readOnly)
+        let rows = try await allRows(store)
+        #expect(rows.count == Self.version1Rows.count)
+        for (row, expected) in zip(rows, Self.version1Rows) {
+            #expect(
+                row.id == expected.0 && row.email == expected.1 && row.phoneNumber == expected.2
+                    && row.linkedId == expected.3 && (row.deletedAt != nil) == expected.4, "\(row)")
+            #expect(row.linkPrecedence == (row.linkedId == nil ? .primary : .secondary))
+        }
+        #expect(rows[4].updatedAt > rows[4].createdAt, "the merge's updatedAt was lost")
+        try InvariantChecker.check(rows)
+        try store.verify()
+        try store.close()
+    }
+
+    @Test(
+        "identifies keep a version-1 file at version 1; the first plan it cannot hold rewrites it as the current version"
+    )
+    func version1IsUpgradedOnDemand() async throws {
+        let directory = try TemporaryDirectory()
+        let path = try Self.copyOfFixture(in: directory)
+        let store = try FileContactStore(path: path)
+        let resolver = IdentityResolver(store: store, clock: ManualClock())
+        let linked = try await resolver.identify(email: "george@hillvalley.edu", phoneNumber: "123456")
+        #expect(linked.outcome == .merged(primaryID: 1, demotedPrimaryID: 4))
+        _ = try await resolver.identify(email: "new@hillvalley.edu", phoneNumber: "919191")
+        try store.sync()
+        #expect(try Self.version(of: path) == 1)
+
+        // A split (a plan of a row-level write) needs a version-2 record.
+        let now = Date()
+        let split = try await store.commit(reading: .group(containingContactID: 8)) { _ in
+            ContactPlan([.clearValues(contactID: 8, email: false, phoneNumber: true, updatedAt: now)])
+        }
+        #expect(split.plan.writes.count == 1)
+        #expect(try Self.version(of: path) == UInt8(StoreFormat.version))
+        let before = try await allRows(store)
+        try store.verify()
+        try store.close()
+        let reopened = try FileContactStore(path: path)
+        #expect(try await allRows(reopened) == before)
+        try reopened.verify()
+        try reopened.close()
+    }
+
+    @Test("plans of several writes and links are replayed from the journal exactly")
+    func plansReplay() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try FileContactStore(path: directory.file(), options: .init(durability: .deferred))
+        let clock = ManualClock(start: Fixture.at(0), step: 1)
+        let resolver = IdentityResolver(store: store, clock: clock)
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+        _ = try await resolver.identify(email: "b@x.io", phoneNumber: "1")
+        _ = try await resolver.identify(email: "c@x.io", phoneNumber: "3")
+        let link = ContactLink(email: "c@x.io", phoneNumber: "1", createdAt: Fixture.at(100))
+        _ = try await store.commit(reading: .matching(email: "c@x.io", phoneNumber: "1")) { _ in
+            ContactPlan([.relinkGroup(primaryID: 3, survivorID: 1, updatedAt: Fixture.at(100)), .addLink(link)])
+        }
+        _ = try await store.commit(reading: ContactSelection(contactID: 2, includesLinks: true)) { _ in
+            ContactPlan([
+                .delete(contactID: 2, at: Fixture.at(101)),
+                .clearValues(contactID: 2, email: true, phoneNumber: false, updatedAt: Fixture.at(101)),
+                .insert(email: "d@x.io", phoneNumber: nil, linkedId: 1, createdAt: Fixture.at(101)),
+            ])
+        }
+        let rows = try await allRows(store)
+        let links = try await store.read(ContactSelection(contactID: 1, includesLinks: true)).links
+        #expect(links == [link])
+        try store.close()
+        let reopened = try FileContactStore(path: directory.file())
+        #expect(try await allRows(reopened) == rows)
+        #expect(try await reopened.read(ContactSelection(contactID: 1, includesLinks: true)).links == [link])
+        #expect(try await reopened.read(.holding(phoneNumber: "1")).rows.map(\.id).sorted() == [1, 2, 3, 4])
+        try reopened.verify()
+        // Compaction writes the links into the snapshot.
+        try reopened.compact()
+        try reopened.close()
+        let compacted = try FileContactStore(path: directory.file())
+        #expect(try await allRows(compacted) == rows)
+        #expect(try await compacted.read(ContactSelection(contactID: 1, includesLinks: true)).links == [link])
+        try compacted.close()
+    }
+}

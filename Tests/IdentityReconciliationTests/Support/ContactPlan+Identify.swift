@@ -1,0 +1,27 @@
+import Foundation
+import IdentityReconciliation
+
+/// The four plans an identify can decide, spelled as the tests name them.
+extension ContactPlan {
+    static let none = ContactPlan()
+
+    static func insertPrimary(email: String?, phoneNumber: String?, createdAt: Date) -> ContactPlan {
+        ContactPlan([.insert(email: email, phoneNumber: phoneNumber, linkedId: nil, createdAt: createdAt)])
+    }
+
+    static func insertSecondary(email: String?, phoneNumber: String?, primaryID: Int, createdAt: Date) -> ContactPlan {
+        ContactPlan([.insert(email: email, phoneNumber: phoneNumber, linkedId: primaryID, createdAt: createdAt)])
+    }
+
+    static func merge(primaryID: Int, demotedPrimaryID: Int, updatedAt: Date) -> ContactPlan {
+        ContactPlan([.relinkGroup(primaryID: demotedPrimaryID, survivorID: primaryID, updatedAt: updatedAt)])
+    }
+}
+
+extension ContactPlan {
+    /// The selected rows after the plan, then the rows it inserts under `insertedID`.
+    func applied(to rows: [Contact], insertedID: Int?) throws -> [Contact] {
+        let checked = try checked(against: SelectedContacts(rows: rows))
+        return checked.rowsAfter + checked.insertedRows(ids: insertedID.map { [$0] } ?? [])
+    }
+}
