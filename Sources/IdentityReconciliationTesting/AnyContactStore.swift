@@ -30,6 +30,11 @@ public struct AnyContactStore: ContactStore {
         try await base.contacts(afterID: afterID, limit: limit)
     }
 
+    /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/links(after:limit:)``.
+    public func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        try await base.links(after: after, limit: limit)
+    }
+
     /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/importContacts(_:)``.
     public func importContacts(_ contacts: ContactImport) async throws {
         try await base.importContacts(contacts)

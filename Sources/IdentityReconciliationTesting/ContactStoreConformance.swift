@@ -333,7 +333,7 @@ public struct ContactStoreConformance: Sendable {
                 ContactSelection(email: "a@x.io", contactID: 3, includesLinks: true),
                 ContactPlan([
                     .relinkGroup(primaryID: 3, survivorID: 1, updatedAt: at(9)),
-                    .insert(email: "d@x.io", phoneNumber: "4", linkedId: 1, createdAt: at(9)),
+                    .insert(email: "d@x.io", phoneNumber: "1", linkedId: 1, createdAt: at(9)),
                     .addLink(secondLink),
                 ])
             ),

@@ -49,7 +49,7 @@ struct InMemoryContactStoreTests {
         "InMemoryContactStore(contacts:) refuses rows that break an invariant", arguments: TestKitTests.broken.indices)
     func initRefuses(index: Int) throws {
         let rows = TestKitTests.broken[index].1
-        #expect(throws: ContactStoreError.invalidContacts(ContactInvariants.violations(in: rows))) {
+        #expect(throws: ContactStoreError.invalidContacts(ContactInvariants.violations(in: rows, links: []))) {
             try InMemoryContactStore(contacts: rows)
         }
     }
@@ -77,13 +77,18 @@ struct InMemoryContactStoreTests {
         F.primary(4, "p@x.io", "400", at: 1),
         F.primary(6, "q@x.io", nil, at: 0),
     ]
+    /// What holds ``secondariesBeforePrimary``'s group of 4 together: its rows share no value.
+    static let secondariesBeforePrimaryLinks = [
+        ContactLink(email: "s@x.io", phoneNumber: "400", createdAt: F.at(5)),
+        ContactLink(email: "p@x.io", phoneNumber: "401", createdAt: F.at(6)),
+    ]
 
     @Test(
         "secondaries imported before their primary belong to its group, in lookups and merges",
         arguments: StoreKind.allCases)
     func secondariesBeforePrimary(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver(clock: ManualClock(start: F.at(100)))
-        try await resolver.importContacts(Self.secondariesBeforePrimary)
+        try await resolver.importContacts(Self.secondariesBeforePrimary, links: Self.secondariesBeforePrimaryLinks)
         let group = ConsolidatedContact(
             primaryContactID: 4, emails: ["p@x.io", "s@x.io"], phoneNumbers: ["400", "401"],
             secondaryContactIDs: [2, 3])
@@ -181,7 +186,7 @@ struct InMemoryContactStoreTests {
         #expect(try await resolver.allContacts() == before)
         // The resolver checks the rows first, so broken rows are named even then.
         let broken = TestKitTests.broken[0].1
-        await #expect(throws: ContactStoreError.invalidContacts(ContactInvariants.violations(in: broken))) {
+        await #expect(throws: ContactStoreError.invalidContacts(ContactInvariants.violations(in: broken, links: []))) {
             try await resolver.importContacts(broken)
         }
     }
@@ -191,7 +196,7 @@ struct InMemoryContactStoreTests {
         arguments: StoreKind.allCases)
     func importRefusesBrokenRows(kind: StoreKind) async throws {
         for (_, rows, name) in TestKitTests.broken {
-            let expected = ContactStoreError.invalidContacts(ContactInvariants.violations(in: rows))
+            let expected = ContactStoreError.invalidContacts(ContactInvariants.violations(in: rows, links: []))
             let resolver = try kind.makeResolver()
             await #expect(throws: expected, "\(name)") { try await resolver.importContacts(rows) }
             #expect(throws: expected, "\(name)") { try ContactImport(contacts: rows) }

@@ -97,7 +97,9 @@ struct ReconciliationRulesTests {
     func mergeKeepsOlderPrimary(email: String, phoneNumber: String) {
         for matched in [Self.twoGroups, Self.twoGroups.reversed()] {
             let change = ReconciliationRules.decide(email: email, phoneNumber: phoneNumber, matched: matched, now: now)
-            #expect(change == .merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: now))
+            #expect(
+                change
+                    == .merge(primaryID: 1, demotedPrimaryID: 2, email: email, phoneNumber: phoneNumber, updatedAt: now))
         }
     }
 
@@ -106,11 +108,11 @@ struct ReconciliationRulesTests {
         let olderByTime = [F.primary(1, "a@x.io", "1", at: 20), F.primary(2, "b@x.io", "2", at: 10)]
         #expect(
             ReconciliationRules.decide(email: "a@x.io", phoneNumber: "2", matched: olderByTime, now: now)
-                == .merge(primaryID: 2, demotedPrimaryID: 1, updatedAt: now))
+                == .merge(primaryID: 2, demotedPrimaryID: 1, email: "a@x.io", phoneNumber: "2", updatedAt: now))
         let tie = [F.primary(1, "a@x.io", "1", at: 10), F.primary(2, "b@x.io", "2", at: 10)]
         #expect(
             ReconciliationRules.decide(email: "b@x.io", phoneNumber: "1", matched: tie, now: now)
-                == .merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: now))
+                == .merge(primaryID: 1, demotedPrimaryID: 2, email: "b@x.io", phoneNumber: "1", updatedAt: now))
     }
 
     @Test("applying a merge relinks the whole newer group, renews updatedAt, keeps createdAt, inserts nothing")

@@ -189,7 +189,7 @@ struct ContactTableRepairTests {
         }
         #expect(Set(repair.report.relinkedIDs) == Set(repair.contacts.filter { byID[$0.id] != $0 }.map(\.id)))
         // The repaired table is a fixed point.
-        #expect(try ContactTableRepair(repairing: repair.contacts).report.isUnchanged)
+        #expect(try ContactTableRepair(repairing: repair.contacts, links: repair.links).report.isUnchanged)
     }
 
     @Test func resolverImportRepairsReportsAndContinuesIDs() async throws {

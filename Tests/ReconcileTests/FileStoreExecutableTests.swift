@@ -181,6 +181,7 @@ struct FileStoreExecutableTests {
                     "flattened 1 chained link(s): 4",
                     "re-rooted 1 group(s) on their oldest row: 10 → 11",
                     "merged 1 duplicate primary(ies) into older groups: 21",
+                    "added 1 link(s) to keep groups together that share no value",
                     "relinked 4 row(s): 4, 10, 11, 21",
                 ])
             let contacts = try ReconcileProcess.run(["contacts", "--store", "s.store"], in: directory)

@@ -5,7 +5,7 @@
 public struct ContactImport: Sendable, Hashable {
     /// The rows, in ascending id order.
     public let contacts: [Contact]
-    /// The links, each once.
+    /// The links, each once, in ascending order.
     public let links: [ContactLink]
 
     /// Checks rows and links for an import.
@@ -13,29 +13,19 @@ public struct ContactImport: Sendable, Hashable {
     /// - Parameters:
     ///   - contacts: The rows, in any order; they are sorted by id.
     ///   - links: Link evidence; each must join an email and a phone number held by live
-    ///     rows of one group.
-    /// - Throws: ``ContactStoreError/invalidContacts(_:)`` naming every broken invariant;
-    ///   ``ContactStoreError/invalidLink(_:reason:)`` for the first link that joins no group.
+    ///     rows of one group, and every group must be one person by its values and links.
+    /// - Throws: ``ContactStoreError/invalidContacts(_:)`` naming every broken invariant
+    ///   (``ContactInvariants/violations(in:links:)``); ``ContactStoreError/invalidLink(_:reason:)``
+    ///   for a link listed twice.
     public init(contacts: [Contact], links: [ContactLink] = []) throws(ContactStoreError) {
-        let violations = ContactInvariants.violations(in: contacts)
-        guard violations.isEmpty else { throw .invalidContacts(violations) }
-        if !links.isEmpty {
-            var emailGroup: [String: Int] = [:]
-            var phoneGroup: [String: Int] = [:]
-            for row in contacts where row.isLive {
-                if let email = row.email { emailGroup[email] = row.primaryID }
-                if let phone = row.phoneNumber { phoneGroup[phone] = row.primaryID }
-            }
-            var seen = Set<ContactLink>()
-            for link in links {
-                guard seen.insert(link).inserted else { throw .invalidLink(link, reason: "it is listed twice") }
-                guard let group = emailGroup[link.email], group == phoneGroup[link.phoneNumber] else {
-                    throw .invalidLink(link, reason: "no group holds both its email and its phone number")
-                }
-            }
+        var seen = Set<ContactLink>()
+        for link in links where !seen.insert(link).inserted {
+            throw .invalidLink(link, reason: "it is listed twice")
         }
+        let violations = ContactInvariants.violations(in: contacts, links: links)
+        guard violations.isEmpty else { throw .invalidContacts(violations) }
         let sorted = zip(contacts, contacts.dropFirst()).allSatisfy { $0.id < $1.id }
         self.contacts = sorted ? contacts : contacts.sorted { $0.id < $1.id }
-        self.links = links
+        self.links = links.sorted()
     }
 }

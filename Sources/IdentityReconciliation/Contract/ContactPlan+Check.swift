@@ -16,11 +16,12 @@ extension ContactPlan {
     /// - ``ContactWrite/setLink(contactID:linkedId:updatedAt:)`` and
     ///   ``ContactWrite/delete(contactID:at:)`` change live rows among them, and
     ///   ``ContactWrite/clearValues(contactID:email:phoneNumber:updatedAt:)`` a row among them
-    ///   that holds the value; afterwards the rows must satisfy ``ContactInvariants`` and every
-    ///   live row must hold a value;
+    ///   that holds the value; afterwards the rows and links must satisfy
+    ///   ``ContactInvariants/violations(in:links:)`` (each group one person by its values and
+    ///   links, no link left dangling) and every live row must hold a value;
     /// - ``ContactWrite/insert(email:phoneNumber:linkedId:createdAt:)`` has a value, links to
-    ///   a live primary among the rows (after the plan) no newer than itself, and brings no
-    ///   value that a live row of another group holds;
+    ///   a live primary among the rows (after the plan) no newer than itself and shares a value
+    ///   with its group, and brings no value that a live row of another group holds;
     /// - ``ContactWrite/addLink(_:)`` joins an email and a phone number held by live rows of one
     ///   group after the plan, and is not recorded yet; ``ContactWrite/removeLink(_:)``
     ///   removes a link among the selected ones.
@@ -167,7 +168,7 @@ private struct PlanApplication {
             }) {
                 return "contact \(row.id) would be live with neither an email nor a phone number"
             }
-            if let violation = ContactInvariants.violations(in: rows).first {
+            if let violation = ContactInvariants.violations(in: rows, links: links).first {
                 return "the rows would break an invariant: \(violation)"
             }
         }
@@ -189,6 +190,9 @@ private struct PlanApplication {
             guard email != nil || phoneNumber != nil else {
                 return "the new row has neither an email nor a phone number"
             }
+            func holds(_ otherEmail: String?, _ otherPhone: String?) -> Bool {
+                (email != nil && otherEmail == email) || (phoneNumber != nil && otherPhone == phoneNumber)
+            }
             if let linkedId {
                 guard let primary = rows.first(where: { $0.id == linkedId && $0.isLive && $0.linkedId == nil }) else {
                     return "the primary \(linkedId) is not a live primary among the selected rows"
@@ -196,9 +200,6 @@ private struct PlanApplication {
                 guard createdAt >= primary.createdAt else {
                     return "the new row would be older than its primary \(linkedId)"
                 }
-            }
-            func holds(_ otherEmail: String?, _ otherPhone: String?) -> Bool {
-                (email != nil && otherEmail == email) || (phoneNumber != nil && otherPhone == phoneNumber)
             }
             if let holder = rows.first(where: {
                 $0.isLive && $0.primaryID != linkedId && holds($0.email, $0.phoneNumber)

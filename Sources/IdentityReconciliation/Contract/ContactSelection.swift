@@ -9,7 +9,9 @@
 ///   ``phoneNumber``, or a value of a selected live row, or whose `linkedId` is a selected
 ///   row, or whose id is ``contactID``;
 /// - with ``includesLinks``, every ``ContactLink`` whose email is ``email`` or an email of a
-///   selected row, or whose phone number is ``phoneNumber`` or a phone number of a selected row.
+///   selected live row, or whose phone number is ``phoneNumber`` or a phone number of a
+///   selected live row. (A link joins values of one group, so these are the links of the
+///   selected groups; deleted rows' values select none.)
 ///
 /// Values arrive normalized: stores compare them byte for byte.
 public struct ContactSelection: Sendable, Hashable {

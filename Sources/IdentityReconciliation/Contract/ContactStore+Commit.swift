@@ -9,14 +9,14 @@ extension ContactStore {
     /// - Parameters:
     ///   - selection: What the decision needs to read.
     ///   - decide: The pure decision; a store may call it more than once (each time with
-    ///     fresh rows) when it retries a transaction.
+    ///     fresh rows) when it retries a transaction. What it throws is thrown, with nothing written.
     /// - Returns: The commit: the plan, what it read, the ids inserted, the rows after.
     /// - Throws: ``ContactStoreError/invalidPlan(_:reason:)`` when the plan breaks the rules
     ///   (nothing is written); ``ContactStoreError/contractViolation(_:)`` when the store
     ///   reports a different number of inserted ids than the plan inserts; the store's error.
     public func commit(
         reading selection: ContactSelection,
-        decide: @Sendable (SelectedContacts) -> ContactPlan
+        decide: @Sendable (SelectedContacts) throws -> ContactPlan
     ) async throws -> ContactCommit {
         let receipt = try await transaction(reading: selection) { selected in
             try decide(selected).checked(against: selected)

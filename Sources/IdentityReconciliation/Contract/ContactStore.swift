@@ -8,7 +8,7 @@
 ///
 /// ## The contract
 ///
-/// A store supplies four primitives. Everything else (the rules, checking a plan, the rows
+/// A store supplies five primitives. Everything else (the rules, checking a plan, the rows
 /// after it, the result of an operation) is the library's, built on top of them by
 /// ``commit(reading:decide:)``, so every store gives the same answers.
 ///
@@ -74,6 +74,14 @@ public protocol ContactStore: Sendable {
     ///   - limit: The most rows returned; a value below 1 returns no rows.
     /// - Throws: The store's error.
     func contacts(afterID: Int, limit: Int) async throws -> [Contact]
+
+    /// Links in ascending order (see ``ContactLink/<(_:_:)``), for listing and export.
+    ///
+    /// - Parameters:
+    ///   - after: Only links after this one in that order; pass `nil` to start.
+    ///   - limit: The most links returned; a value below 1 returns none.
+    /// - Throws: The store's error.
+    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink]
 
     /// Loads checked rows and links into an empty store, keeping ids, timestamps, links and
     /// soft-deletes; later inserts get ids after the largest imported one. All or nothing.

@@ -1,4 +1,5 @@
-/// One broken rule found by ``ContactInvariants/violations(in:)``.
+/// One broken rule found by ``ContactInvariants/violations(in:)`` or
+/// ``ContactInvariants/violations(in:links:)``.
 public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvertible {
     /// Which rule is broken.
     public enum Kind: String, Sendable, Hashable {
@@ -14,24 +15,39 @@ public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvert
         case primaryNotOldest
         /// An email or phone number appears in two groups.
         case valueInTwoGroups
+        /// A group's live rows are not one person by their evidence (shared values and
+        /// links): a correction left it unsplit.
+        case groupNotConnected
+        /// A link joins an email of one group to a phone number of another.
+        case linkBetweenGroups
+        /// A link's email or phone number is held by no live row: it should have been dropped.
+        case danglingLink
     }
 
     /// Which rule is broken.
     public var kind: Kind
-    /// The row at fault.
-    public var contactID: Int
+    /// The row at fault; `nil` only for a ``Kind/danglingLink`` whose values no live row holds.
+    public var contactID: Int?
+    /// The link at fault, for the kinds about links.
+    public var link: ContactLink?
     /// A sentence explaining the problem.
     public var message: String
 
     /// Creates a violation.
-    public init(kind: Kind, contactID: Int, message: String) {
+    public init(kind: Kind, contactID: Int?, link: ContactLink? = nil, message: String) {
         self.kind = kind
         self.contactID = contactID
+        self.link = link
         self.message = message
     }
 
-    /// `contact <id>: <message>`.
-    public var description: String { "contact \(contactID): \(message)" }
+    /// `contact <id>: <message>`, or `link <email> – <phone number>: <message>` for a link
+    /// with no row.
+    public var description: String {
+        if let contactID { return "contact \(contactID): \(message)" }
+        guard let link else { return message }
+        return "link \(link.email.debugDescription) – \(link.phoneNumber.debugDescription): \(message)"
+    }
 }
 
 /// The invariants every store's rows satisfy after every transaction.
@@ -40,6 +56,10 @@ public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvert
 /// by (`createdAt`, `id`); every secondary links directly to its group's primary (no
 /// chains); no email or phone number belongs to two groups. Over all rows: ids are
 /// unique and in `1..<Int.max`.
+///
+/// With the links (``violations(in:links:)``) also: the groups are exactly the connected
+/// components of the live rows under shared emails, shared phone numbers and links, and
+/// every link's email and phone number are held by live rows.
 public enum ContactInvariants {
     /// Checks the invariants.
     ///
@@ -104,6 +124,57 @@ public enum ContactInvariants {
                     kind: .primaryNotOldest, contactID: group,
                     message: "primary of its group, but contact \(oldest.id) is older"))
         }
-        return found.sorted { ($0.contactID, $0.kind.rawValue) < ($1.contactID, $1.kind.rawValue) }
+        return found.sorted { ($0.contactID ?? 0, $0.kind.rawValue) < ($1.contactID ?? 0, $1.kind.rawValue) }
+    }
+
+    /// Checks the invariants of ``violations(in:)`` and those of the evidence: every group
+    /// is one connected component of the live rows under shared values and `links`, no link
+    /// joins two groups, and every link's values are held by live rows.
+    ///
+    /// - Parameters:
+    ///   - rows: Every row of a store, or every row of some whole groups.
+    ///   - links: The links of those rows' values.
+    /// - Returns: Every violation found, ordered by contact id (violations about a link that no
+    ///   live row holds, with no contact id, first).
+    public static func violations(in rows: [Contact], links: [ContactLink]) -> [ContactInvariantViolation] {
+        var found = violations(in: rows)
+        let evidence = ContactEvidence(rows: rows, links: links)
+        var componentOfGroup: [Int: Int] = [:]
+        var reported = Set<Int>()
+        for (index, row) in rows.enumerated() where row.isLive {
+            let component = evidence.component[index]!
+            if let other = componentOfGroup.updateValue(component, forKey: row.primaryID), other != component,
+                reported.insert(row.primaryID).inserted
+            {
+                found.append(
+                    .init(
+                        kind: .groupNotConnected, contactID: row.primaryID,
+                        message: "the group's live rows are more than one person by their values and links"))
+            }
+        }
+        var emailHolder: [String: Contact] = [:]
+        var phoneHolder: [String: Contact] = [:]
+        for row in rows where row.isLive {
+            if let email = row.email { emailHolder[email] = row }
+            if let phone = row.phoneNumber { phoneHolder[phone] = row }
+        }
+        for link in links {
+            let holder = emailHolder[link.email] ?? phoneHolder[link.phoneNumber]
+            guard let emailRow = emailHolder[link.email], let phoneRow = phoneHolder[link.phoneNumber] else {
+                found.append(
+                    .init(
+                        kind: .danglingLink, contactID: holder?.id, link: link,
+                        message: "the link's \(emailHolder[link.email] == nil ? "email" : "phone number") "
+                            + "is held by no live row"))
+                continue
+            }
+            if emailRow.primaryID != phoneRow.primaryID {
+                found.append(
+                    .init(
+                        kind: .linkBetweenGroups, contactID: emailRow.id, link: link,
+                        message: "a link joins it to contact \(phoneRow.id) of group \(phoneRow.primaryID)"))
+            }
+        }
+        return found.sorted { ($0.contactID ?? 0, $0.kind.rawValue) < ($1.contactID ?? 0, $1.kind.rawValue) }
     }
 }

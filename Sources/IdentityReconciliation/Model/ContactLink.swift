@@ -26,3 +26,14 @@ public struct ContactLink: Sendable, Hashable, Codable {
         self.createdAt = createdAt
     }
 }
+
+extension ContactLink: Comparable {
+    /// The order links are listed and paged in: by ``createdAt``, then by the UTF-8 bytes of
+    /// ``email``, then of ``phoneNumber`` (byte order, so every store, SQL `COLLATE "C"`
+    /// included, lists links alike).
+    public static func < (lhs: ContactLink, rhs: ContactLink) -> Bool {
+        if lhs.createdAt != rhs.createdAt { return lhs.createdAt < rhs.createdAt }
+        if lhs.email != rhs.email { return lhs.email.utf8.lexicographicallyPrecedes(rhs.email.utf8) }
+        return lhs.phoneNumber.utf8.lexicographicallyPrecedes(rhs.phoneNumber.utf8)
+    }
+}

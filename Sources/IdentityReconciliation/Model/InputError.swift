@@ -28,6 +28,9 @@ public enum InputError: Error, Sendable, Hashable, CustomStringConvertible {
         case tooManyDigits(limit: Int)
         /// The text is not valid UTF-8 (only raised by decoders that see raw bytes).
         case invalidUTF8
+        /// The value is empty after normalization, where a value is required (a correction
+        /// naming the value to forget).
+        case blank
 
         /// A short English explanation.
         public var description: String {
@@ -43,6 +46,7 @@ public enum InputError: Error, Sendable, Hashable, CustomStringConvertible {
             case .noDigits: "has no digits"
             case .tooManyDigits(let limit): "has more than \(limit) digits"
             case .invalidUTF8: "is not valid UTF-8"
+            case .blank: "is blank"
             }
         }
     }

@@ -35,6 +35,15 @@ public struct ContactImportReport: Sendable, Hashable, CustomStringConvertible {
     /// Every live row whose `linkedId` or `linkPrecedence` changed, for any of the reasons above
     /// or because the two columns contradicted each other.
     public var relinkedIDs: [Int]
+    /// How many links were made to keep groups together that no shared value joins (the
+    /// export recorded why they were merged nowhere; see ``ContactLink``).
+    public var synthesizedLinkCount: Int
+    /// Live rows that no link can join to the rest of their exported group (they, and the
+    /// rest, hold only emails or only phone numbers), so they became a person of their own.
+    public var separatedIDs: [Int]
+    /// How many exported links were dropped because no live row holds their email or their
+    /// phone number (or because they were listed twice).
+    public var droppedLinkCount: Int
 
     /// Creates a report.
     public init(
@@ -44,7 +53,10 @@ public struct ContactImportReport: Sendable, Hashable, CustomStringConvertible {
         flattenedChainIDs: [Int] = [],
         rerootedGroups: [Rerooting] = [],
         mergedPrimaryIDs: [Int] = [],
-        relinkedIDs: [Int] = []
+        relinkedIDs: [Int] = [],
+        synthesizedLinkCount: Int = 0,
+        separatedIDs: [Int] = [],
+        droppedLinkCount: Int = 0
     ) {
         self.rowCount = rowCount
         self.deletedRowCount = deletedRowCount
@@ -53,10 +65,13 @@ public struct ContactImportReport: Sendable, Hashable, CustomStringConvertible {
         self.rerootedGroups = rerootedGroups
         self.mergedPrimaryIDs = mergedPrimaryIDs
         self.relinkedIDs = relinkedIDs
+        self.synthesizedLinkCount = synthesizedLinkCount
+        self.separatedIDs = separatedIDs
+        self.droppedLinkCount = droppedLinkCount
     }
 
-    /// Whether the repair changed nothing.
-    public var isUnchanged: Bool { relinkedIDs.isEmpty }
+    /// Whether the repair changed nothing and added no link.
+    public var isUnchanged: Bool { relinkedIDs.isEmpty && synthesizedLinkCount == 0 && droppedLinkCount == 0 }
 
     /// A few lines for a person: the counts, then each kind of repair with the ids involved.
     public var description: String {
@@ -79,7 +94,19 @@ public struct ContactImportReport: Sendable, Hashable, CustomStringConvertible {
                 "merged \(mergedPrimaryIDs.count) duplicate primary(ies) into older groups: \(Self.list(mergedPrimaryIDs))"
             )
         }
-        lines.append("relinked \(relinkedIDs.count) row(s): \(Self.list(relinkedIDs))")
+        if synthesizedLinkCount > 0 {
+            lines.append("added \(synthesizedLinkCount) link(s) to keep groups together that share no value")
+        }
+        if droppedLinkCount > 0 {
+            lines.append("dropped \(droppedLinkCount) link(s) whose values no live row holds")
+        }
+        if !separatedIDs.isEmpty {
+            lines.append(
+                "separated \(separatedIDs.count) row(s) that no link can join to their group: \(Self.list(separatedIDs))")
+        }
+        if !relinkedIDs.isEmpty {
+            lines.append("relinked \(relinkedIDs.count) row(s): \(Self.list(relinkedIDs))")
+        }
         return lines.joined(separator: "\n")
     }
 

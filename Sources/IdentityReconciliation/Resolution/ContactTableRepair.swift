@@ -9,6 +9,8 @@
 /// - makes each group's oldest live row by (`createdAt`, `id`) its primary and links every
 ///   other live row of the group directly to it (chains are flattened);
 /// - keeps soft-deleted rows exactly as exported (they never match, so they belong to no group);
+/// - records, for each group that no shared value holds together, the links that do (the
+///   export recorded nowhere why it was merged), and separates the rows no link can join;
 /// - keeps every id, value and timestamp (`updatedAt` too: the repair records no new event).
 ///
 /// What cannot be repaired is refused with line-numbered problems, and nothing is
@@ -17,11 +19,13 @@
 /// ```swift
 /// let repair = try ContactTableRepair(repairing: exportedRows)
 /// print(repair.report)
-/// try await store.importContacts(repair.contacts)
+/// try await store.importContacts(ContactImport(contacts: repair.contacts, links: repair.links))
 /// ```
 public struct ContactTableRepair: Sendable, Hashable {
     /// The repaired rows in ascending id order.
     public var contacts: [Contact]
+    /// The links that keep each repaired group one person, in ascending order.
+    public var links: [ContactLink]
     /// What was repaired.
     public var report: ContactImportReport
 
@@ -29,10 +33,13 @@ public struct ContactTableRepair: Sendable, Hashable {
     ///
     /// - Parameters:
     ///   - rows: The exported rows, in any order.
+    ///   - links: Exported links (an export of this library has them; other implementations'
+    ///     have none). They join groups like shared values; those whose email or phone number
+    ///     no live row holds are dropped.
     ///   - lines: The input line of each row, for error messages; when `nil` (or of another
     ///     length than `rows`), a row's line is its position plus one.
     /// - Throws: ``ContactImportError`` listing every row that cannot be repaired.
-    public init(repairing rows: [Contact], lines: [Int]? = nil) throws(ContactImportError) {
+    public init(repairing rows: [Contact], links: [ContactLink] = [], lines: [Int]? = nil) throws(ContactImportError) {
         let given = lines?.count == rows.count ? lines : nil
         let lineOf = { (index: Int) -> Int in given?[index] ?? index + 1 }
         let positions = try Self.indexByID(rows, lineOf: lineOf)
@@ -51,6 +58,11 @@ public struct ContactTableRepair: Sendable, Hashable {
             }
             if let phone = row.phoneNumber {
                 if let owner = phoneOwner[phone] { groups.union(index, owner) } else { phoneOwner[phone] = index }
+            }
+        }
+        for link in links {
+            if let emailRow = emailOwner[link.email], let phoneRow = phoneOwner[link.phoneNumber] {
+                groups.union(emailRow, phoneRow)
             }
         }
         var oldest: [Int: Int] = [:]  // union-find root → position of the group's oldest live row
@@ -79,28 +91,46 @@ public struct ContactTableRepair: Sendable, Hashable {
 
         var repaired = rows
         var flattened: [Int] = []
-        var relinked: [Int] = []
         for (index, row) in rows.enumerated() where row.isLive {
             if let parent = parents[index], rows[parent].linkedId != nil { flattened.append(row.id) }
             let primary = oldest[groups.find(index)]!
-            let linkedId = primary == index ? nil : rows[primary].id
-            let precedence: LinkPrecedence = primary == index ? .primary : .secondary
-            if row.linkedId != linkedId || row.linkPrecedence != precedence {
-                repaired[index].linkedId = linkedId
-                repaired[index].linkPrecedence = precedence
-                relinked.append(row.id)
+            repaired[index].linkedId = primary == index ? nil : rows[primary].id
+            repaired[index].linkPrecedence = primary == index ? .primary : .secondary
+        }
+        // A group joined by links alone (a merge, in the system that exported it) needs the
+        // links that say so; rows no link can join become their own people.
+        let unique = Set(links).sorted()
+        let dangling = Set(ContactEvidence.danglingLinks(in: repaired, links: unique))
+        let kept = unique.filter { !dangling.contains($0) }
+        let joining = ContactEvidence.joiningLinks(for: repaired, links: kept)
+        if !joining.unjoinable.isEmpty {
+            for component in ContactEvidence(rows: repaired, links: kept + joining.links).components {
+                guard let primary = component.min(by: { repaired[$0].isOlder(than: repaired[$1]) }) else { continue }
+                for member in component {
+                    repaired[member].linkedId = member == primary ? nil : repaired[primary].id
+                    repaired[member].linkPrecedence = member == primary ? .primary : .secondary
+                }
             }
+        }
+        var relinked: [Int] = []
+        for (index, row) in rows.enumerated()
+        where row.isLive && (row.linkedId != repaired[index].linkedId || row.linkPrecedence != repaired[index].linkPrecedence) {
+            relinked.append(row.id)
         }
         repaired.sort { $0.id < $1.id }
         contacts = repaired
+        self.links = (kept + joining.links).sorted()
         report = ContactImportReport(
             rowCount: rows.count,
             deletedRowCount: rows.count(where: { !$0.isLive }),
-            groupCount: oldest.count,
+            groupCount: Set(repaired.lazy.filter(\.isLive).map(\.primaryID)).count,
             flattenedChainIDs: flattened.sorted(),
             rerootedGroups: rerooted.sorted { $0.primaryID < $1.primaryID },
             mergedPrimaryIDs: merged.sorted(),
-            relinkedIDs: relinked.sorted()
+            relinkedIDs: relinked.sorted(),
+            synthesizedLinkCount: joining.links.count,
+            separatedIDs: joining.unjoinable,
+            droppedLinkCount: links.count - kept.count
         )
     }
 
@@ -181,34 +211,5 @@ public struct ContactTableRepair: Sendable, Hashable {
         }
         guard problems.isEmpty else { throw ContactImportError(problems: problems.sorted { $0.line < $1.line }) }
         return result
-    }
-}
-
-/// Disjoint sets over `0..<count` with path halving and union by size.
-private struct UnionFind {
-    private var parent: [Int]
-    private var size: [Int]
-
-    init(count: Int) {
-        parent = Array(0..<count)
-        size = [Int](repeating: 1, count: count)
-    }
-
-    mutating func find(_ element: Int) -> Int {
-        var element = element
-        while parent[element] != element {
-            parent[element] = parent[parent[element]]
-            element = parent[element]
-        }
-        return element
-    }
-
-    mutating func union(_ first: Int, _ second: Int) {
-        var first = find(first)
-        var second = find(second)
-        guard first != second else { return }
-        if size[first] < size[second] { swap(&first, &second) }
-        parent[second] = first
-        size[first] += size[second]
     }
 }

@@ -2,16 +2,19 @@ extension IdentityResolver {
     /// Loads an existing contact table into the resolver's empty store, keeping ids,
     /// timestamps, precedence and soft-deletes, exactly as given. All or nothing.
     ///
-    /// The rows must already satisfy ``ContactInvariants``; to load an export from another
-    /// implementation, which usually does not, use ``importContacts(repairing:lines:)``.
+    /// The rows and links must already satisfy ``ContactInvariants/violations(in:links:)``
+    /// (an export of this library does); to load an export from another implementation, which
+    /// usually does not, use ``importContacts(repairing:lines:)``.
     /// Later identifies continue ids after the largest imported id.
     ///
-    /// - Parameter contacts: The rows, in any order.
+    /// - Parameters:
+    ///   - contacts: The rows, in any order.
+    ///   - links: The links, in any order.
     /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break
     ///   ``ContactInvariants``; ``ContactStoreError/notEmpty`` when the store holds rows;
     ///   the store's error. Nothing is imported when it throws.
-    public func importContacts(_ contacts: [Contact]) async throws {
-        try await store.importContacts(ContactImport(contacts: contacts))
+    public func importContacts(_ contacts: [Contact], links: [ContactLink] = []) async throws {
+        try await store.importContacts(ContactImport(contacts: contacts, links: links))
     }
 
     /// Repairs an exported contact table with ``ContactTableRepair`` (flattening chains,
@@ -23,6 +26,7 @@ extension IdentityResolver {
     ///
     /// - Parameters:
     ///   - contacts: The exported rows, in any order.
+    ///   - links: The exported links, if the export has them.
     ///   - lines: The input line of each row, used in ``ContactImportError``; by default a
     ///     row's position plus one.
     /// - Returns: What the repair changed.
@@ -31,12 +35,12 @@ extension IdentityResolver {
     ///   store holds rows; the store's error. Nothing is imported when it throws.
     @discardableResult
     public func importContacts(
-        repairing contacts: [Contact], lines: [Int]? = nil
+        repairing contacts: [Contact], links: [ContactLink] = [], lines: [Int]? = nil
     ) async throws
         -> ContactImportReport
     {
-        let repair = try ContactTableRepair(repairing: contacts, lines: lines)
-        try await importContacts(repair.contacts)
+        let repair = try ContactTableRepair(repairing: contacts, links: links, lines: lines)
+        try await importContacts(repair.contacts, links: repair.links)
         return repair.report
     }
 }

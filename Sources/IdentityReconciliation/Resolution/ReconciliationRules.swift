@@ -10,7 +10,7 @@ public import Foundation
 /// transaction and ``consolidate(_:)`` on the group the store returns. Both are
 /// deterministic, so they can be tested on plain values.
 public enum ReconciliationRules {
-    /// Decides the plan of one identify request: at most one write.
+    /// Decides the plan of one identify request: one insert, one merge with its link, or nothing.
     ///
     /// - Parameters:
     ///   - email: The normalized email, or `nil`.
@@ -23,7 +23,8 @@ public enum ReconciliationRules {
     ///     (`linkedId` `nil`) when nothing matches;
     ///   - a ``ContactWrite/relinkGroup(primaryID:survivorID:updatedAt:)`` when the email
     ///     matches one group and the phone number another (the group whose primary is
-    ///     older by (`createdAt`, `id`) survives);
+    ///     older by (`createdAt`, `id`) survives), with an ``ContactWrite/addLink(_:)`` of the
+    ///     request's email and phone number, the evidence that no row holds;
     ///   - an insert of a secondary of the matched group's primary when the request brings
     ///     an email or phone number the group lacks;
     ///   - an empty plan otherwise.
@@ -40,7 +41,7 @@ public enum ReconciliationRules {
         guard let groupID = emailGroup ?? phoneGroup else {
             return ContactPlan([.insert(email: email, phoneNumber: phoneNumber, linkedId: nil, createdAt: now)])
         }
-        if let emailGroup, let phoneGroup, emailGroup != phoneGroup {
+        if let emailGroup, let phoneGroup, let email, let phoneNumber, emailGroup != phoneGroup {
             let first = primaryRow(of: emailGroup, in: matched)
             let second = primaryRow(of: phoneGroup, in: matched)
             let emailGroupIsOlder: Bool
@@ -49,11 +50,13 @@ public enum ReconciliationRules {
             } else {
                 emailGroupIsOlder = emailGroup < phoneGroup
             }
+            // No row holds the pair that made the two groups one: a link records it.
             return ContactPlan([
                 .relinkGroup(
                     primaryID: emailGroupIsOlder ? phoneGroup : emailGroup,
                     survivorID: emailGroupIsOlder ? emailGroup : phoneGroup,
-                    updatedAt: now)
+                    updatedAt: now),
+                .addLink(ContactLink(email: email, phoneNumber: phoneNumber, createdAt: now)),
             ])
         }
         var emailIsNew = email != nil

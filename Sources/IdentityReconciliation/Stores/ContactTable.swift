@@ -40,7 +40,8 @@ struct ContactTable: Sendable {
     private var deletedByEmail: [String: [Int]] = [:]
     private var deletedByPhone: [String: [Int]] = [:]
     private var deletedByLinkedID: [Int: [Int]] = [:]
-    /// Every link under its email, and again under its phone number.
+    /// Every link in ascending order, and again under its email and under its phone number.
+    private var orderedLinks: [ContactLink] = []
     private var linksByEmail: [String: [ContactLink]] = [:]
     private var linksByPhone: [String: [ContactLink]] = [:]
     /// Live secondaries appended before their primary (possible only in imported rows, where
@@ -49,7 +50,7 @@ struct ContactTable: Sendable {
     /// The id the next inserted row gets.
     private(set) var nextID = 1
     /// The number of links.
-    private(set) var linkCount = 0
+    var linkCount: Int { orderedLinks.count }
 
     init() {}
 
@@ -79,11 +80,25 @@ struct ContactTable: Sendable {
         storage[positions].map(\.contact)
     }
 
-    /// Every link, oldest first. Copies them: O(links).
-    var links: [ContactLink] {
-        linksByEmail.values.joined().sorted {
-            ($0.createdAt, $0.email, $0.phoneNumber) < ($1.createdAt, $1.email, $1.phoneNumber)
+    /// Every link in ascending order.
+    var links: [ContactLink] { orderedLinks }
+
+    /// Links after `after` in ascending order, at most `limit`.
+    func links(after: ContactLink?, limit: Int) -> [ContactLink] {
+        guard limit > 0 else { return [] }
+        let start = after.map { after in Self.firstIndex(in: orderedLinks) { $0 <= after } } ?? 0
+        return Array(orderedLinks[start..<min(orderedLinks.count, start + min(limit, orderedLinks.count))])
+    }
+
+    /// The first index of `links` whose link does not satisfy `isBefore`, by binary search.
+    private static func firstIndex(in links: [ContactLink], where isBefore: (ContactLink) -> Bool) -> Int {
+        var low = 0
+        var high = links.count
+        while low < high {
+            let middle = (low + high) / 2
+            if isBefore(links[middle]) { low = middle + 1 } else { high = middle }
         }
+        return low
     }
 
     /// Reserves room for `count` rows, so that loading a large store does not regrow them.
@@ -165,15 +180,14 @@ struct ContactTable: Sendable {
                 if let phoneNumber, let byPhone = linksByPhone[phoneNumber] { found.formUnion(byPhone) }
             }
             collect(email: selection.email, phoneNumber: selection.phoneNumber)
-            for row in rows { collect(email: row.email, phoneNumber: row.phoneNumber) }
+            for row in rows where row.isLive { collect(email: row.email, phoneNumber: row.phoneNumber) }
             links = Array(found)
         }
         return SelectedContacts(rows: rows, links: links)
     }
 
     /// What a recorded plan naming these contacts read: the live group of each live one,
-    /// each deleted one itself, and (when asked) the links of those rows' values and of
-    /// `linkValues`. Uses no value index, so it works while a file is loading.
+    /// each deleted one itself, and the links of the live rows' values and of `linkValues`. Uses no value index, so it works while a file is loading.
     func select(
         groupsOf ids: [Int], linkValues: (emails: [String], phoneNumbers: [String]) = ([], [])
     ) -> SelectedContacts {
@@ -193,8 +207,9 @@ struct ContactTable: Sendable {
         rows += deleted
         guard linkCount > 0 else { return SelectedContacts(rows: rows) }
         var found = Set<ContactLink>()
-        for email in rows.compactMap(\.email) + linkValues.emails { found.formUnion(linksByEmail[email] ?? []) }
-        for phone in rows.compactMap(\.phoneNumber) + linkValues.phoneNumbers {
+        let live = rows.filter(\.isLive)
+        for email in live.compactMap(\.email) + linkValues.emails { found.formUnion(linksByEmail[email] ?? []) }
+        for phone in live.compactMap(\.phoneNumber) + linkValues.phoneNumbers {
             found.formUnion(linksByPhone[phone] ?? [])
         }
         return SelectedContacts(rows: rows, links: Array(found))
@@ -326,9 +341,9 @@ struct ContactTable: Sendable {
 
     /// Records a link under both of its values.
     mutating func add(_ link: ContactLink) {
+        orderedLinks.insert(link, at: Self.firstIndex(in: orderedLinks) { $0 < link })
         linksByEmail[link.email, default: []].append(link)
         linksByPhone[link.phoneNumber, default: []].append(link)
-        linkCount += 1
     }
 
     /// Forgets a link.
@@ -340,7 +355,8 @@ struct ContactTable: Sendable {
             linksByPhone[link.phoneNumber]!.remove(at: other)
             if linksByPhone[link.phoneNumber]!.isEmpty { linksByPhone[link.phoneNumber] = nil }
         }
-        linkCount -= 1
+        let ordered = Self.firstIndex(in: orderedLinks) { $0 < link }
+        if ordered < orderedLinks.count && orderedLinks[ordered] == link { orderedLinks.remove(at: ordered) }
     }
 
     /// Adds a deleted row to the indexes of deleted rows.

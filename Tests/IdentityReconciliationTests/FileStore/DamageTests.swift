@@ -97,8 +97,10 @@ struct DamageTests {
             let flips = 1 + Int(random.next() % 3)
             // Half the trials hit the data, half anywhere (including the zero tail).
             let range = trial % 2 == 0 ? Self.recordOffsets(bytes).last! : bytes.count
-            for _ in 0..<flips {
-                let bit = Int(random.next() % UInt64(range * 8))
+            // Distinct bits: flipping one bit twice would leave the file undamaged.
+            var bits = Set<Int>()
+            while bits.count < flips { bits.insert(Int(random.next() % UInt64(range * 8))) }
+            for bit in bits {
                 damaged[bit / 8] ^= 1 << UInt8(bit % 8)
             }
             switch await Self.open(damaged, sequence: sequence) {

@@ -81,6 +81,10 @@ final class ReopeningStore: ContactStore {
         try await current.contacts(afterID: afterID, limit: limit)
     }
 
+    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        try await current.links(after: after, limit: limit)
+    }
+
     func importContacts(_ contacts: ContactImport) async throws {
         do {
             try await current.importContacts(contacts)

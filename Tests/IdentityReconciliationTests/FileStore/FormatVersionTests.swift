@@ -52,34 +52,57 @@ struct FormatVersionTests {
         try store.close()
     }
 
-    @Test(
-        "identifies keep a version-1 file at version 1; the first plan it cannot hold rewrites it as the current version"
-    )
-    func version1IsUpgradedOnDemand() async throws {
+    @Test("a version-1 file opened read-write gets the links its merges did not record, and is rewritten at once")
+    func version1MergesGetLinks() async throws {
         let directory = try TemporaryDirectory()
         let path = try Self.copyOfFixture(in: directory)
+        let readOnly = try FileContactStore(path: path, mode: .readOnly)
+        let links = try await readOnly.links(after: nil, limit: 10)
+        #expect(links.map { [$0.email, $0.phoneNumber] } == [["george@hillvalley.edu", "717171"]])
+        try readOnly.close()
+        #expect(try Self.version(of: path) == 1)
         let store = try FileContactStore(path: path)
-        let resolver = IdentityResolver(store: store, clock: ManualClock())
-        let linked = try await resolver.identify(email: "george@hillvalley.edu", phoneNumber: "123456")
-        #expect(linked.outcome == .merged(primaryID: 1, demotedPrimaryID: 4))
-        _ = try await resolver.identify(email: "new@hillvalley.edu", phoneNumber: "919191")
+        #expect(try Self.version(of: path) == UInt8(StoreFormat.version))
+        #expect(try await store.links(after: nil, limit: 10) == links)
+        try await InvariantChecker.check(store: store)
+        // Deleting george now leaves biff alone, his own person.
+        let correction = try await IdentityResolver(store: store).delete(contactID: 4)
+        #expect(correction.contacts.map(\.primaryContactID) == [5])
+        try store.close()
+    }
+
+    @Test("identifies keep a version-1 file at version 1; the first plan it cannot hold rewrites it as the current version")
+    func version1IsUpgradedOnDemand() async throws {
+        // A version-1 file without merges: a new store's records with a version-1 header.
+        let directory = try TemporaryDirectory()
+        let path = directory.file()
+        let writer = try FileContactStore(path: path)
+        let resolver = IdentityResolver(store: writer, clock: ManualClock(step: 1))
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+        _ = try await resolver.identify(email: "b@x.io", phoneNumber: "1")
+        try writer.close()
+        var bytes = try fileBytes(path)
+        bytes.replaceSubrange(0..<StoreFormat.headerSize, with: StoreFormat.header(version: 1))
+        try writeFile(path, bytes)
+
+        let store = try FileContactStore(path: path)
+        let reopened = IdentityResolver(store: store, clock: ManualClock(start: Fixture.at(1e9), step: 1))
+        _ = try await reopened.identify(email: "c@x.io", phoneNumber: "1")
+        _ = try await reopened.identify(email: "d@x.io", phoneNumber: "4")
         try store.sync()
         #expect(try Self.version(of: path) == 1)
-
-        // A split (a plan of a row-level write) needs a version-2 record.
-        let now = Date()
-        let split = try await store.commit(reading: .group(containingContactID: 8)) { _ in
-            ContactPlan([.clearValues(contactID: 8, email: false, phoneNumber: true, updatedAt: now)])
-        }
-        #expect(split.plan.writes.count == 1)
+        // A merge records its link, which version 1 cannot hold.
+        let merged = try await reopened.identify(email: "d@x.io", phoneNumber: "1")
+        #expect(merged.outcome == .merged(primaryID: 1, demotedPrimaryID: 4))
         #expect(try Self.version(of: path) == UInt8(StoreFormat.version))
         let before = try await allRows(store)
         try store.verify()
         try store.close()
-        let reopened = try FileContactStore(path: path)
-        #expect(try await allRows(reopened) == before)
-        try reopened.verify()
-        try reopened.close()
+        let again = try FileContactStore(path: path)
+        #expect(try await allRows(again) == before)
+        #expect(try await again.links(after: nil, limit: 10).map(\.email) == ["d@x.io"])
+        try again.verify()
+        try again.close()
     }
 
     @Test("plans of several writes and links are replayed from the journal exactly")
@@ -99,7 +122,7 @@ struct FormatVersionTests {
             ContactPlan([
                 .delete(contactID: 2, at: Fixture.at(101)),
                 .clearValues(contactID: 2, email: true, phoneNumber: false, updatedAt: Fixture.at(101)),
-                .insert(email: "d@x.io", phoneNumber: nil, linkedId: 1, createdAt: Fixture.at(101)),
+                .insert(email: "d@x.io", phoneNumber: "1", linkedId: 1, createdAt: Fixture.at(101)),
             ])
         }
         let rows = try await allRows(store)

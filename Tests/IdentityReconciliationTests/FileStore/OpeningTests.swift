@@ -166,7 +166,10 @@ struct OpeningTests {
     func reopenLinksSecondariesStoredBeforeTheirPrimary() async throws {
         let directory = try TemporaryDirectory()
         let store = try FileContactStore(path: directory.file())
-        try await store.importContacts(ContactImport(contacts: InMemoryContactStoreTests.secondariesBeforePrimary))
+        try await store.importContacts(
+            ContactImport(
+                contacts: InMemoryContactStoreTests.secondariesBeforePrimary,
+                links: InMemoryContactStoreTests.secondariesBeforePrimaryLinks))
         let merged = try await IdentityResolver(store: store, clock: ManualClock(start: Fixture.at(100)))
             .identify(email: "q@x.io", phoneNumber: "401").contact
         #expect(merged.secondaryContactIDs == [4, 2, 3])

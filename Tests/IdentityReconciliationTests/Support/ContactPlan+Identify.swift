@@ -13,8 +13,19 @@ extension ContactPlan {
         ContactPlan([.insert(email: email, phoneNumber: phoneNumber, linkedId: primaryID, createdAt: createdAt)])
     }
 
+    /// A merge without its link, as no identify decides it (for plans that must be refused).
     static func merge(primaryID: Int, demotedPrimaryID: Int, updatedAt: Date) -> ContactPlan {
         ContactPlan([.relinkGroup(primaryID: demotedPrimaryID, survivorID: primaryID, updatedAt: updatedAt)])
+    }
+
+    /// A merge with the link of the request that caused it.
+    static func merge(
+        primaryID: Int, demotedPrimaryID: Int, email: String, phoneNumber: String, updatedAt: Date
+    ) -> ContactPlan {
+        ContactPlan([
+            .relinkGroup(primaryID: demotedPrimaryID, survivorID: primaryID, updatedAt: updatedAt),
+            .addLink(ContactLink(email: email, phoneNumber: phoneNumber, createdAt: updatedAt)),
+        ])
     }
 }
 

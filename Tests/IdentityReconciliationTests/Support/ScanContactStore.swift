@@ -88,8 +88,9 @@ final class ScanContactStore: ContactStore {
             }
         }
         guard selection.includesLinks else { return SelectedContacts(rows: rows) }
-        let emails = Set(rows.compactMap(\.email) + [selection.email].compactMap { $0 })
-        let phones = Set(rows.compactMap(\.phoneNumber) + [selection.phoneNumber].compactMap { $0 })
+        let live = rows.filter(\.isLive)
+        let emails = Set(live.compactMap(\.email) + [selection.email].compactMap { $0 })
+        let phones = Set(live.compactMap(\.phoneNumber) + [selection.phoneNumber].compactMap { $0 })
         let links = state.links.filter { emails.contains($0.email) || phones.contains($0.phoneNumber) }
         return SelectedContacts(rows: rows, links: links)
     }
@@ -152,6 +153,14 @@ final class ScanContactStore: ContactStore {
         state.withLock { state in
             let after = state.rows.filter { fault == .pagingRepeatsLastRow ? $0.id >= afterID : $0.id > afterID }
             if fault == .pagingIgnoresLimit { return after }
+            return limit < 1 ? [] : Array(after.prefix(limit))
+        }
+    }
+
+    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        state.withLock { state in
+            let sorted = state.links.sorted()
+            let after = after.map { after in sorted.filter { $0 > after } } ?? sorted
             return limit < 1 ? [] : Array(after.prefix(limit))
         }
     }

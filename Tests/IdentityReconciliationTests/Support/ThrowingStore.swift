@@ -9,5 +9,6 @@ struct ThrowingStore: ContactStore {
         reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt { throw Broken() }
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Broken() }
+    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] { throw Broken() }
     func importContacts(_ contacts: ContactImport) async throws { throw Broken() }
 }

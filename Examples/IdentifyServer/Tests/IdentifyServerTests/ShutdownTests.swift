@@ -85,6 +85,10 @@ private final class GatedStore: ContactStore {
         try await base.contacts(afterID: afterID, limit: limit)
     }
 
+    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        try await base.links(after: after, limit: limit)
+    }
+
     func importContacts(_ contacts: ContactImport) async throws {
         try await base.importContacts(contacts)
     }

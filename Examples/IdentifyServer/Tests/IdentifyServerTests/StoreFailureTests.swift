@@ -48,5 +48,7 @@ private struct FailingStore: ContactStore {
 
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Failure() }
 
+    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] { throw Failure() }
+
     func importContacts(_ contacts: ContactImport) async throws { throw Failure() }
 }

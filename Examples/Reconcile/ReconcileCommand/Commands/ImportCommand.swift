@@ -66,7 +66,7 @@ enum ImportCommand: Subcommand {
         let session = try StoreSession.open(StoreOptions(path: path))
         if let note = session.openingNote { Console.error(note) }
         do {
-            try await session.store.importContacts(ContactImport(contacts: repair.contacts))
+            try await session.store.importContacts(ContactImport(contacts: repair.contacts, links: repair.links))
             try session.close()
         } catch {
             try? session.close()

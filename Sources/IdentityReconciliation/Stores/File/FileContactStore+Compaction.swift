@@ -121,6 +121,7 @@ extension FileContactStore {
         journal.path = path
         state.journal = journal
         state.formatVersion = StoreFormat.version
+        state.holdsErasedValues = false
         state.pending.removeAll()
         state.markSynced(upTo: state.appendedSequence)
         do {

@@ -13,6 +13,8 @@ extension FileContactStore {
         var stringBytes: Int
         var journal: Journal
         var formatVersion: UInt32
+        /// Whether the file still holds the bytes of values an erasure cleared (see ``FileContactStore/purge()``).
+        var holdsErasedValues = false
         var recovery: FileStoreRecovery?
     }
 
@@ -164,9 +166,14 @@ extension FileContactStore {
             }
             try? fileSystem.unlink(compactionPath(for: path))
         }
+        guard !loaded.holdsErasedValues || writable else {
+            throw FileContactStoreError(
+                code: .purgePending, path: path,
+                message: "a crash interrupted the purge of an erasure; open the store read-write to finish it")
+        }
         return Opened(
             table: loaded.table, stringBytes: loaded.stringBytes, journal: journal, formatVersion: loaded.version,
-            recovery: recovery)
+            holdsErasedValues: loaded.holdsErasedValues, recovery: recovery)
     }
 
     /// Writes the header of a new (or interrupted) file, then syncs it and its directory entry.

@@ -78,6 +78,12 @@ public final class FileContactStore: ContactStore {
         public var preallocationBytes = 1 << 18
         /// Under ``Durability/deferred``, changes are written once this many bytes are buffered.
         public var writeBufferBytes = 1 << 20
+        /// Whether a transaction that clears values (``IdentityResolver/forget(email:)``,
+        /// ``IdentityResolver/erase(contactID:)``) rewrites the file before it returns, so that
+        /// no byte of the erased values is left in it. Turn it off to erase many values at once,
+        /// then call ``FileContactStore/purge()`` (``FileContactStore/close()`` and the next
+        /// read-write open purge too).
+        public var purgesErasedValues = true
 
         /// Creates options with the defaults for everything but durability and mode.
         public init(durability: Durability = .immediate, mode: AccessMode = .readWrite) {
@@ -110,6 +116,8 @@ public final class FileContactStore: ContactStore {
         /// touched, the sequence number of its latest change. An identify that writes nothing
         /// waits only for its own group's changes, not for every change in flight.
         var unsyncedGroups: [Int: UInt64] = [:]
+        /// Whether the file still holds bytes of values that a plan cleared since the last compaction.
+        var holdsErasedValues = false
         /// The file's format version: a version-1 file is compacted (and so rewritten as the
         /// current version) before a record that version 1 lacks is appended.
         var formatVersion: UInt32
@@ -198,8 +206,16 @@ public final class FileContactStore: ContactStore {
         var state = State(
             table: opened.table, stringBytes: opened.stringBytes, journal: opened.journal,
             formatVersion: opened.formatVersion)
+        state.holdsErasedValues = opened.holdsErasedValues
         Self.updateCompactionThreshold(&state, options: options)
         self.state = Mutex(state)
+        if opened.holdsErasedValues {
+            // A crash came between an erasure's record and its purge: finish it before any use.
+            try purge()
+        } else if options.mode == .readWrite && opened.formatVersion < StoreFormat.version && opened.table.linkCount > 0 {
+            // The links that version 1 did not record were made on loading: keep them in the file.
+            try compact()
+        }
     }
 
     deinit {
@@ -258,7 +274,20 @@ public final class FileContactStore: ContactStore {
         if let sequence {
             try await waitUntilSynced(sequence)
         }
+        if options.purgesErasedValues && Self.clearsValues(receipt.plan.plan) {
+            // Not acknowledged before the erased bytes have left the file.
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                ioQueue.async {
+                    continuation.resume(with: Result { () throws(FileContactStoreError) in try self.purgeOnQueue() })
+                }
+            }
+        }
         return receipt
+    }
+
+    /// Whether a plan clears values, whose bytes must then leave the file.
+    static func clearsValues(_ plan: ContactPlan) -> Bool {
+        plan.writes.contains { if case .clearValues = $0 { true } else { false } }
     }
 
     /// Rows after `afterID` in id order, at most `limit`, from memory.
@@ -268,6 +297,16 @@ public final class FileContactStore: ContactStore {
         try state.withLock { (state) throws(FileContactStoreError) in
             try checkUsable(state)
             return state.table.contacts(afterID: afterID, limit: limit)
+        }
+    }
+
+    /// Links after `after` in ascending order, at most `limit`, from memory.
+    ///
+    /// - Throws: ``FileContactStoreError`` when the store is closed or unusable.
+    public func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        try state.withLock { (state) throws(FileContactStoreError) in
+            try checkUsable(state)
+            return state.table.links(after: after, limit: limit)
         }
     }
 
@@ -323,6 +362,33 @@ public final class FileContactStore: ContactStore {
         Self.resume(try result.get(), with: .success(()))
     }
 
+    /// Removes from the file every byte of the values that erasures cleared since the last
+    /// compaction, by compacting it (see ``compact()``); does nothing when there are none.
+    ///
+    /// Needed only with ``Options/purgesErasedValues`` off. The old file's blocks are freed,
+    /// not overwritten: the file system, its journal and the disk may keep copies of freed
+    /// blocks until they are reused, which only encryption at rest or secure deletion by the
+    /// storage itself can rule out.
+    ///
+    /// - Throws: As ``compact()``.
+    public func purge() throws(FileContactStoreError) {
+        let result = ioQueue.sync { Result { () throws(FileContactStoreError) in try purgeOnQueue() } }
+        try result.get()
+    }
+
+    /// ``purge()``, on ``ioQueue``.
+    func purgeOnQueue() throws(FileContactStoreError) {
+        let result: Result<[Waiter], FileContactStoreError> = state.withLock { state in
+            Result { () throws(FileContactStoreError) -> [Waiter] in
+                guard state.holdsErasedValues else { return [] }
+                try checkWritable(state)
+                try compactLocked(&state, table: nil)
+                return state.takeSyncedWaiters()
+            }
+        }
+        Self.resume(try result.get(), with: .success(()))
+    }
+
     /// Rewrites the file as a snapshot of the rows and links, atomically: a new file is written and
     /// synced, renamed over the store's, and the directory synced; a crash at any point
     /// leaves either the old file or the new one, both complete.
@@ -353,6 +419,14 @@ public final class FileContactStore: ContactStore {
             state.withLock { state in
                 guard var journal = state.journal else { return ([], [], nil) }
                 var error = state.failure.map { unusableError($0) }
+                if error == nil && options.mode == .readWrite && state.holdsErasedValues {
+                    do throws(FileContactStoreError) {
+                        try compactLocked(&state, table: nil)
+                        journal = state.journal ?? journal
+                    } catch let failure {
+                        error = failure
+                    }
+                }
                 if error == nil && options.mode == .readWrite {
                     do throws(FileContactStoreError) {
                         try flushPending(&state, journal: &journal, sync: true)

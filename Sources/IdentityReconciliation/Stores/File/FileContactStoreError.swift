@@ -41,6 +41,10 @@ public struct FileContactStoreError: Error, Sendable, Hashable, CustomStringConv
         public static let closed = Code("closed")
         /// An earlier write or sync failed, so the store refuses every call until it is reopened.
         public static let unusable = Code("unusable")
+        /// The file holds an erasure whose purge a crash interrupted: the erased values are
+        /// still in its bytes. Only a ``FileContactStore/AccessMode/readWrite`` open, which
+        /// finishes the purge first, may open it.
+        public static let purgePending = Code("purgePending")
 
         /// The code's name.
         public var description: String { name }

@@ -17,6 +17,9 @@ struct StoreLoader {
         var end: Int
         /// The file's format version.
         var version: UInt32
+        /// Whether a record cleared values after the last snapshot: their bytes are still in
+        /// the file, in earlier records, until a compaction rewrites it.
+        var holdsErasedValues: Bool
         /// Set when damaged bytes followed the valid records: the offset and the count up to the last nonzero byte.
         var damage: (offset: Int, bytes: Int)?
     }
@@ -75,6 +78,7 @@ struct StoreLoader {
     private let version: UInt32
     private var table = ContactTable()
     private var stringBytes = 0
+    private var holdsErasedValues = false
 
     private init(buffer: UnsafeRawBufferPointer, version: UInt32) {
         self.buffer = buffer
@@ -111,13 +115,20 @@ struct StoreLoader {
             offset = payload.upperBound
         }
         table.indexValues()
+        if version == 1 {
+            // Version 1 recorded no links: give each merged group the links that keep it one
+            // person, as an import of rows without links does. They are written at the upgrade.
+            for link in ContactEvidence.joiningLinks(for: table.rows, links: []).links { table.add(link) }
+        }
         let lastNonZero = Self.endOfNonZeroBytes(buffer, from: offset) - 1
         var damage: (offset: Int, bytes: Int)?
         if lastNonZero >= offset {
             try checkTornTail(at: offset, through: lastNonZero)
             damage = (offset, lastNonZero + 1 - offset)
         }
-        return Loaded(table: table, stringBytes: stringBytes, end: offset, version: version, damage: damage)
+        return Loaded(
+            table: table, stringBytes: stringBytes, end: offset, version: version,
+            holdsErasedValues: holdsErasedValues, damage: damage)
     }
 
     /// One past the last nonzero byte at or after `start` (`start` when there is none).
@@ -132,16 +143,19 @@ struct StoreLoader {
     }
 
     /// Throws when a valid sync marker after the damage at `offset` says it had been synced.
+    ///
+    /// A marker starts with its nonzero length, so only offsets up to the last nonzero byte
+    /// are tried; but its own last bytes are often zeros (the high bytes of `syncedEnd`), so it
+    /// is read from the whole file, preallocated zeros included.
     private func checkTornTail(at offset: Int, through lastNonZero: Int) throws(Failure) {
-        let limit = UnsafeRawBufferPointer(rebasing: buffer[0...lastNonZero])
         var candidate = offset + 1
-        while candidate + StoreFormat.frameSize < limit.count {
-            if let payload = Self.validRecord(in: limit, at: candidate),
+        while candidate <= lastNonZero {
+            if let payload = Self.validRecord(in: buffer, at: candidate),
                 payload.count == 9,
-                limit[payload.lowerBound] == StoreFormat.RecordType.syncMarker.rawValue
+                buffer[payload.lowerBound] == StoreFormat.RecordType.syncMarker.rawValue
             {
                 let syncedEnd = UInt64(
-                    littleEndian: limit.loadUnaligned(fromByteOffset: payload.lowerBound + 1, as: UInt64.self))
+                    littleEndian: buffer.loadUnaligned(fromByteOffset: payload.lowerBound + 1, as: UInt64.self))
                 if syncedEnd > UInt64(offset) && syncedEnd <= UInt64(candidate) {
                     throw .corrupted(
                         offset: offset,
@@ -210,6 +224,7 @@ struct StoreLoader {
                 if let insertedID { insertedIDs.append(insertedID) }
             }
             try replay(ContactPlan(writes), insertedIDs: insertedIDs)
+            if writes.contains(where: { if case .clearValues = $0 { true } else { false } }) { holdsErasedValues = true }
         case .links:
             let count = Int(try reader.readUInt32())
             // Each link takes at least 11 bytes.

@@ -49,6 +49,11 @@ public final class InMemoryContactStore: ContactStore {
         table.withLock { $0.contacts(afterID: afterID, limit: limit) }
     }
 
+    /// Links after `after` in ascending order, at most `limit`. Never throws.
+    public func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        table.withLock { $0.links(after: after, limit: limit) }
+    }
+
     /// Loads checked rows and links into this empty store.
     ///
     /// - Throws: ``ContactStoreError/notEmpty``; nothing is loaded then.
