@@ -14,7 +14,16 @@ public enum InvariantChecker {
         guard violations.isEmpty else { throw InvariantFailure(violations: violations) }
     }
 
-    /// Reads every row of a store and checks them.
+    /// Checks rows and links, the evidence included: each group is exactly one connected
+    /// component of its live rows' values and links, and no link is left dangling.
+    ///
+    /// - Throws: ``InvariantFailure`` listing every violation.
+    public static func check(_ rows: [Contact], links: [ContactLink]) throws(InvariantFailure) {
+        let violations = ContactInvariants.violations(in: rows, links: links)
+        guard violations.isEmpty else { throw InvariantFailure(violations: violations) }
+    }
+
+    /// Reads every row and every link of a store and checks them, the evidence included.
     ///
     /// - Returns: The rows that were checked, in id order.
     /// - Throws: ``InvariantFailure``; the store's error;
@@ -23,7 +32,7 @@ public enum InvariantChecker {
     @discardableResult
     public static func check(store: some ContactStore) async throws -> [Contact] {
         let rows = try await allRows(of: store)
-        try check(rows)
+        try check(rows, links: try await allLinks(of: store))
         return rows
     }
 
@@ -44,6 +53,14 @@ public enum InvariantChecker {
 
     static func allRows(of store: some ContactStore) async throws -> [Contact] {
         try await IdentityResolver(store: store).allContacts()
+    }
+
+    /// Every link of a store, in ascending order, page by page.
+    ///
+    /// - Throws: The store's error; ``IdentityReconciliation/ContactStoreError/contractViolation(_:)``
+    ///   when a page repeats a link or goes backwards.
+    public static func allLinks(of store: some ContactStore) async throws -> [ContactLink] {
+        try await IdentityResolver(store: store).allLinks()
     }
 }
 

@@ -8,8 +8,9 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// Seeded random request sequences over small alphabets, each step compared with
-/// ``ReferenceModel`` and followed by the invariant checker.
+/// Seeded random sequences of identifies mixed with deletes, forgets and erases over small
+/// alphabets, each step compared with ``ReferenceModel`` and followed by the invariant
+/// checker (groups equal the components of the evidence).
 @Suite("Property")
 struct PropertyTests {
     /// Sequences per test case (the cases run in parallel): 8 × 250 = 2,000 sequences of 30
@@ -40,6 +41,9 @@ struct PropertyTests {
         #expect(totals.unchanged > 2 * sequences, "\(totals)")
         #expect(totals.backwards > sequences / 5, "\(totals)")
         #expect(totals.deletedHits > sequences / 5, "\(totals)")
+        #expect(totals.splits > sequences / 10, "\(totals)")
+        #expect(totals.corrections > 2 * sequences, "\(totals)")
+        #expect(totals.notFound > sequences / 5, "\(totals)")
     }
 
     struct Totals {
@@ -48,6 +52,9 @@ struct PropertyTests {
         var unchanged = 0
         var backwards = 0
         var deletedHits = 0
+        var corrections = 0
+        var splits = 0
+        var notFound = 0
     }
 
     /// One sequence: an optional import of deleted rows, then 30 requests.
@@ -87,6 +94,43 @@ struct PropertyTests {
             }
             clock.set(now)
 
+            if Int.random(in: 0..<6, using: &random) == 0 {
+                let expected: ReferenceModel.CorrectionOutcome
+                let actual: ReferenceModel.CorrectionOutcome
+                let maxID = (model.rows.map(\.id).max() ?? 0) + 1
+                func run(_ body: () async throws -> Correction) async throws -> ReferenceModel.CorrectionOutcome {
+                    do {
+                        return .done(try await body())
+                    } catch let error as CorrectionError {
+                        return .failed(error)
+                    }
+                }
+                switch Int.random(in: 0..<4, using: &random) {
+                case 0:
+                    let id = Int.random(in: 1...maxID, using: &random)
+                    expected = model.delete(contactID: id, now: now)
+                    actual = try await run { try await resolver.delete(contactID: id) }
+                case 1:
+                    let value = email()
+                    expected = model.forget(email: value, phoneNumber: nil, now: now)
+                    actual = try await run { try await resolver.forget(email: value.uppercased()) }
+                case 2:
+                    let value = phone()
+                    expected = model.forget(email: nil, phoneNumber: value, now: now)
+                    actual = try await run { try await resolver.forget(phoneNumber: "(\(value))") }
+                default:
+                    let id = Int.random(in: 1...maxID, using: &random)
+                    expected = model.erase(contactID: id, now: now)
+                    actual = try await run { try await resolver.erase(contactID: id) }
+                }
+                #expect(actual == expected, context)
+                totals.corrections += 1
+                if case .failed = expected { totals.notFound += 1 }
+                if case .done(let correction) = expected, correction.isSplit { totals.splits += 1 }
+                if try await !Self.agree(resolver, model, context) || actual != expected { return }
+                continue
+            }
+
             let (requestEmail, requestPhone): (String?, String?)
             switch Int.random(in: 0..<20, using: &random) {
             case 0..<9: (requestEmail, requestPhone) = (email(), phone())
@@ -117,14 +161,7 @@ struct PropertyTests {
             case .createdPrimary: break
             }
 
-            let rows = try await resolver.allContacts()
-            #expect(rows == model.rows, context)
-            do {
-                try InvariantChecker.check(rows)
-            } catch {
-                Issue.record(Comment(rawValue: "\(context.rawValue): \(error)"))
-            }
-            if actual != expected || rows != model.rows { return }  // one report per sequence is enough
+            if try await !Self.agree(resolver, model, context) || actual != expected { return }  // one report is enough
         }
 
         // Lookups agree too and write nothing.
@@ -143,5 +180,22 @@ struct PropertyTests {
             #expect(try await resolver.contact(id: row.id) == expected, "seed \(seed) id \(row.id)")
         }
         #expect(try await resolver.allContacts() == rows)
+    }
+
+    /// Whether the store's rows and links equal the model's and keep every invariant; records an issue if not.
+    static func agree(
+        _ resolver: IdentityResolver<AnyContactStore>, _ model: ReferenceModel, _ context: Comment
+    ) async throws -> Bool {
+        let rows = try await resolver.allContacts()
+        let links = try await InvariantChecker.allLinks(of: resolver.store)
+        #expect(rows == model.rows, context)
+        #expect(links == model.links.sorted(), context)
+        do {
+            try InvariantChecker.check(rows, links: links)
+        } catch {
+            Issue.record(Comment(rawValue: "\(context.rawValue): \(error)"))
+            return false
+        }
+        return rows == model.rows && links == model.links.sorted()
     }
 }

@@ -138,6 +138,32 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
 
     /// What an identify's commit wrote. Its plan is one of the four that
     /// ``ReconciliationRules/decide(email:phoneNumber:matched:now:)`` makes.
+    /// Every link in ascending order (see ``ContactLink/<(_:_:)``). Writes nothing.
+    ///
+    /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a page
+    ///   repeats a link or goes backwards.
+    public func allLinks() async throws -> [ContactLink] {
+        let pageSize = 10_000
+        var result: [ContactLink] = []
+        var after: ContactLink?
+        while true {
+            let page = try await store.links(after: after, limit: pageSize)
+            if let after, let link = page.first(where: { $0 <= after }) {
+                throw ContactStoreError.contractViolation(
+                    "links(after:limit:) returned the link \(link.email.debugDescription) – "
+                        + "\(link.phoneNumber.debugDescription) out of order or again")
+            }
+            if let pair = zip(page, page.dropFirst()).first(where: { $0 >= $1 }) {
+                throw ContactStoreError.contractViolation(
+                    "links(after:limit:) returned the link \(pair.1.email.debugDescription) – "
+                        + "\(pair.1.phoneNumber.debugDescription) out of order or again")
+            }
+            result.append(contentsOf: page)
+            guard let last = page.last else { return result }
+            after = last
+        }
+    }
+
     static func outcome(of commit: ContactCommit) -> Identification.Outcome {
         switch commit.plan.writes.first {
         case .insert(_, _, let linkedId, _)?:

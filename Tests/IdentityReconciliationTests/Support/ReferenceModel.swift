@@ -6,11 +6,11 @@ import FoundationEssentials
 import Foundation
 #endif
 
-/// A small, obviously correct model of the rules, independent of the library's stores and
-/// of ``ReconciliationRules``: it keeps rows in a plain array and, on every request,
-/// recomputes the groups from scratch with union-find over every live row's values and
-/// every earlier request's pair of values (a request with both fields puts them in one
-/// group, whether it inserted a row, merged two groups or changed nothing).
+/// A small, obviously correct model of the rules, independent of the library's stores, of
+/// ``ReconciliationRules`` and of ``CorrectionRules``: it keeps rows and links in plain
+/// arrays and, after every request or correction, recomputes the groups from scratch with
+/// union-find over every live row's values and every link (recorded by each merge), then
+/// makes each group's oldest row its primary.
 struct ReferenceModel {
     /// An email or a phone number; the two never match each other.
     enum Value: Hashable {
@@ -20,17 +20,14 @@ struct ReferenceModel {
 
     /// Every row, live and deleted, with `linkedId` and `linkPrecedence` as the rules require.
     private(set) var rows: [Contact]
-    /// The pairs of values of every request that carried both fields.
-    private var pairs: [(Value, Value)] = []
+    /// The links recorded by merges and not yet dropped, oldest first.
+    private(set) var links: [ContactLink] = []
     private var nextID: Int
 
     /// Starts from imported rows (only deleted rows, or rows already consistent).
     init(rows: [Contact] = []) {
         self.rows = rows.sorted { $0.id < $1.id }
         nextID = (rows.map(\.id).max() ?? 0) + 1
-        for row in rows where row.isLive {
-            if let email = row.email, let phone = row.phoneNumber { pairs.append((.email(email), .phone(phone))) }
-        }
     }
 
     /// The group of every value held by a live row, named by one representative value.
@@ -46,9 +43,13 @@ struct ReferenceModel {
             if a != b { parent[a] = b }
         }
         for row in rows where row.isLive {
-            for value in Self.values(of: row) where parent[value] == nil { parent[value] = value }
+            let values = Self.values(of: row)
+            for value in values where parent[value] == nil { parent[value] = value }
+            if values.count == 2 { union(values[0], values[1]) }
         }
-        for (first, second) in pairs { union(first, second) }
+        for link in links where parent[.email(link.email)] != nil && parent[.phone(link.phoneNumber)] != nil {
+            union(.email(link.email), .phone(link.phoneNumber))
+        }
         var result: [Value: Value] = [:]
         for value in parent.keys { result[value] = find(value) }
         return result
@@ -105,9 +106,11 @@ struct ReferenceModel {
                 rows[index].updatedAt = now
             }
             outcome = .merged(primaryID: older[0].id, demotedPrimaryID: newer[0].id)
+            if let email, let phoneNumber {
+                links.append(ContactLink(email: email, phoneNumber: phoneNumber, createdAt: now))
+            }
         }
-        if requested.count == 2 { pairs.append((requested[0], requested[1])) }
-        relink()
+        relink(now: nil)
         let after = groups()
         return Identification(contact: Self.consolidate(members(of: after[requested[0]]!, in: after)), outcome: outcome)
     }
@@ -122,7 +125,8 @@ struct ReferenceModel {
     }
 
     /// Sets every live row's precedence and link from the groups: the oldest row is primary.
-    private mutating func relink() {
+    /// With `now`, a row whose link changes gets it as `updatedAt`.
+    private mutating func relink(now: Date?) {
         let current = groups()
         var primaryOf: [Value: Int] = [:]
         for row in rows where row.isLive {
@@ -136,9 +140,110 @@ struct ReferenceModel {
         }
         for index in rows.indices where rows[index].isLive {
             let primaryID = primaryOf[current[Self.values(of: rows[index])[0]]!]!
-            rows[index].linkedId = primaryID == rows[index].id ? nil : primaryID
-            rows[index].linkPrecedence = primaryID == rows[index].id ? .primary : .secondary
+            let linkedId = primaryID == rows[index].id ? nil : primaryID
+            if let now, linkedId != rows[index].linkedId { rows[index].updatedAt = now }
+            rows[index].linkedId = linkedId
+            rows[index].linkPrecedence = linkedId == nil ? .primary : .secondary
         }
+    }
+
+    // MARK: - Corrections
+
+    /// What a correction must answer: its result, or the error.
+    enum CorrectionOutcome: Equatable {
+        case done(Correction)
+        case failed(CorrectionError)
+    }
+
+    /// Soft-deletes the live row `id`.
+    mutating func delete(contactID id: Int, now: Date) -> CorrectionOutcome {
+        guard let index = rows.firstIndex(where: { $0.id == id && $0.isLive }) else { return .failed(.contactNotFound(id)) }
+        return correct(affecting: groupIDs(of: rows[index]), now: now) { model in
+            model.rows[index].deletedAt = now
+            model.rows[index].updatedAt = now
+        }
+    }
+
+    /// Removes an email (or a phone number) from every row holding it.
+    mutating func forget(email: String?, phoneNumber: String?, now: Date) -> CorrectionOutcome {
+        let holders = rows.indices.filter { index in
+            (email != nil && rows[index].email == email) || (phoneNumber != nil && rows[index].phoneNumber == phoneNumber)
+        }
+        guard !holders.isEmpty else {
+            if let email { return .failed(.emailNotFound(email)) }
+            return .failed(.phoneNumberNotFound(phoneNumber!))
+        }
+        let affected = holders.filter { rows[$0].isLive }.flatMap { groupIDs(of: rows[$0]) }
+        return correct(affecting: Array(Set(affected)), now: now) { model in
+            for index in holders {
+                if email != nil { model.rows[index].email = nil }
+                if phoneNumber != nil { model.rows[index].phoneNumber = nil }
+                model.rows[index].updatedAt = now
+                if model.rows[index].isLive && model.rows[index].email == nil && model.rows[index].phoneNumber == nil {
+                    model.rows[index].deletedAt = now
+                }
+            }
+        }
+    }
+
+    /// Erases the person of the live row `id`.
+    mutating func erase(contactID id: Int, now: Date) -> CorrectionOutcome {
+        guard let row = rows.first(where: { $0.id == id && $0.isLive }) else { return .failed(.contactNotFound(id)) }
+        let group = Set(groupIDs(of: row))
+        let members = rows.filter { group.contains($0.id) }
+        let emails = Set(members.compactMap(\.email))
+        let phones = Set(members.compactMap(\.phoneNumber))
+        return correct(affecting: Array(group), now: now) { model in
+            for index in model.rows.indices {
+                let current = model.rows[index]
+                let related =
+                    group.contains(current.id)
+                    || (!current.isLive
+                        && (current.email.map(emails.contains) == true || current.phoneNumber.map(phones.contains) == true
+                            || current.linkedId.map(group.contains) == true))
+                guard related else { continue }
+                if current.email != nil || current.phoneNumber != nil {
+                    model.rows[index].email = nil
+                    model.rows[index].phoneNumber = nil
+                    model.rows[index].updatedAt = now
+                }
+                if group.contains(current.id) {
+                    model.rows[index].deletedAt = now
+                    model.rows[index].updatedAt = now
+                }
+            }
+        }
+    }
+
+    /// The ids of the live rows in the group of `row`.
+    private func groupIDs(of row: Contact) -> [Int] {
+        let current = groups()
+        let root = current[Self.values(of: row)[0]]
+        return rows.filter { $0.isLive && Self.values(of: $0).contains { current[$0] == root } }.map(\.id)
+    }
+
+    /// Applies a change to the rows, drops the links whose values no live row holds, regroups,
+    /// and reports the rows changed and the groups left of the `affected` rows.
+    private mutating func correct(affecting affected: [Int], now: Date, _ change: (inout ReferenceModel) -> Void)
+        -> CorrectionOutcome
+    {
+        let before = rows
+        change(&self)
+        let live = rows.filter(\.isLive)
+        let emails = Set(live.compactMap(\.email))
+        let phones = Set(live.compactMap(\.phoneNumber))
+        links.removeAll { !emails.contains($0.email) || !phones.contains($0.phoneNumber) }
+        relink(now: now)
+        let changed = zip(before, rows).filter { $0 != $1 }.map(\.1.id).sorted()
+        let previous = Set(before.filter { affected.contains($0.id) }.map(\.primaryID)).sorted()
+        let current = groups()
+        var left: [Value: [Contact]] = [:]
+        for row in rows where row.isLive && affected.contains(row.id) {
+            let root = current[Self.values(of: row)[0]]!
+            left[root] = members(of: root, in: current)
+        }
+        let contacts = left.values.map(Self.consolidate).sorted { $0.primaryContactID < $1.primaryContactID }
+        return .done(Correction(changedContactIDs: changed, previousPrimaryIDs: previous, contacts: contacts))
     }
 
     /// The consolidated contact of a group given oldest first.
