@@ -2,12 +2,14 @@ import Foundation
 import GRDB
 import IdentityReconciliation
 
-/// The baseline: the same rules written plainly on SQLite through GRDB, the way a Swift
-/// developer would write them without this library's stores.
+/// The baseline: a ``ContactStore`` on SQLite through GRDB, written the way a Swift developer
+/// would write one for this library.
 ///
-/// The task's `Contact` table with indexes on `email`, `phoneNumber` and `linkedId`; a
-/// ``DatabasePool`` in WAL mode; one `BEGIN IMMEDIATE` transaction per identify (read the
-/// matched groups, decide, insert or `UPDATE` every row of the demoted group, commit).
+/// The task's `Contact` table with indexes on `email`, `phoneNumber` and `linkedId`, and a
+/// `ContactLink` table for link evidence; a ``DatabasePool`` in WAL mode; one
+/// `BEGIN IMMEDIATE` transaction per identify: read the selected groups, let the library
+/// decide and check the plan, then persist it (an `INSERT` per new row, an `UPDATE` by id per
+/// changed row, a `DELETE` or `INSERT` per link) and commit. The store decides nothing.
 /// Timestamps are stored as `REAL` seconds since 2001-01-01 so that they round-trip exactly.
 ///
 /// With `synchronous = FULL` every commit syncs the WAL (durable when `identify` returns);
@@ -36,13 +38,15 @@ final class SQLiteContactStore: ContactStore {
         // setting is per connection, and only the writer commits.
         try pool.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = \(synchronous.rawValue)")
+            // The foreign key is checked at commit: an imported secondary may come before its
+            // primary in id order.
             try db.execute(
                 sql: """
                     CREATE TABLE IF NOT EXISTS "Contact" (
                         "id" INTEGER PRIMARY KEY AUTOINCREMENT,
                         "phoneNumber" TEXT,
                         "email" TEXT,
-                        "linkedId" INTEGER REFERENCES "Contact"("id"),
+                        "linkedId" INTEGER REFERENCES "Contact"("id") DEFERRABLE INITIALLY DEFERRED,
                         "linkPrecedence" TEXT NOT NULL CHECK ("linkPrecedence" IN ('primary', 'secondary')),
                         "createdAt" REAL NOT NULL,
                         "updatedAt" REAL NOT NULL,
@@ -51,6 +55,14 @@ final class SQLiteContactStore: ContactStore {
                     CREATE INDEX IF NOT EXISTS "Contact_email" ON "Contact"("email");
                     CREATE INDEX IF NOT EXISTS "Contact_phoneNumber" ON "Contact"("phoneNumber");
                     CREATE INDEX IF NOT EXISTS "Contact_linkedId" ON "Contact"("linkedId");
+                    CREATE TABLE IF NOT EXISTS "ContactLink" (
+                        "email" TEXT NOT NULL,
+                        "phoneNumber" TEXT NOT NULL,
+                        "createdAt" REAL NOT NULL
+                    );
+                    CREATE UNIQUE INDEX IF NOT EXISTS "ContactLink_email"
+                        ON "ContactLink"("email", "phoneNumber", "createdAt");
+                    CREATE INDEX IF NOT EXISTS "ContactLink_phoneNumber" ON "ContactLink"("phoneNumber");
                     """)
         }
         let actual = try pool.writeWithoutTransaction { db in
@@ -63,48 +75,34 @@ final class SQLiteContactStore: ContactStore {
         }
     }
 
-    func reconcile(
-        email: String?,
-        phoneNumber: String?,
-        decide: @Sendable ([Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
-        try transaction(email: email, phoneNumber: phoneNumber, decide: decide)
+    func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        guard !selection.isEmpty else { return .empty }
+        return try await pool.read { db in try Self.select(db, selection) }
     }
 
-    /// One identify transaction through GRDB's synchronous API: the calling thread runs it
-    /// on the writer connection. Like the library's stores, the transaction never suspends;
-    /// GRDB's async API would add a hop to its writer queue and back on every request.
-    private func transaction(
-        email: String?,
-        phoneNumber: String?,
-        decide: @Sendable ([Contact]) -> ContactChange
-    ) throws -> ContactStoreCommit {
+    func transaction(
+        reading selection: ContactSelection,
+        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
+        try run(reading: selection, plan)
+    }
+
+    /// One transaction through GRDB's synchronous API: the calling thread runs it on the
+    /// writer connection. Like the library's stores, the transaction never suspends; GRDB's
+    /// async API would add a hop to its writer queue and back on every request.
+    private func run(
+        reading selection: ContactSelection,
+        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) throws -> ContactStoreReceipt {
         try pool.writeWithoutTransaction { db in
-            var commit: ContactStoreCommit?
+            var receipt: ContactStoreReceipt?
+            // A throwing `plan` rolls the transaction back.
             try db.inTransaction(.immediate) {
-                let matched = try Self.matchedRows(db, email: email, phoneNumber: phoneNumber)
-                let change = decide(matched)
-                try change.check(against: matched)
-                let insertedID = try Self.apply(change, db)
-                commit = ContactStoreCommit(
-                    change: change, insertedID: insertedID, group: change.applied(to: matched, insertedID: insertedID))
+                let checked = try plan(try Self.select(db, selection))
+                receipt = ContactStoreReceipt(plan: checked, insertedIDs: try Self.persist(checked, db))
                 return .commit
             }
-            return commit!
-        }
-    }
-
-    func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        try await pool.read { db in try Self.matchedRows(db, email: email, phoneNumber: phoneNumber) }
-    }
-
-    func group(containingContactID id: Int) async throws -> [Contact] {
-        try await pool.read { db in
-            let primary = try Int.fetchOne(
-                db, sql: #"SELECT COALESCE("linkedId", "id") FROM "Contact" WHERE "id" = ? AND "deletedAt" IS NULL"#,
-                arguments: [id])
-            guard let primary else { return [] }
-            return try Self.members(db, primaries: [primary])
+            return receipt!
         }
     }
 
@@ -117,27 +115,21 @@ final class SQLiteContactStore: ContactStore {
         }
     }
 
-    func importContacts(_ contacts: [Contact]) async throws {
+    func importContacts(_ contacts: ContactImport) async throws {
         try await pool.write { db in
-            guard try Int.fetchOne(db, sql: #"SELECT COUNT(*) FROM "Contact""#) == 0 else {
-                throw ContactStoreError.notEmpty
-            }
-            let violations = ContactInvariants.violations(in: contacts)
-            guard violations.isEmpty else { throw ContactStoreError.invalidContacts(violations) }
+            let holdsAnything = try Bool.fetchOne(
+                db, sql: #"SELECT EXISTS (SELECT 1 FROM "Contact") OR EXISTS (SELECT 1 FROM "ContactLink")"#)
+            guard holdsAnything == false else { throw ContactStoreError.notEmpty }
             let statement = try db.cachedStatement(
                 sql: """
                     INSERT INTO "Contact"
                     ("id", "phoneNumber", "email", "linkedId", "linkPrecedence", "createdAt", "updatedAt", "deletedAt")
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?)
                     """)
-            for contact in contacts {
-                try statement.execute(arguments: [
-                    contact.id, contact.phoneNumber, contact.email, contact.linkedId,
-                    contact.linkPrecedence.rawValue, contact.createdAt.timeIntervalSinceReferenceDate,
-                    contact.updatedAt.timeIntervalSinceReferenceDate,
-                    contact.deletedAt?.timeIntervalSinceReferenceDate,
-                ])
+            for contact in contacts.contacts {
+                try statement.execute(arguments: Self.columns(of: contact))
             }
+            for link in contacts.links { try Self.insert(link, db) }
         }
     }
 
@@ -150,20 +142,39 @@ final class SQLiteContactStore: ContactStore {
         return (attributes[.size] as? Int) ?? 0
     }
 
-    // MARK: - SQL
+    // MARK: - Reading
 
-    /// The live rows of every group with a live row holding the email or the phone number.
-    private static func matchedRows(_ db: Database, email: String?, phoneNumber: String?) throws -> [Contact] {
+    /// What `selection` selects (see ``ContactSelection``).
+    private static func select(_ db: Database, _ selection: ContactSelection) throws -> SelectedContacts {
+        var primaries = try matchedPrimaries(db, email: selection.email, phoneNumber: selection.phoneNumber)
+        if let id = selection.contactID {
+            let statement = try db.cachedStatement(
+                sql: #"SELECT COALESCE("linkedId", "id") FROM "Contact" WHERE "id" = ? AND "deletedAt" IS NULL"#)
+            if let primary = try Int.fetchOne(statement, arguments: [id]), !primaries.contains(primary) {
+                primaries.append(primary)
+            }
+        }
+        var rows = try members(db, primaries: primaries)
+        if selection.includesDeletedRows {
+            rows += try deletedRows(db, selection, live: rows)
+        }
+        guard selection.includesLinks else { return SelectedContacts(rows: rows) }
+        return SelectedContacts(rows: rows, links: try links(db, selection, rows: rows))
+    }
+
+    /// The primaries of the groups with a live row holding the email or the phone number.
+    private static func matchedPrimaries(_ db: Database, email: String?, phoneNumber: String?) throws -> [Int] {
+        guard email != nil || phoneNumber != nil else { return [] }
         // `= NULL` is never true, so a nil value matches nothing.
         let statement = try db.cachedStatement(
             sql: """
                 SELECT DISTINCT COALESCE("linkedId", "id") FROM "Contact"
                 WHERE "deletedAt" IS NULL AND ("email" = ? OR "phoneNumber" = ?)
                 """)
-        let primaries = try Int.fetchAll(statement, arguments: [email, phoneNumber])
-        return try members(db, primaries: primaries)
+        return try Int.fetchAll(statement, arguments: [email, phoneNumber])
     }
 
+    /// The live rows of the groups with these primaries.
     private static func members(_ db: Database, primaries: [Int]) throws -> [Contact] {
         var rows: [Contact] = []
         let statement = try db.cachedStatement(
@@ -175,39 +186,134 @@ final class SQLiteContactStore: ContactStore {
         return rows
     }
 
-    /// Writes a decided change; returns the inserted row's id for inserts.
-    private static func apply(_ change: ContactChange, _ db: Database) throws -> Int? {
-        switch change {
-        case .none:
-            return nil
-        case .insertPrimary(let email, let phoneNumber, let createdAt):
-            return try insert(db, email: email, phoneNumber: phoneNumber, linkedId: nil, createdAt: createdAt)
-        case .insertSecondary(let email, let phoneNumber, let primaryID, let createdAt):
-            return try insert(db, email: email, phoneNumber: phoneNumber, linkedId: primaryID, createdAt: createdAt)
-        case .merge(let primaryID, let demotedPrimaryID, let updatedAt):
-            let statement = try db.cachedStatement(
-                sql: """
-                    UPDATE "Contact" SET "linkedId" = ?1, "linkPrecedence" = 'secondary', "updatedAt" = ?2
-                    WHERE "deletedAt" IS NULL AND ("id" = ?3 OR "linkedId" = ?3)
-                    """)
-            try statement.execute(arguments: [primaryID, updatedAt.timeIntervalSinceReferenceDate, demotedPrimaryID])
-            return nil
+    /// The deleted rows related to a selection: those holding one of its values or a value of
+    /// a selected live row, those linked to a selected live row, and the row `contactID`.
+    private static func deletedRows(_ db: Database, _ selection: ContactSelection, live: [Contact]) throws -> [Contact]
+    {
+        var emails = UniqueValues<String>()
+        var phoneNumbers = UniqueValues<String>()
+        emails.append(selection.email)
+        phoneNumbers.append(selection.phoneNumber)
+        for row in live {
+            emails.append(row.email)
+            phoneNumbers.append(row.phoneNumber)
         }
+        var found: [Int: Contact] = [:]
+        func fetch(_ sql: String, _ values: [some DatabaseValueConvertible]) throws {
+            guard !values.isEmpty else { return }
+            let statement = try db.cachedStatement(sql: sql)
+            for value in values {
+                let cursor = try Row.fetchCursor(statement, arguments: [value])
+                while let row = try cursor.next() {
+                    let deleted = contact(row)
+                    found[deleted.id] = deleted
+                }
+            }
+        }
+        try fetch(#"SELECT * FROM "Contact" WHERE "email" = ? AND "deletedAt" IS NOT NULL"#, emails.values)
+        try fetch(
+            #"SELECT * FROM "Contact" WHERE "phoneNumber" = ? AND "deletedAt" IS NOT NULL"#, phoneNumbers.values)
+        try fetch(#"SELECT * FROM "Contact" WHERE "linkedId" = ? AND "deletedAt" IS NOT NULL"#, live.map(\.id))
+        if let id = selection.contactID {
+            try fetch(#"SELECT * FROM "Contact" WHERE "id" = ? AND "deletedAt" IS NOT NULL"#, [id])
+        }
+        return found.values.sorted { $0.id < $1.id }
     }
 
-    private static func insert(
-        _ db: Database, email: String?, phoneNumber: String?, linkedId: Int?, createdAt: Date
-    ) throws -> Int {
+    /// The links holding a value of the selection or of a selected row.
+    private static func links(_ db: Database, _ selection: ContactSelection, rows: [Contact]) throws -> [ContactLink] {
+        var emails = UniqueValues<String>()
+        var phoneNumbers = UniqueValues<String>()
+        emails.append(selection.email)
+        phoneNumbers.append(selection.phoneNumber)
+        for row in rows {
+            emails.append(row.email)
+            phoneNumbers.append(row.phoneNumber)
+        }
+        var found = UniqueValues<ContactLink>()
+        func fetch(_ sql: String, _ values: [String]) throws {
+            guard !values.isEmpty else { return }
+            let statement = try db.cachedStatement(sql: sql)
+            for value in values {
+                let cursor = try Row.fetchCursor(statement, arguments: [value])
+                while let row = try cursor.next() {
+                    found.append(
+                        ContactLink(
+                            email: row[0], phoneNumber: row[1],
+                            createdAt: Date(timeIntervalSinceReferenceDate: row[2])))
+                }
+            }
+        }
+        try fetch(#"SELECT "email", "phoneNumber", "createdAt" FROM "ContactLink" WHERE "email" = ?"#, emails.values)
+        try fetch(
+            #"SELECT "email", "phoneNumber", "createdAt" FROM "ContactLink" WHERE "phoneNumber" = ?"#,
+            phoneNumbers.values)
+        return found.values
+    }
+
+    // MARK: - Writing
+
+    /// Persists a checked plan: every changed row by id, then the links, then the new rows.
+    ///
+    /// - Returns: The ids SQLite assigned to the inserted rows, in order.
+    private static func persist(_ plan: CheckedContactPlan, _ db: Database) throws -> [Int] {
+        if !plan.updatedRows.isEmpty {
+            let statement = try db.cachedStatement(
+                sql: """
+                    UPDATE "Contact" SET "phoneNumber" = ?, "email" = ?, "linkedId" = ?, "linkPrecedence" = ?,
+                    "createdAt" = ?, "updatedAt" = ?, "deletedAt" = ?
+                    WHERE "id" = ?
+                    """)
+            for row in plan.updatedRows {
+                try statement.execute(arguments: columns(of: row, idLast: true))
+            }
+        }
+        if !plan.removedLinks.isEmpty {
+            let statement = try db.cachedStatement(
+                sql: #"DELETE FROM "ContactLink" WHERE "email" = ? AND "phoneNumber" = ? AND "createdAt" = ?"#)
+            for link in plan.removedLinks {
+                try statement.execute(arguments: [
+                    link.email, link.phoneNumber, link.createdAt.timeIntervalSinceReferenceDate,
+                ])
+            }
+        }
+        for link in plan.addedLinks { try insert(link, db) }
+        guard plan.insertCount > 0 else { return [] }
         let statement = try db.cachedStatement(
             sql: """
                 INSERT INTO "Contact" ("phoneNumber", "email", "linkedId", "linkPrecedence", "createdAt", "updatedAt")
                 VALUES (?, ?, ?, ?, ?, ?)
                 """)
-        let time = createdAt.timeIntervalSinceReferenceDate
-        try statement.execute(arguments: [
-            phoneNumber, email, linkedId, linkedId == nil ? "primary" : "secondary", time, time,
-        ])
-        return Int(db.lastInsertedRowID)
+        var ids: [Int] = []
+        ids.reserveCapacity(plan.insertCount)
+        // The new rows as the plan defines them; SQLite assigns the ids (AUTOINCREMENT: greater
+        // than any id the table has held, imported ones included), so the 0s are placeholders.
+        for row in plan.insertedRows(ids: Array(repeating: 0, count: plan.insertCount)) {
+            try statement.execute(arguments: [
+                row.phoneNumber, row.email, row.linkedId, row.linkPrecedence.rawValue,
+                row.createdAt.timeIntervalSinceReferenceDate, row.updatedAt.timeIntervalSinceReferenceDate,
+            ])
+            ids.append(Int(db.lastInsertedRowID))
+        }
+        return ids
+    }
+
+    /// Inserts one link.
+    private static func insert(_ link: ContactLink, _ db: Database) throws {
+        let statement = try db.cachedStatement(
+            sql: #"INSERT INTO "ContactLink" ("email", "phoneNumber", "createdAt") VALUES (?, ?, ?)"#)
+        try statement.execute(arguments: [link.email, link.phoneNumber, link.createdAt.timeIntervalSinceReferenceDate])
+    }
+
+    /// A row's column values in the table's declaration order, the id first or (for the
+    /// `UPDATE … WHERE "id" = ?` statement) last.
+    private static func columns(of contact: Contact, idLast: Bool = false) -> StatementArguments {
+        let values: [(any DatabaseValueConvertible)?] = [
+            contact.phoneNumber, contact.email, contact.linkedId, contact.linkPrecedence.rawValue,
+            contact.createdAt.timeIntervalSinceReferenceDate, contact.updatedAt.timeIntervalSinceReferenceDate,
+            contact.deletedAt?.timeIntervalSinceReferenceDate,
+        ]
+        return StatementArguments(idLast ? values + [contact.id] : [contact.id] + values)
     }
 
     /// Decodes a `SELECT *` row by column position (the table's declaration order).
@@ -221,5 +327,15 @@ final class SQLiteContactStore: ContactStore {
             createdAt: Date(timeIntervalSinceReferenceDate: row[5]),
             updatedAt: Date(timeIntervalSinceReferenceDate: row[6]),
             deletedAt: (row[7] as Double?).map(Date.init(timeIntervalSinceReferenceDate:)))
+    }
+}
+
+/// Values in the order first appended, each once; `nil` is skipped.
+private struct UniqueValues<Value: Hashable> {
+    private(set) var values: [Value] = []
+    private var seen = Set<Value>()
+
+    mutating func append(_ value: Value?) {
+        if let value, seen.insert(value).inserted { values.append(value) }
     }
 }

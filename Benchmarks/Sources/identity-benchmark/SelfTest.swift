@@ -5,7 +5,7 @@ import IdentityReconciliationTesting
 /// `--self-test`: checks that what the benchmark measures is right, not how fast it is.
 ///
 /// - The test kit's conformance check on every selected target (`postgres` only when a server
-///   is given), so the SQLite baseline implements the same rules as the library's stores (a
+///   is given), so the SQLite baseline reads and persists exactly as the library's stores do (a
 ///   faster baseline that is wrong would make every ratio meaningless).
 /// - The workloads are deterministic and have the documented shape.
 /// - One merge appends O(1) bytes to the file store, whatever the size of the demoted group.
