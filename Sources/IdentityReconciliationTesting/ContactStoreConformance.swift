@@ -24,9 +24,12 @@ import Foundation
 /// invariants (``IdentityReconciliation/ContactPlan/checked(against:)``), persisting every
 /// primitive write exactly (each kind of ``IdentityReconciliation/ContactWrite`` in plans of one and of
 /// several writes, read back through every read),
-/// the read methods and paging, agreement with ``IdentityReconciliation/InMemoryContactStore`` on seeded random request
-/// sequences, and concurrent identifies (invariants hold and the groups equal a
-/// sequential replay).
+/// the corrections (a placeholder value's groups split back apart, deletes that promote a
+/// secondary, forgetting a value only deleted rows hold, erasure leaving tombstones and no
+/// links, not-found errors writing nothing), the read methods and paging, agreement with ``IdentityReconciliation/InMemoryContactStore`` on seeded random request
+/// sequences, concurrent identifies (invariants hold and the groups equal a sequential
+/// replay), and corrections running alongside identifies (the invariants, the evidence's
+/// included, hold).
 public struct ContactStoreConformance: Sendable {
     /// One scenario of the check.
     public struct Scenario: Sendable {
@@ -59,9 +62,13 @@ public struct ContactStoreConformance: Sendable {
                 name: "a decided plan that breaks the invariants is refused",
                 body: { try await $0.invalidChangesRefused() }),
             Scenario(name: "every primitive write is persisted exactly", body: { try await $0.primitiveWrites() }),
+            Scenario(name: "corrections split groups exactly", body: { try await $0.correctionsSplit() }),
+            Scenario(name: "erasure leaves tombstones", body: { try await $0.erasure() }),
             Scenario(name: "reads and paging", body: { try await $0.readsAndPaging() }),
             Scenario(name: "agrees with the in-memory store", body: { try await $0.agreesWithReference() }),
             Scenario(name: "concurrent identifies", body: { try await $0.concurrentIdentifies() }),
+            Scenario(
+                name: "concurrent corrections and identifies", body: { try await $0.concurrentCorrections() }),
         ]
     }
 
@@ -374,6 +381,92 @@ public struct ContactStoreConformance: Sendable {
             })
     }
 
+    private func correctionsSplit() async throws {
+        let name = "corrections split groups exactly"
+        let resolver = try await resolver()
+        // A placeholder phone number joins three shoppers; forgetting it splits them again.
+        _ = try await resolver.identify(email: "a@x.io", phoneNumber: "0000000000")  // 1
+        _ = try await resolver.identify(email: "b@x.io", phoneNumber: "0000000000")  // 2 → 1
+        _ = try await resolver.identify(email: "c@x.io", phoneNumber: "555")  // 3
+        let merged = try await resolver.identify(email: "c@x.io", phoneNumber: "0000000000")
+        try expect(merged.outcome == .merged(primaryID: 1, demotedPrimaryID: 3), name, "merge: \(merged.outcome)")
+        let links = try await InvariantChecker.allLinks(of: resolver.store)
+        try expect(
+            links.map { [$0.email, $0.phoneNumber] } == [["c@x.io", "0000000000"]], name, "merge link: \(links)")
+        let forgotten = try await resolver.forget(phoneNumber: "0000000000")
+        let people = [
+            ConsolidatedContact(primaryContactID: 1, emails: ["a@x.io"], phoneNumbers: [], secondaryContactIDs: []),
+            ConsolidatedContact(primaryContactID: 2, emails: ["b@x.io"], phoneNumbers: [], secondaryContactIDs: []),
+            ConsolidatedContact(primaryContactID: 3, emails: ["c@x.io"], phoneNumbers: ["555"], secondaryContactIDs: []),
+        ]
+        try expect(forgotten.contacts == people, name, "after forgetting the phone: \(forgotten.contacts)")
+        try expect(forgotten.changedContactIDs == [1, 2, 3], name, "changed \(forgotten.changedContactIDs)")
+        try expect(forgotten.previousPrimaryIDs == [1] && forgotten.isSplit, name, "previous \(forgotten.previousPrimaryIDs)")
+        let after = try await checkedRows(resolver.store, name)
+        try expect(after.allSatisfy { $0.phoneNumber != "0000000000" }, name, "a row kept the forgotten phone")
+        try expect(try await InvariantChecker.allLinks(of: resolver.store).isEmpty, name, "the link was kept")
+        // Identifying by it again starts a new person: nothing remembers it.
+        let again = try await resolver.identify(email: nil, phoneNumber: "0000000000")
+        try expect(again.outcome == .createdPrimary(contactID: 4), name, "the value still matched: \(again.outcome)")
+
+        // Deleting the primary promotes the oldest remaining row of each part.
+        _ = try await resolver.identify(email: "d@x.io", phoneNumber: "555")  // 5 → 3
+        _ = try await resolver.identify(email: "d@x.io", phoneNumber: "777")  // 6 → 3
+        let deleted = try await resolver.delete(contactID: 3)
+        try expect(
+            deleted.contacts
+                == [ConsolidatedContact(
+                    primaryContactID: 5, emails: ["d@x.io"], phoneNumbers: ["555", "777"], secondaryContactIDs: [6])],
+            name, "after deleting 3: \(deleted.contacts)")
+        try expect(deleted.changedContactIDs == [3, 5, 6], name, "changed \(deleted.changedContactIDs)")
+        _ = try await checkedRows(resolver.store, name)
+        // Forgetting a value only deleted rows hold still strips them; nothing live changes.
+        let strip = try await resolver.forget(email: "c@x.io")
+        try expect(strip.contacts.isEmpty && strip.changedContactIDs == [3], name, "forget c: \(strip)")
+        // Not found: nothing written.
+        let before = try await resolver.allContacts()
+        let refused: [(String, @Sendable () async throws -> Correction)] = [
+            ("delete 3", { try await resolver.delete(contactID: 3) }),
+            ("delete 99", { try await resolver.delete(contactID: 99) }),
+            ("erase 3", { try await resolver.erase(contactID: 3) }),
+            ("forget c", { try await resolver.forget(email: "c@x.io") }),
+            ("forget 123", { try await resolver.forget(phoneNumber: "123") }),
+        ]
+        for (label, body) in refused {
+            do {
+                _ = try await body()
+                throw ConformanceFailure(scenario: name, message: "\(label) succeeded")
+            } catch is CorrectionError {}
+        }
+        try expect(try await resolver.allContacts() == before, name, "a refused correction wrote")
+    }
+
+    private func erasure() async throws {
+        let name = "erasure leaves tombstones"
+        let resolver = try await resolver()
+        _ = try await resolver.identify(email: "e@x.io", phoneNumber: "1")  // 1
+        _ = try await resolver.identify(email: "f@x.io", phoneNumber: "1")  // 2 → 1
+        _ = try await resolver.identify(email: "g@x.io", phoneNumber: "2")  // 3
+        _ = try await resolver.identify(email: "g@x.io", phoneNumber: "1")  // merges 3 into 1, with a link
+        _ = try await resolver.delete(contactID: 2)  // a deleted row holding f and 1
+        _ = try await resolver.identify(email: "other@x.io", phoneNumber: "9")  // 4, untouched
+        let erased = try await resolver.erase(contactID: 3)
+        try expect(erased.contacts.isEmpty, name, "people left: \(erased.contacts)")
+        try expect(erased.changedContactIDs == [1, 2, 3], name, "changed \(erased.changedContactIDs)")
+        let rows = try await checkedRows(resolver.store, name)
+        try expect(rows.count == 4, name, "rows were removed: \(rows.count)")
+        for row in rows.prefix(3) {
+            try expect(
+                row.email == nil && row.phoneNumber == nil && row.deletedAt != nil, name, "row \(row.id) kept data: \(row)")
+        }
+        try expect(rows[3].email == "other@x.io" && rows[3].isLive, name, "another person was touched")
+        try expect(try await InvariantChecker.allLinks(of: resolver.store).isEmpty, name, "the group's link was kept")
+        let selected = try await resolver.store.read(.holding(email: "e@x.io", phoneNumber: "1"))
+        try expect(selected.rows.isEmpty && selected.links.isEmpty, name, "erased values still selected")
+        let next = try await resolver.identify(email: "e@x.io", phoneNumber: nil)
+        try expect(next.outcome == .createdPrimary(contactID: 5), name, "ids were reused: \(next.outcome)")
+    }
+
     private func readsAndPaging() async throws {
         let name = "reads and paging"
         let resolver = try await resolver()
@@ -452,6 +545,55 @@ public struct ContactStoreConformance: Sendable {
             "concurrent groups differ from a sequential replay")
     }
 
+    private func concurrentCorrections() async throws {
+        let name = "concurrent corrections and identifies"
+        let resolver = try await resolver(clock: ManualClock(step: 0.001))
+        var random = SplitMix64(seed: 7)
+        enum Step: Sendable {
+            case identify(String?, String?)
+            case delete(Int)
+            case forgetEmail(String)
+            case forgetPhone(String)
+            case erase(Int)
+        }
+        let steps: [Step] = (0..<1_500).map { index in
+            switch random.next() % 10 {
+            case 0: .delete(Int(random.next() % UInt64(index / 2 + 1)) + 1)
+            case 1: .forgetEmail("e\(random.next() % 30)@x.io")
+            case 2: .forgetPhone("\(random.next() % 30)")
+            case 3 where index % 5 == 0: .erase(Int(random.next() % UInt64(index / 2 + 1)) + 1)
+            default:
+                .identify(
+                    random.next() % 4 == 0 ? nil : "e\(random.next() % 30)@x.io",
+                    random.next() % 4 == 1 ? nil : "\(random.next() % 30)")
+            }
+        }
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for worker in 0..<8 {
+                group.addTask {
+                    for index in stride(from: worker, to: steps.count, by: 8) {
+                        do {
+                            switch steps[index] {
+                            case .identify(let email, let phone):
+                                if email != nil || phone != nil {
+                                    _ = try await resolver.identify(email: email, phoneNumber: phone)
+                                }
+                            case .delete(let id): _ = try await resolver.delete(contactID: id)
+                            case .forgetEmail(let email): _ = try await resolver.forget(email: email)
+                            case .forgetPhone(let phone): _ = try await resolver.forget(phoneNumber: phone)
+                            case .erase(let id): _ = try await resolver.erase(contactID: id)
+                            }
+                        } catch is CorrectionError {
+                            // A correction of something another worker already removed.
+                        }
+                    }
+                }
+            }
+            try await group.waitForAll()
+        }
+        _ = try await checkedRows(resolver.store, name)
+    }
+
     // MARK: - Helpers
 
     static let epoch = Date(timeIntervalSince1970: 1_600_000_000)
@@ -481,7 +623,8 @@ public struct ContactStoreConformance: Sendable {
 
     private func checkedRows(_ store: some ContactStore, _ scenario: String) async throws -> [Contact] {
         let rows = try await InvariantChecker.allRows(of: store)
-        let violations = ContactInvariants.violations(in: rows)
+        let links = try await InvariantChecker.allLinks(of: store)
+        let violations = ContactInvariants.violations(in: rows, links: links)
         try expect(violations.isEmpty, scenario, InvariantFailure(violations: violations).description)
         return rows
     }

@@ -192,7 +192,7 @@ struct TestKitTests {
         (.ignoresUpdatedRows, "official example: george and biff merge"),
         (.storesOnlyFirstUpdatedRow, "merge relinks the whole newer group"),
         (.storesOnlyLinkFields, "every primitive write is persisted exactly"),
-        (.dropsLinks, "every primitive write is persisted exactly"),
+        (.dropsLinks, "official example: george and biff merge"),
         (.selectsNoDeletedRows, "every primitive write is persisted exactly"),
         (.insertsWhenUnchanged, "official example: lorraine and mcfly"),
         (.idsRestartAfterImport, "import keeps rows and soft-deletes"),

@@ -106,6 +106,34 @@ final class SQLiteContactStore: ContactStore {
         }
     }
 
+    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        guard limit > 0 else { return [] }
+        // REAL seconds compare exactly; text compares by bytes (BINARY collation), as `ContactLink.<` does.
+        return try await pool.read { db in
+            let rows: [Row]
+            if let after {
+                let time = after.createdAt.timeIntervalSinceReferenceDate
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT "email", "phoneNumber", "createdAt" FROM "ContactLink"
+                            WHERE ("createdAt", "email", "phoneNumber") > (?, ?, ?)
+                            ORDER BY "createdAt", "email", "phoneNumber" LIMIT ?
+                            """), arguments: [time, after.email, after.phoneNumber, limit])
+            } else {
+                rows = try Row.fetchAll(
+                    db.cachedStatement(
+                        sql: """
+                            SELECT "email", "phoneNumber", "createdAt" FROM "ContactLink"
+                            ORDER BY "createdAt", "email", "phoneNumber" LIMIT ?
+                            """), arguments: [limit])
+            }
+            return rows.map {
+                ContactLink(email: $0[0], phoneNumber: $0[1], createdAt: Date(timeIntervalSinceReferenceDate: $0[2]))
+            }
+        }
+    }
+
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
         guard limit > 0 else { return [] }
         return try await pool.read { db in
@@ -220,13 +248,13 @@ final class SQLiteContactStore: ContactStore {
         return found.values.sorted { $0.id < $1.id }
     }
 
-    /// The links holding a value of the selection or of a selected row.
+    /// The links holding a value of the selection or of a selected live row.
     private static func links(_ db: Database, _ selection: ContactSelection, rows: [Contact]) throws -> [ContactLink] {
         var emails = UniqueValues<String>()
         var phoneNumbers = UniqueValues<String>()
         emails.append(selection.email)
         phoneNumbers.append(selection.phoneNumber)
-        for row in rows {
+        for row in rows where row.isLive {
             emails.append(row.email)
             phoneNumbers.append(row.phoneNumber)
         }

@@ -36,6 +36,10 @@ actor ArrayContactStore: ContactStore {
         Array(rows.lazy.filter { $0.id > afterID }.prefix(max(0, limit)))
     }
 
+    func links(after: ContactLink?, limit: Int) -> [ContactLink] {
+        Array(links.sorted().lazy.filter { link in after.map { $0 < link } ?? true }.prefix(max(0, limit)))
+    }
+
     func importContacts(_ contacts: ContactImport) throws {
         guard rows.isEmpty && links.isEmpty else { throw ContactStoreError.notEmpty }
         rows = contacts.contacts
@@ -63,8 +67,10 @@ actor ArrayContactStore: ContactStore {
             }
         }
         guard selection.includesLinks else { return SelectedContacts(rows: selected) }
-        emails.formUnion(selected.compactMap(\.email))
-        phoneNumbers.formUnion(selected.compactMap(\.phoneNumber))
+        // Links join live values: deleted rows' values select none.
+        let live = selected.filter(\.isLive)
+        emails.formUnion(live.compactMap(\.email))
+        phoneNumbers.formUnion(live.compactMap(\.phoneNumber))
         return SelectedContacts(
             rows: selected, links: links.filter { emails.contains($0.email) || phoneNumbers.contains($0.phoneNumber) })
     }
