@@ -397,11 +397,13 @@ public struct ContactStoreConformance: Sendable {
         let people = [
             ConsolidatedContact(primaryContactID: 1, emails: ["a@x.io"], phoneNumbers: [], secondaryContactIDs: []),
             ConsolidatedContact(primaryContactID: 2, emails: ["b@x.io"], phoneNumbers: [], secondaryContactIDs: []),
-            ConsolidatedContact(primaryContactID: 3, emails: ["c@x.io"], phoneNumbers: ["555"], secondaryContactIDs: []),
+            ConsolidatedContact(
+                primaryContactID: 3, emails: ["c@x.io"], phoneNumbers: ["555"], secondaryContactIDs: []),
         ]
         try expect(forgotten.contacts == people, name, "after forgetting the phone: \(forgotten.contacts)")
         try expect(forgotten.changedContactIDs == [1, 2, 3], name, "changed \(forgotten.changedContactIDs)")
-        try expect(forgotten.previousPrimaryIDs == [1] && forgotten.isSplit, name, "previous \(forgotten.previousPrimaryIDs)")
+        try expect(
+            forgotten.previousPrimaryIDs == [1] && forgotten.isSplit, name, "previous \(forgotten.previousPrimaryIDs)")
         let after = try await checkedRows(resolver.store, name)
         try expect(after.allSatisfy { $0.phoneNumber != "0000000000" }, name, "a row kept the forgotten phone")
         try expect(try await InvariantChecker.allLinks(of: resolver.store).isEmpty, name, "the link was kept")
@@ -415,8 +417,10 @@ public struct ContactStoreConformance: Sendable {
         let deleted = try await resolver.delete(contactID: 3)
         try expect(
             deleted.contacts
-                == [ConsolidatedContact(
-                    primaryContactID: 5, emails: ["d@x.io"], phoneNumbers: ["555", "777"], secondaryContactIDs: [6])],
+                == [
+                    ConsolidatedContact(
+                        primaryContactID: 5, emails: ["d@x.io"], phoneNumbers: ["555", "777"], secondaryContactIDs: [6])
+                ],
             name, "after deleting 3: \(deleted.contacts)")
         try expect(deleted.changedContactIDs == [3, 5, 6], name, "changed \(deleted.changedContactIDs)")
         _ = try await checkedRows(resolver.store, name)
@@ -457,7 +461,8 @@ public struct ContactStoreConformance: Sendable {
         try expect(rows.count == 4, name, "rows were removed: \(rows.count)")
         for row in rows.prefix(3) {
             try expect(
-                row.email == nil && row.phoneNumber == nil && row.deletedAt != nil, name, "row \(row.id) kept data: \(row)")
+                row.email == nil && row.phoneNumber == nil && row.deletedAt != nil, name,
+                "row \(row.id) kept data: \(row)")
         }
         try expect(rows[3].email == "other@x.io" && rows[3].isLive, name, "another person was touched")
         try expect(try await InvariantChecker.allLinks(of: resolver.store).isEmpty, name, "the group's link was kept")

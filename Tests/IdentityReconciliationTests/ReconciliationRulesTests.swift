@@ -99,7 +99,8 @@ struct ReconciliationRulesTests {
             let change = ReconciliationRules.decide(email: email, phoneNumber: phoneNumber, matched: matched, now: now)
             #expect(
                 change
-                    == .merge(primaryID: 1, demotedPrimaryID: 2, email: email, phoneNumber: phoneNumber, updatedAt: now))
+                    == .merge(primaryID: 1, demotedPrimaryID: 2, email: email, phoneNumber: phoneNumber, updatedAt: now)
+            )
         }
     }
 

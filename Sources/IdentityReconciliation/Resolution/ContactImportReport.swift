@@ -102,7 +102,8 @@ public struct ContactImportReport: Sendable, Hashable, CustomStringConvertible {
         }
         if !separatedIDs.isEmpty {
             lines.append(
-                "separated \(separatedIDs.count) row(s) that no link can join to their group: \(Self.list(separatedIDs))")
+                "separated \(separatedIDs.count) row(s) that no link can join to their group: \(Self.list(separatedIDs))"
+            )
         }
         if !relinkedIDs.isEmpty {
             lines.append("relinked \(relinkedIDs.count) row(s): \(Self.list(relinkedIDs))")

@@ -114,7 +114,9 @@ public struct ContactTableRepair: Sendable, Hashable {
         }
         var relinked: [Int] = []
         for (index, row) in rows.enumerated()
-        where row.isLive && (row.linkedId != repaired[index].linkedId || row.linkPrecedence != repaired[index].linkPrecedence) {
+        where row.isLive
+            && (row.linkedId != repaired[index].linkedId || row.linkPrecedence != repaired[index].linkPrecedence)
+        {
             relinked.append(row.id)
         }
         repaired.sort { $0.id < $1.id }

@@ -20,7 +20,9 @@ public enum CorrectionRules {
     ///   - selected: The group containing the row, with its links.
     ///   - now: The timestamp of the correction.
     /// - Throws: ``CorrectionError/contactNotFound(_:)`` when no selected live row has this id.
-    public static func delete(contactID id: Int, selected: SelectedContacts, now: Date) throws(CorrectionError)
+    public static func delete(
+        contactID id: Int, selected: SelectedContacts, now: Date
+    ) throws(CorrectionError)
         -> ContactPlan
     {
         var rows = selected.rows
@@ -38,7 +40,9 @@ public enum CorrectionRules {
     ///   - selected: The rows holding it, live or deleted, the live group around them, and its links.
     ///   - now: The timestamp of the correction.
     /// - Throws: ``CorrectionError/emailNotFound(_:)`` when no selected row holds it.
-    public static func forget(email: String, selected: SelectedContacts, now: Date) throws(CorrectionError)
+    public static func forget(
+        email: String, selected: SelectedContacts, now: Date
+    ) throws(CorrectionError)
         -> ContactPlan
     {
         guard let plan = forget(selected, now: now, clearing: { $0.email == email ? (true, false) : nil }) else {
@@ -55,7 +59,9 @@ public enum CorrectionRules {
     ///   - selected: The rows holding it, live or deleted, the live group around them, and its links.
     ///   - now: The timestamp of the correction.
     /// - Throws: ``CorrectionError/phoneNumberNotFound(_:)`` when no selected row holds it.
-    public static func forget(phoneNumber: String, selected: SelectedContacts, now: Date) throws(CorrectionError)
+    public static func forget(
+        phoneNumber: String, selected: SelectedContacts, now: Date
+    ) throws(CorrectionError)
         -> ContactPlan
     {
         let clearing: (Contact) -> (Bool, Bool)? = { $0.phoneNumber == phoneNumber ? (false, true) : nil }
@@ -96,7 +102,9 @@ public enum CorrectionRules {
     ///   - selected: The group with its related deleted rows and its links.
     ///   - now: The timestamp of the correction.
     /// - Throws: ``CorrectionError/contactNotFound(_:)`` when no selected live row has this id.
-    public static func erase(contactID id: Int, selected: SelectedContacts, now: Date) throws(CorrectionError)
+    public static func erase(
+        contactID id: Int, selected: SelectedContacts, now: Date
+    ) throws(CorrectionError)
         -> ContactPlan
     {
         guard let target = selected.rows.first(where: { $0.id == id && $0.isLive }) else {
@@ -117,7 +125,8 @@ public enum CorrectionRules {
             if row.email != nil || row.phoneNumber != nil {
                 writes.append(
                     .clearValues(
-                        contactID: row.id, email: row.email != nil, phoneNumber: row.phoneNumber != nil, updatedAt: now))
+                        contactID: row.id, email: row.email != nil, phoneNumber: row.phoneNumber != nil, updatedAt: now)
+                )
             }
             if isMember { writes.append(.delete(contactID: row.id, at: now)) }
         }

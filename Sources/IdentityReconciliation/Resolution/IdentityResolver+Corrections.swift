@@ -32,7 +32,9 @@ extension IdentityResolver {
     /// - Throws: ``InputError`` when the policy refuses the email (or it is blank); ``CorrectionError/emailNotFound(_:)``
     ///   when no row holds it; the store's error. Nothing is written when it throws.
     public func forget(email: String) async throws -> Correction {
-        guard let email = try TextRules.email(email, policy: policy) else { throw InputError.invalidEmail(reason: .blank) }
+        guard let email = try TextRules.email(email, policy: policy) else {
+            throw InputError.invalidEmail(reason: .blank)
+        }
         let clock = self.clock
         let commit = try await store.commit(reading: .holding(email: email)) { selected in
             try CorrectionRules.forget(email: email, selected: selected, now: clock.now())

@@ -71,7 +71,9 @@ struct FormatVersionTests {
         try store.close()
     }
 
-    @Test("identifies keep a version-1 file at version 1; the first plan it cannot hold rewrites it as the current version")
+    @Test(
+        "identifies keep a version-1 file at version 1; the first plan it cannot hold rewrites it as the current version"
+    )
     func version1IsUpgradedOnDemand() async throws {
         // A version-1 file without merges: a new store's records with a version-1 header.
         let directory = try TemporaryDirectory()

@@ -157,7 +157,9 @@ struct ReferenceModel {
 
     /// Soft-deletes the live row `id`.
     mutating func delete(contactID id: Int, now: Date) -> CorrectionOutcome {
-        guard let index = rows.firstIndex(where: { $0.id == id && $0.isLive }) else { return .failed(.contactNotFound(id)) }
+        guard let index = rows.firstIndex(where: { $0.id == id && $0.isLive }) else {
+            return .failed(.contactNotFound(id))
+        }
         return correct(affecting: groupIDs(of: rows[index]), now: now) { model in
             model.rows[index].deletedAt = now
             model.rows[index].updatedAt = now
@@ -167,7 +169,8 @@ struct ReferenceModel {
     /// Removes an email (or a phone number) from every row holding it.
     mutating func forget(email: String?, phoneNumber: String?, now: Date) -> CorrectionOutcome {
         let holders = rows.indices.filter { index in
-            (email != nil && rows[index].email == email) || (phoneNumber != nil && rows[index].phoneNumber == phoneNumber)
+            (email != nil && rows[index].email == email)
+                || (phoneNumber != nil && rows[index].phoneNumber == phoneNumber)
         }
         guard !holders.isEmpty else {
             if let email { return .failed(.emailNotFound(email)) }
@@ -199,7 +202,8 @@ struct ReferenceModel {
                 let related =
                     group.contains(current.id)
                     || (!current.isLive
-                        && (current.email.map(emails.contains) == true || current.phoneNumber.map(phones.contains) == true
+                        && (current.email.map(emails.contains) == true
+                            || current.phoneNumber.map(phones.contains) == true
                             || current.linkedId.map(group.contains) == true))
                 guard related else { continue }
                 if current.email != nil || current.phoneNumber != nil {
@@ -224,7 +228,9 @@ struct ReferenceModel {
 
     /// Applies a change to the rows, drops the links whose values no live row holds, regroups,
     /// and reports the rows changed and the groups left of the `affected` rows.
-    private mutating func correct(affecting affected: [Int], now: Date, _ change: (inout ReferenceModel) -> Void)
+    private mutating func correct(
+        affecting affected: [Int], now: Date, _ change: (inout ReferenceModel) -> Void
+    )
         -> CorrectionOutcome
     {
         let before = rows

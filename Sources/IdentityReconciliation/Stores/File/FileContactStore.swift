@@ -212,7 +212,8 @@ public final class FileContactStore: ContactStore {
         if opened.holdsErasedValues {
             // A crash came between an erasure's record and its purge: finish it before any use.
             try purge()
-        } else if options.mode == .readWrite && opened.formatVersion < StoreFormat.version && opened.table.linkCount > 0 {
+        } else if options.mode == .readWrite && opened.formatVersion < StoreFormat.version && opened.table.linkCount > 0
+        {
             // The links that version 1 did not record were made on loading: keep them in the file.
             try compact()
         }

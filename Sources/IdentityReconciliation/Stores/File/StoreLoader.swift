@@ -224,7 +224,9 @@ struct StoreLoader {
                 if let insertedID { insertedIDs.append(insertedID) }
             }
             try replay(ContactPlan(writes), insertedIDs: insertedIDs)
-            if writes.contains(where: { if case .clearValues = $0 { true } else { false } }) { holdsErasedValues = true }
+            if writes.contains(where: { if case .clearValues = $0 { true } else { false } }) {
+                holdsErasedValues = true
+            }
         case .links:
             let count = Int(try reader.readUInt32())
             // Each link takes at least 11 bytes.
