@@ -33,6 +33,51 @@ struct ConcurrencyTests {
         #expect(problems.isEmpty, "\(problems.prefix(10))")
     }
 
+    @Test(
+        "deletes, forgets and erases running alongside 6,000 identifies keep every invariant, the evidence's included",
+        arguments: StoreKind.allCases)
+    func correctionsAlongsideIdentifies(kind: StoreKind) async throws {
+        let requests = Self.requests(count: 6_000, seed: 9, clusters: 60)
+        let store = try kind.makeStore()
+        let resolver = IdentityResolver(store: AnyContactStore(store), clock: ManualClock(step: 0.001))
+        let corrections = try await withThrowingTaskGroup(of: Int.self) { group in
+            for worker in 0..<24 {
+                group.addTask {
+                    var random = SplitMix64(seed: UInt64(worker))
+                    var done = 0
+                    for index in stride(from: worker, to: requests.count, by: 24) {
+                        let request = requests[index]
+                        _ = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+                        guard index % 12 == 0 else { continue }
+                        let cluster = Int.random(in: 0..<60, using: &random)
+                        do {
+                            switch Int.random(in: 0..<4, using: &random) {
+                            case 0:
+                                _ = try await resolver.delete(
+                                    contactID: Int.random(in: 1...(index + 1), using: &random))
+                            case 1:
+                                _ = try await resolver.forget(
+                                    email: "c\(cluster)e\(Int.random(in: 0..<4, using: &random))@x.io")
+                            case 2:
+                                _ = try await resolver.forget(
+                                    phoneNumber: "\(cluster)0\(Int.random(in: 0..<4, using: &random))")
+                            default:
+                                _ = try await resolver.erase(contactID: Int.random(in: 1...(index + 1), using: &random))
+                            }
+                            done += 1
+                        } catch is CorrectionError {
+                            // Another worker got there first.
+                        }
+                    }
+                    return done
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        #expect(corrections > 100, "only \(corrections) corrections found something to correct")
+        try await InvariantChecker.check(store: store)
+    }
+
     @Test("the same checks catch a store whose identify is not one critical section")
     func checksCanFail() async throws {
         let requests = Self.requests(count: 2_000, seed: 4, clusters: 40)
