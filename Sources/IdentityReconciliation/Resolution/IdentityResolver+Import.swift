@@ -4,7 +4,7 @@ extension IdentityResolver {
     ///
     /// The rows and links must already satisfy ``ContactInvariants/violations(in:links:)``
     /// (an export of this library does); to load an export from another implementation, which
-    /// usually does not, use ``importContacts(repairing:lines:)``.
+    /// usually does not, use ``importContacts(repairing:links:lines:)``.
     /// Later identifies continue ids after the largest imported id.
     ///
     /// - Parameters:
