@@ -106,7 +106,10 @@ struct ArgumentParserTests {
 
     @Test func everySubcommandHasHelp() {
         let names = ReconcileCommand.subcommands.map { $0.spec.name }
-        #expect(names == ["identify", "contacts", "show", "import", "verify", "compact"])
+        #expect(
+            names == [
+                "identify", "apply", "delete", "forget", "erase", "contacts", "show", "import", "verify", "compact",
+            ])
         for command in ReconcileCommand.subcommands {
             #expect(command.spec.helpText.contains("USAGE: reconcile \(command.spec.name) "))
         }

@@ -4,7 +4,9 @@ import Testing
 /// Usage, help and exit statuses of the `reconcile` executable.
 @Suite("reconcile usage (executable)")
 struct CommandLineExecutableTests {
-    static let subcommands = ["identify", "contacts", "show", "import", "verify", "compact"]
+    static let subcommands = [
+        "identify", "apply", "delete", "forget", "erase", "contacts", "show", "import", "verify", "compact",
+    ]
 
     @Test(arguments: subcommands)
     func everySubcommandHasHelp(name: String) async throws {
@@ -59,6 +61,21 @@ struct CommandLineExecutableTests {
             ["show", "--store", "x.store", "--id", "zero"],
             "reconcile: --id must be a positive integer, not 'zero'\nSee 'reconcile show --help'.\n"
         ),
+        (["delete", "--id", "1"], "reconcile: --store is required\nSee 'reconcile delete --help'.\n"),
+        (["delete", "--store", "x.store"], "reconcile: --id is required\nSee 'reconcile delete --help'.\n"),
+        (
+            ["erase", "--store", "x.store", "--id", "-3"],
+            "reconcile: --id must be a positive integer, not '-3'\nSee 'reconcile erase --help'.\n"
+        ),
+        (
+            ["forget", "--store", "x.store"],
+            "reconcile: give exactly one of --email and --phone\nSee 'reconcile forget --help'.\n"
+        ),
+        (
+            ["forget", "--store", "x.store", "--email", "a@x.io", "--phone", "1"],
+            "reconcile: give exactly one of --email and --phone\nSee 'reconcile forget --help'.\n"
+        ),
+        (["apply", "--id", "1"], "reconcile: unknown option '--id'\nSee 'reconcile apply --help'.\n"),
     ])
     func usageErrorsExitWithStatus2(arguments: [String], message: String) async throws {
         try await withTemporaryDirectory { directory in

@@ -133,6 +133,42 @@ struct JSONCodecTests {
         }
     }
 
+    @Test func linkLinesMatchJSONEncoderAndReadBackToTheMillisecond() throws {
+        var random = SplitMix64(seed: 6)
+        for _ in 1...500 {
+            let microseconds = Int.random(in: 0...2_000_000_000_000_000, using: &random)
+            let link = ContactLink(
+                email: Self.randomString(using: &random), phoneNumber: Self.randomString(using: &random),
+                createdAt: Date(timeIntervalSince1970: Double(microseconds) / 1_000_000))
+            var written: [UInt8] = []
+            ContactRowFormat.appendLinkJSON(link, to: &written)
+            let inner = [
+                ("email", try Self.encoded(link.email)), ("phoneNumber", try Self.encoded(link.phoneNumber)),
+                ("createdAt", try Self.encoded(Timestamp.string(link.createdAt))),
+            ]
+            let expected = #"{"link":{"# + inner.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}}"
+            #expect(String(decoding: written, as: UTF8.self) == expected)
+            // Reading the line gives the link back, its createdAt as written: to the millisecond.
+            let decoded = try written.withUnsafeBufferPointer { try ContactRowFormat.decodeExportLine($0) }
+            guard case .link(let read) = decoded else {
+                Issue.record("not a link: \(decoded)")
+                continue
+            }
+            #expect(read.email == link.email && read.phoneNumber == link.phoneNumber)
+            #expect(Timestamp.string(read.createdAt) == Timestamp.string(link.createdAt))
+            #expect(Timestamp.milliseconds(read.createdAt) == Timestamp.milliseconds(link.createdAt))
+        }
+        let row = Array(
+            #"{"id":7,"linkPrecedence":"primary","createdAt":"2023-04-01T00:00:00Z","updatedAt":"2023-04-01T00:00:00Z"}"#
+                .utf8)
+        guard case .row(let contact) = try row.withUnsafeBufferPointer({ try ContactRowFormat.decodeExportLine($0) })
+        else {
+            Issue.record("a row line is not read as a row")
+            return
+        }
+        #expect(contact.id == 7)
+    }
+
     // MARK: - Reader
 
     @Test func requestsDecodeLikeJSONDecoder() throws {

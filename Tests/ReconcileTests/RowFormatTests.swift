@@ -81,7 +81,7 @@ struct RowFormatTests {
             1,123456,lorraine@hillvalley.edu,,primary,2023-04-01 00:00:00.374+00,2023-04-01 00:00:00.374+00,
             23,123456,mcfly@hillvalley.edu,1,secondary,2023-04-20T05:30:00.110Z,2023-04-20T05:30:00.110Z,2023-05-01T00:00:00Z
             """
-        let (rows, lines, errors) = ImportCommand.parse(Array(text.utf8))
+        let (rows, lines, _, errors) = ImportCommand.parse(Array(text.utf8))
         #expect(errors == [])
         #expect(lines == [2, 3])
         #expect(rows.map(\.id) == [1, 23])
@@ -93,7 +93,7 @@ struct RowFormatTests {
     @Test func aByteOrderMarkBeforeTheHeaderIsSkipped() {
         let text =
             "\u{FEFF}id,linkPrecedence,createdAt,updatedAt\r\n7,primary,2023-04-01T00:00:00Z,2023-04-01T00:00:00Z\r\n"
-        let (rows, lines, errors) = ImportCommand.parse(Array(text.utf8))
+        let (rows, lines, _, errors) = ImportCommand.parse(Array(text.utf8))
         #expect(errors == [])
         #expect(rows.map(\.id) == [7] && lines == [2])
     }
@@ -118,7 +118,7 @@ struct RowFormatTests {
             {"id":6,
             [1]
             """
-        let (rows, _, errors) = ImportCommand.parse(Array(text.utf8))
+        let (rows, _, _, errors) = ImportCommand.parse(Array(text.utf8))
         #expect(rows.map(\.id) == [1])
         #expect(
             errors == [

@@ -6,16 +6,17 @@ import Musl
 import Darwin
 #endif
 
-/// The `reconcile` command-line tool: identify requests in bulk, and import, inspect,
-/// verify and compact contact stores.
+/// The `reconcile` command-line tool: identify requests in bulk, correct the identity graph
+/// (delete a row, forget a value, erase a person), and import, inspect, verify and compact
+/// contact stores.
 ///
 /// The executable's `main.swift` only calls ``main(arguments:)`` and exits with its
 /// result; everything else lives in this module so tests can reach it.
 public enum ReconcileCommand {
     static var subcommands: [any Subcommand.Type] {
         [
-            IdentifyCommand.self, ContactsCommand.self, ShowCommand.self, ImportCommand.self, VerifyCommand.self,
-            CompactCommand.self,
+            IdentifyCommand.self, ApplyCommand.self, DeleteCommand.self, ForgetCommand.self, EraseCommand.self,
+            ContactsCommand.self, ShowCommand.self, ImportCommand.self, VerifyCommand.self, CompactCommand.self,
         ]
     }
 

@@ -1,15 +1,18 @@
 import IdentityReconciliation
 
-/// `reconcile contacts`: every row as JSON lines, in id order.
+/// `reconcile contacts`: every row as JSON lines, in id order, then every link.
 enum ContactsCommand: Subcommand {
     static let spec = CommandSpec(
         name: "contacts",
-        abstract: "Print every row of the store as JSON lines, in id order.",
+        abstract: "Print every row of the store, then its links, as JSON lines.",
         usage: "--store PATH",
         discussion: """
-            Each line has the task's column names: id, phoneNumber, email, linkedId,
-            linkPrecedence, createdAt, updatedAt, deletedAt (ISO 8601 with milliseconds, UTC).
-            Soft-deleted rows are included. The output can be loaded with `reconcile import`.
+            Each row's line has the task's column names: id, phoneNumber, email, linkedId,
+            linkPrecedence, createdAt, updatedAt, deletedAt (ISO 8601 with milliseconds, UTC),
+            in id order. Soft-deleted rows are included. After the rows come the links (what
+            keeps merged people together when they share no value), one per line:
+              {"link":{"email":"…","phoneNumber":"…","createdAt":"…"}}
+            The output can be loaded with `reconcile import`, which gives back the same lines.
             """,
         options: [StoreOptions.requiredStoreOption]
     )
@@ -33,8 +36,43 @@ enum ContactsCommand: Subcommand {
                 ContactRowFormat.appendJSON(contact, to: &output.bytes)
                 try output.endLine()
             }
-            guard let last = page.last else { return }
+            guard let last = page.last else { break }
             afterID = last.id
         }
+        try await writeLinks(store, to: output)
+    }
+
+    /// Writes the links by (createdAt as written, email, phone number), so that the order
+    /// survives `import`, which reads createdAt to the millisecond: the store's own order
+    /// (by the exact createdAt) is kept except among links written with the same text.
+    private static func writeLinks(_ store: some ContactStore, to output: OutputBuffer) async throws {
+        var run: [ContactLink] = []
+        func flushRun() throws {
+            // ``ContactLink``'s own order without createdAt: UTF-8 bytes of email, then of phone number.
+            run.sort { lhs, rhs in
+                if lhs.email != rhs.email { return lhs.email.utf8.lexicographicallyPrecedes(rhs.email.utf8) }
+                return lhs.phoneNumber.utf8.lexicographicallyPrecedes(rhs.phoneNumber.utf8)
+            }
+            for link in run {
+                ContactRowFormat.appendLinkJSON(link, to: &output.bytes)
+                try output.endLine()
+            }
+            run.removeAll(keepingCapacity: true)
+        }
+        var after: ContactLink?
+        while true {
+            let page = try await store.links(after: after, limit: 10_000)
+            for link in page {
+                if let first = run.first,
+                    Timestamp.milliseconds(first.createdAt) != Timestamp.milliseconds(link.createdAt)
+                {
+                    try flushRun()
+                }
+                run.append(link)
+            }
+            guard let last = page.last else { break }
+            after = last
+        }
+        try flushRun()
     }
 }

@@ -15,12 +15,16 @@ enum ImportCommand: Subcommand {
         abstract: "Load an exported Contact table into an empty store, repairing what exports contain.",
         usage: "--store PATH [--stats] [FILE]",
         discussion: """
-            Reads FILE (or standard input when FILE is absent or -): JSON lines with the columns
-            that `reconcile contacts` writes, or CSV with a header row naming them (linked_id and
-            other snake_case names are accepted). Ids, timestamps, precedence and soft-deletes are
-            kept. Chains (a secondary linked to a secondary) are flattened to the root, a group
-            whose primary is not its oldest row is re-rooted, and groups that share an email or a
-            phone number are merged into the oldest; the repairs are reported on standard output.
+            Reads FILE (or standard input when FILE is absent or -): JSON lines as
+            `reconcile contacts` writes them (rows, then {"link":{…}} lines), or CSV with a header
+            row naming the columns (linked_id and other snake_case names are accepted). Ids,
+            timestamps, precedence and soft-deletes are kept. Chains (a secondary linked to a
+            secondary) are flattened to the root, a group whose primary is not its oldest row is
+            re-rooted, and groups that share an email or a phone number are merged into the
+            oldest. A group that no shared value or exported link holds together (every CSV
+            export and other implementations' exports have no links) gets the links it needs, and
+            rows no link can join are separated; links whose values no live row holds are
+            dropped. The repairs are reported on standard output.
 
             Rows linked to missing ids, duplicate or non-positive ids, link cycles and lines that
             cannot be read are reported with their line numbers, and then nothing is imported
@@ -41,7 +45,7 @@ enum ImportCommand: Subcommand {
         let clock = ContinuousClock()
         let started = clock.now
         let bytes = try readAll(file)
-        let (rows, lines, errors) = parse(bytes)
+        let (rows, lines, links, errors) = parse(bytes)
         guard errors.isEmpty else {
             for error in errors.prefix(printedErrorLimit) { Console.error(error) }
             if errors.count > printedErrorLimit {
@@ -52,7 +56,7 @@ enum ImportCommand: Subcommand {
         }
         let repair: ContactTableRepair
         do {
-            repair = try ContactTableRepair(repairing: rows, lines: lines)
+            repair = try ContactTableRepair(repairing: rows, links: links, lines: lines)
         } catch {
             for problem in error.problems.prefix(printedErrorLimit) { Console.error(problem.description) }
             if error.problems.count > printedErrorLimit {
@@ -86,17 +90,23 @@ enum ImportCommand: Subcommand {
 
     /// Parses JSON lines (when the first non-blank byte is `{`) or CSV.
     ///
-    /// - Returns: The rows, the line of each, and one message per line that cannot be read.
-    static func parse(_ bytes: [UInt8]) -> (rows: [Contact], lines: [Int], errors: [String]) {
+    /// - Returns: The rows, the line of each, the links (JSON lines only: CSV has none), and
+    ///   one message per line that cannot be read.
+    static func parse(_ bytes: [UInt8]) -> (rows: [Contact], lines: [Int], links: [ContactLink], errors: [String]) {
         // Spreadsheet programs start their exports with a UTF-8 byte order mark.
         let bytes = bytes.starts(with: [0xEF, 0xBB, 0xBF]) ? Array(bytes.dropFirst(3)) : bytes
         let first = bytes.first { ![UInt8(ascii: " "), 0x09, 0x0A, 0x0D].contains($0) }
-        return first == UInt8(ascii: "{") ? parseJSONLines(bytes) : parseCSV(bytes)
+        if first == UInt8(ascii: "{") { return parseJSONLines(bytes) }
+        let (rows, lines, errors) = parseCSV(bytes)
+        return (rows, lines, [], errors)
     }
 
-    private static func parseJSONLines(_ bytes: [UInt8]) -> (rows: [Contact], lines: [Int], errors: [String]) {
+    private static func parseJSONLines(
+        _ bytes: [UInt8]
+    ) -> (rows: [Contact], lines: [Int], links: [ContactLink], errors: [String]) {
         var rows: [Contact] = []
         var lines: [Int] = []
+        var links: [ContactLink] = []
         var errors: [String] = []
         var progress = ProgressMeter(counting: "rows")
         defer { progress.finish() }
@@ -110,15 +120,20 @@ enum ImportCommand: Subcommand {
                 start = end + 1
                 if line.allSatisfy({ [UInt8(ascii: " "), 0x09, 0x0D].contains($0) }) { continue }
                 do throws(LineFailure) {
-                    rows.append(try ContactRowFormat.decodeJSON(line))
-                    lines.append(lineNumber)
+                    switch try ContactRowFormat.decodeExportLine(line) {
+                    case .row(let row):
+                        rows.append(row)
+                        lines.append(lineNumber)
+                    case .link(let link):
+                        links.append(link)
+                    }
                 } catch {
                     errors.append("line \(lineNumber): \(error.message)")
                 }
                 progress.update(lineNumber)
             }
         }
-        return (rows, lines, errors)
+        return (rows, lines, links, errors)
     }
 
     private static func parseCSV(_ bytes: [UInt8]) -> (rows: [Contact], lines: [Int], errors: [String]) {

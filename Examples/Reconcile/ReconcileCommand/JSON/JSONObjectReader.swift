@@ -4,7 +4,8 @@
 /// more than the identify itself. This reader accepts exactly RFC 8259 JSON text (no
 /// trailing commas, no comments, UTF-8 only, even in nested strings it does not keep),
 /// hands each member of the top-level object
-/// to a closure, and checks nested arrays and objects for syntax without keeping them.
+/// to a closure, and checks nested arrays and objects for syntax without keeping them (a
+/// nested object's value is its byte range, which can be read again with ``readObject(_:member:)``).
 ///
 /// Where `JSONDecoder` has a documented behaviour the reader matches it: a repeated key
 /// is reported each time (callers keep the first, as `JSONDecoder` does), and a number
@@ -118,8 +119,9 @@ struct JSONObjectReader {
             try readLiteral("null")
             return .null
         case UInt8(ascii: "["), UInt8(ascii: "{"):
+            let start = position
             try skipContainer(depth: depth + 1)
-            return byte == UInt8(ascii: "[") ? .array : .object
+            return byte == UInt8(ascii: "[") ? .array : .object(start..<position)
         default:
             throw unexpected("a value")
         }

@@ -1,7 +1,8 @@
 /// The value of one member of a JSON object, as far as the tool looks into it.
 ///
-/// Nested arrays and objects are checked for syntax but not kept: no line the tool reads
-/// needs their contents.
+/// Nested arrays are checked for syntax but not kept. Nested objects are checked and
+/// located: a caller that needs one (the `{"link":{…}}` lines of an export) reads it again
+/// with ``JSONObjectReader``.
 enum JSONValue: Equatable {
     /// A string, unescaped.
     case string(String)
@@ -17,8 +18,8 @@ enum JSONValue: Equatable {
     case null
     /// An array (contents not kept).
     case array
-    /// An object (contents not kept).
-    case object
+    /// An object: the byte offsets of its text, braces included, within the line read.
+    case object(Range<Int>)
 
     /// The JSON type's name, for error messages.
     var typeName: String {

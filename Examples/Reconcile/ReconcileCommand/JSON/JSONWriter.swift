@@ -75,7 +75,26 @@ enum JSONWriter {
 
     /// Appends the task's response body, `{"contact":{"primaryContatctId":…,…}}`.
     static func appendResponse(_ contact: ConsolidatedContact, to output: inout [UInt8]) {
-        appendRaw(#"{"contact":{"primaryContatctId":"#, to: &output)
+        appendRaw(#"{"contact":"#, to: &output)
+        appendContact(contact, to: &output)
+        output.append(UInt8(ascii: "}"))
+    }
+
+    /// Appends what a correction left, `{"contacts":[{"primaryContatctId":…,…},…]}`: each
+    /// element is the response body's inner object, in the given order.
+    static func appendCorrection(_ contacts: [ConsolidatedContact], to output: inout [UInt8]) {
+        appendRaw(#"{"contacts":["#, to: &output)
+        for (index, contact) in contacts.enumerated() {
+            if index > 0 { output.append(UInt8(ascii: ",")) }
+            appendContact(contact, to: &output)
+        }
+        appendRaw("]}", to: &output)
+    }
+
+    /// Appends the response body's inner object, `{"primaryContatctId":…,"emails":…,…}`
+    /// (the task's spelling of `primaryContatctId`).
+    static func appendContact(_ contact: ConsolidatedContact, to output: inout [UInt8]) {
+        appendRaw(#"{"primaryContatctId":"#, to: &output)
         appendInteger(contact.primaryContactID, to: &output)
         appendRaw(#","emails":"#, to: &output)
         appendStrings(contact.emails, to: &output)
@@ -83,7 +102,7 @@ enum JSONWriter {
         appendStrings(contact.phoneNumbers, to: &output)
         appendRaw(#","secondaryContactIds":"#, to: &output)
         appendIntegers(contact.secondaryContactIDs, to: &output)
-        appendRaw("}}", to: &output)
+        output.append(UInt8(ascii: "}"))
     }
 
     /// Appends an error line's body, `{"error":{"line":N,"code":"…","message":"…"}}`.

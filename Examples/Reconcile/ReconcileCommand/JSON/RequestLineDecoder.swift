@@ -26,6 +26,15 @@ enum RequestLineDecoder {
         } catch {
             throw LineFailure(code: error.code, message: error.description)
         }
+        return try request(email: email, phoneNumber: phoneNumber)
+    }
+
+    /// Builds a request from the values of a line's `email` and `phoneNumber` members (`nil`
+    /// when absent).
+    ///
+    /// - Throws: ``LineFailure`` with code `invalid_request` for a member of the wrong type,
+    ///   or the ``InputError`` code of a string that is not valid UTF-8.
+    static func request(email: JSONValue?, phoneNumber: JSONValue?) throws(LineFailure) -> IdentifyRequest {
         var request = IdentifyRequest(email: nil, phoneNumber: nil)
         switch email {
         case nil, .null?: break

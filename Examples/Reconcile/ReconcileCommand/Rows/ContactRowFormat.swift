@@ -13,7 +13,18 @@ import Foundation
 /// Reading accepts the same columns from a JSON object or a CSV record. Column names
 /// are matched ignoring case and underscores (`linked_id` is `linkedId`, as database
 /// exports write it); unknown columns are ignored.
+///
+/// An export lists the store's links after its rows, one JSON line each:
+/// `{"link":{"email":…,"phoneNumber":…,"createdAt":…}}` (see ``ContactLink``).
 enum ContactRowFormat {
+    /// One line of an exported table: a row, or a link.
+    enum ExportLine: Equatable {
+        /// A row of the `Contact` table.
+        case row(Contact)
+        /// A link (an email and a phone number that a merge brought together).
+        case link(ContactLink)
+    }
+
     /// The column names, in output order.
     static let columns = [
         "id", "phoneNumber", "email", "linkedId", "linkPrecedence", "createdAt", "updatedAt", "deletedAt",
@@ -50,10 +61,65 @@ enum ContactRowFormat {
         output.append(UInt8(ascii: "}"))
     }
 
+    /// Appends a link as `{"link":{"email":…,"phoneNumber":…,"createdAt":"…"}}` (without a newline).
+    static func appendLinkJSON(_ link: ContactLink, to output: inout [UInt8]) {
+        JSONWriter.appendRaw(#"{"link":{"email":"#, to: &output)
+        JSONWriter.appendString(link.email, to: &output)
+        JSONWriter.appendRaw(#","phoneNumber":"#, to: &output)
+        JSONWriter.appendString(link.phoneNumber, to: &output)
+        JSONWriter.appendRaw(#","createdAt":""#, to: &output)
+        Timestamp.append(link.createdAt, to: &output)
+        JSONWriter.appendRaw(#""}}"#, to: &output)
+    }
+
     /// Reads a row from one JSON line.
     ///
     /// - Throws: ``LineFailure`` with code `invalid_json` or `invalid_row`.
     static func decodeJSON(_ line: UnsafeBufferPointer<UInt8>) throws(LineFailure) -> Contact {
+        try contact(from: fields(line, code: "invalid_row"))
+    }
+
+    /// Reads one line of an export: a link when its object has a `link` member, else a row.
+    ///
+    /// - Throws: ``LineFailure`` with code `invalid_json`, `invalid_row` or `invalid_link`.
+    static func decodeExportLine(_ line: UnsafeBufferPointer<UInt8>) throws(LineFailure) -> ExportLine {
+        let fields = try fields(line, code: "invalid_row")
+        switch fields["link"] {
+        case nil:
+            return .row(try contact(from: fields))
+        case .object(let range)?:
+            return .link(try link(from: self.fields(UnsafeBufferPointer(rebasing: line[range]), code: "invalid_link")))
+        case let other?:
+            throw LineFailure(code: "invalid_link", message: "link must be an object, not \(other.typeName)")
+        }
+    }
+
+    /// Builds a link from the members of a line's `link` object, keyed by ``normalizedColumn(_:)``.
+    ///
+    /// - Throws: ``LineFailure`` with code `invalid_link` naming the member at fault.
+    static func link(from fields: [String: JSONValue]) throws(LineFailure) -> ContactLink {
+        do throws(LineFailure) {
+            guard let email = try text(fields["email"], column: "email") else { throw missing("email", in: "link") }
+            let phoneNumber: String?
+            if case .integer(let number)? = fields["phonenumber"] {
+                phoneNumber = String(number)
+            } else {
+                phoneNumber = try text(fields["phonenumber"], column: "phoneNumber")
+            }
+            guard let phoneNumber else { throw missing("phoneNumber", in: "link") }
+            guard let createdAt = try timestamp(fields["createdat"], column: "createdAt") else {
+                throw missing("createdAt", in: "link")
+            }
+            return ContactLink(email: email, phoneNumber: phoneNumber, createdAt: createdAt)
+        } catch {
+            throw LineFailure(code: "invalid_link", message: error.message)
+        }
+    }
+
+    /// The members of the object on a line, keyed by ``normalizedColumn(_:)`` (the first of a repeated key).
+    private static func fields(
+        _ line: UnsafeBufferPointer<UInt8>, code: String
+    ) throws(LineFailure) -> [String: JSONValue] {
         var fields: [String: JSONValue] = [:]
         do {
             try JSONObjectReader.readObject(line) { key, value in
@@ -61,10 +127,9 @@ enum ContactRowFormat {
                 if fields[column] == nil { fields[column] = value }
             }
         } catch {
-            throw LineFailure(
-                code: error.code == "invalid_request" ? "invalid_row" : error.code, message: error.description)
+            throw LineFailure(code: error.code == "invalid_request" ? code : error.code, message: error.description)
         }
-        return try contact(from: fields)
+        return fields
     }
 
     /// The key under which a column is looked up: lowercased, without underscores.
@@ -118,8 +183,8 @@ enum ContactRowFormat {
         }
     }
 
-    private static func missing(_ column: String) -> LineFailure {
-        invalid("the row has no \(column)")
+    private static func missing(_ column: String, in what: String = "row") -> LineFailure {
+        invalid("the \(what) has no \(column)")
     }
 
     private static func invalid(_ message: String) -> LineFailure {

@@ -14,10 +14,7 @@ import Foundation
 enum Timestamp {
     /// Appends the timestamp's text to a byte buffer.
     static func append(_ date: Date, to output: inout [UInt8]) {
-        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-        // Dates beyond ±292 million years do not fit in Int64 milliseconds; no contact has one.
-        let total = Int64(max(min(milliseconds, 9e15), -9e15))
-        let (days, millisecondOfDay) = floorDivision(total, 86_400_000)
+        let (days, millisecondOfDay) = floorDivision(milliseconds(date), 86_400_000)
         let (year, month, day) = civilDate(daysSinceEpoch: Int(days))
         let seconds = Int(millisecondOfDay / 1000)
         appendDigits(year, count: 4, to: &output)
@@ -34,6 +31,14 @@ enum Timestamp {
         output.append(UInt8(ascii: "."))
         appendDigits(Int(millisecondOfDay % 1000), count: 3, to: &output)
         output.append(UInt8(ascii: "Z"))
+    }
+
+    /// The milliseconds since 1970 that the text of `date` shows: two dates with the same
+    /// value are written alike.
+    static func milliseconds(_ date: Date) -> Int64 {
+        let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
+        // Dates beyond ±292 million years do not fit in Int64 milliseconds; no contact has one.
+        return Int64(max(min(milliseconds, 9e15), -9e15))
     }
 
     /// The timestamp's text.
