@@ -12,7 +12,10 @@ import Foundation
 /// place of the row with the same id, and adds and removes the links. Stores that keep a
 /// journal may record ``ContactPlan/writes`` instead (a merge is one write, whatever the size
 /// of the group) and replay them through ``ContactPlan/checked(against:)`` when they load.
-public struct CheckedContactPlan: Sendable, Hashable {
+///
+/// A final class with constant properties, so that handing it from the check through the
+/// store to the result, on every identify, costs one reference count and not one per array.
+public final class CheckedContactPlan: Sendable, Hashable {
     /// The plan.
     public let plan: ContactPlan
     /// The rows and links the plan was decided on and checked against.
@@ -45,24 +48,45 @@ public struct CheckedContactPlan: Sendable, Hashable {
     /// Whether the plan writes nothing.
     public var isEmpty: Bool { plan.isEmpty }
 
+    /// Two checked plans are equal when every property is.
+    public static func == (lhs: CheckedContactPlan, rhs: CheckedContactPlan) -> Bool {
+        lhs === rhs
+            || (lhs.plan == rhs.plan && lhs.selected == rhs.selected && lhs.rowsAfter == rhs.rowsAfter
+                && lhs.updatedRows == rhs.updatedRows && lhs.addedLinks == rhs.addedLinks
+                && lhs.removedLinks == rhs.removedLinks && lhs.insertCount == rhs.insertCount)
+    }
+
+    /// Hashes the plan and what it was checked against.
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(plan)
+        hasher.combine(selected)
+    }
+
+    /// Calls `body` with each row the plan inserts, in order, with the ids the store assigned.
+    ///
+    /// - Parameter ids: One id per inserted row, in order (``insertCount`` of them).
+    public func forEachInsertedRow(ids: [Int], _ body: (Contact) throws -> Void) rethrows {
+        guard insertCount > 0 else { return }
+        var next = ids.makeIterator()
+        for write in plan.writes {
+            guard case .insert(let email, let phoneNumber, let linkedId, let createdAt) = write, let id = next.next()
+            else { continue }
+            try body(
+                Contact(
+                    id: id, email: email, phoneNumber: phoneNumber, linkedId: linkedId,
+                    linkPrecedence: linkedId == nil ? .primary : .secondary, createdAt: createdAt,
+                    updatedAt: createdAt))
+        }
+    }
+
     /// The rows the plan inserts, in the order of its ``ContactWrite/insert(email:phoneNumber:linkedId:createdAt:)``
     /// writes, with the ids the store assigned.
     ///
     /// - Parameter ids: One id per inserted row, in order (``insertCount`` of them).
     public func insertedRows(ids: [Int]) -> [Contact] {
         var rows: [Contact] = []
-        guard insertCount > 0 else { return rows }
         rows.reserveCapacity(insertCount)
-        var next = ids.makeIterator()
-        for write in plan.writes {
-            guard case .insert(let email, let phoneNumber, let linkedId, let createdAt) = write, let id = next.next()
-            else { continue }
-            rows.append(
-                Contact(
-                    id: id, email: email, phoneNumber: phoneNumber, linkedId: linkedId,
-                    linkPrecedence: linkedId == nil ? .primary : .secondary, createdAt: createdAt,
-                    updatedAt: createdAt))
-        }
+        forEachInsertedRow(ids: ids) { rows.append($0) }
         return rows
     }
 }

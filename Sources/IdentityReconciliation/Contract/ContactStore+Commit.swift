@@ -33,7 +33,8 @@ extension ContactStore {
             if let reused = receipt.insertedIDs.first(where: { $0 <= 0 || selectedIDs.contains($0) }) {
                 throw ContactStoreError.contractViolation("the store assigned id \(reused) to a new row")
             }
-            rows.append(contentsOf: plan.insertedRows(ids: receipt.insertedIDs))
+            rows.reserveCapacity(rows.count + plan.insertCount)
+            plan.forEachInsertedRow(ids: receipt.insertedIDs) { rows.append($0) }
         }
         return ContactCommit(
             plan: plan.plan, selected: plan.selected, insertedIDs: receipt.insertedIDs, rows: rows)

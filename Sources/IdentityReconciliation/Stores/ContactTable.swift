@@ -293,7 +293,7 @@ struct ContactTable: Sendable {
         for link in plan.addedLinks { add(link) }
         guard plan.insertCount > 0 else { return [] }
         let ids = Array(nextID..<(nextID + plan.insertCount))
-        for row in plan.insertedRows(ids: ids) { append(row, indexingValues: indexingValues) }
+        plan.forEachInsertedRow(ids: ids) { append($0, indexingValues: indexingValues) }
         return ids
     }
 
