@@ -5,7 +5,8 @@
 # 2. Real-socket test: starts the built server on a free loopback port with a temporary
 #    store file, runs the task's official examples and the error cases with curl, stops it
 #    with SIGTERM and checks it exited cleanly, restarts it on the same store file and
-#    checks that every row is still there, byte for byte.
+#    checks that every row is still there, byte for byte; the last restart has an admin
+#    token, and checks the corrections (401s, a forget, a delete that splits, an erase).
 #
 # Needs curl (installed with apt-get when missing). The server is always killed on exit.
 set -euo pipefail
@@ -32,11 +33,13 @@ PID=""
 LOG=""
 trap cleanup EXIT
 
-# start_server NAME DURABILITY: starts the server on a port the kernel picks (--port 0) and
-# reads the port from its log.
+# start_server NAME DURABILITY [FLAG...]: starts the server on a port the kernel picks
+# (--port 0) and reads the port from its log.
 start_server() {
     LOG="$WORK/server-$1.log"
-    "$BIN" --store "$STORE" --durability "$2" --host 127.0.0.1 --port 0 </dev/null >"$LOG" 2>&1 &
+    local name="$1" durability="$2"
+    shift 2
+    "$BIN" --store "$STORE" --durability "$durability" --host 127.0.0.1 --port 0 "$@" </dev/null >"$LOG" 2>&1 &
     PID=$!
     PORT=""
     for _ in $(seq 1 300); do
@@ -47,7 +50,7 @@ start_server() {
     done
     [[ -n "$PORT" ]] || fail "the server did not report its port within 60 s"
     BASE="http://127.0.0.1:$PORT"
-    echo "server $1 ($2 durability) listening on $BASE (pid $PID)"
+    echo "server $name ($durability durability) listening on $BASE (pid $PID)"
 }
 
 # Stops the server with a signal and checks that it exits 0 after closing the store.
@@ -61,11 +64,11 @@ stop_server() {
     echo "server stopped cleanly on SIG$1"
 }
 
-# request METHOD PATH [curl options...]: sets STATUS and BODY.
+# request METHOD PATH [curl options...]: sets STATUS and BODY (the headers go to $WORK/headers).
 request() {
     local method="$1" path="$2"
     shift 2
-    STATUS="$(curl -sS -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$BASE$path")"
+    STATUS="$(curl -sS -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$BASE$path")"
     BODY="$(cat "$WORK/body")"
 }
 
@@ -89,6 +92,16 @@ identify() {
 if "$BIN" --in-memory --store "$STORE" </dev/null >"$WORK/flags.log" 2>&1; then fail "--in-memory with --store was accepted"; fi
 grep -q 'cannot be used together' "$WORK/flags.log" || fail "no message for --in-memory with --store: $(cat "$WORK/flags.log")"
 if "$BIN" --in-memory --port 70000 </dev/null >"$WORK/flags.log" 2>&1; then fail "--port 70000 was accepted"; fi
+# An admin token file that cannot be used stops the server before the store is opened.
+if "$BIN" --store "$STORE" --admin-token-file "$WORK/no-such.token" </dev/null >"$WORK/flags.log" 2>&1; then
+    fail "a missing admin token file was accepted"
+fi
+grep -q 'cannot read the admin token file' "$WORK/flags.log" || fail "no message for a missing token file: $(cat "$WORK/flags.log")"
+printf '\n' >"$WORK/empty.token"
+if "$BIN" --store "$STORE" --admin-token-file "$WORK/empty.token" </dev/null >"$WORK/flags.log" 2>&1; then
+    fail "an empty admin token file was accepted"
+fi
+grep -q 'is empty' "$WORK/flags.log" || fail "no message for an empty token file: $(cat "$WORK/flags.log")"
 [[ ! -e "$STORE" ]] || fail "a refused command line created the store file"
 
 start_server first grouped
@@ -148,6 +161,12 @@ request GET /contacts/99
 expect_error 404 contact_not_found
 request GET '/contacts?limit=0'
 expect_error 400 invalid_parameter
+# Without --admin-token-file the corrections are not routed, token or not.
+request POST /forget -H 'Authorization: Bearer anything' -H 'Content-Type: application/json' \
+    --data-binary '{"phoneNumber":"123456"}'
+expect_error 404 not_found
+request DELETE /contacts/1
+expect_error 405 method_not_allowed
 request GET /openapi.yaml
 [[ "$STATUS" == 200 ]] || fail "GET /openapi.yaml answered $STATUS"
 cmp -s "$WORK/body" "$PACKAGE/openapi.yaml" || fail "GET /openapi.yaml differs from $PACKAGE/openapi.yaml"
@@ -188,11 +207,43 @@ cp "$WORK/body" "$WORK/contacts-before.json"
 # Deferred changes reach the file when the server closes the store on SIGINT.
 stop_server INT
 
-step "restart again"
-start_server third immediate
+step "restart again, with an admin token"
+TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
+echo "$TOKEN" >"$WORK/admin.token"
+start_server third immediate --admin-token-file "$WORK/admin.token"
 expect_same_rows
 request GET /contacts/5
 expect 200 "$DOC"
+
+# admin METHOD PATH [curl options...]: a request with the admin token.
+admin() {
+    local method="$1" path="$2"
+    shift 2
+    request "$method" "$path" -H "Authorization: Bearer $TOKEN" "$@"
+}
+request DELETE /contacts/5
+expect_error 401 unauthorized
+grep -qi '^www-authenticate: Bearer' "$WORK/headers" || fail "no WWW-Authenticate challenge: $(cat "$WORK/headers")"
+request POST /forget -H "Authorization: Bearer ${TOKEN}x" -H 'Content-Type: application/json' \
+    --data-binary '{"phoneNumber":"555"}'
+expect_error 401 unauthorized
+admin POST /forget -H 'Content-Type: application/json' --data-binary '{"phoneNumber":555}'
+expect 200 '{"contacts":[{"primaryContatctId":5,"emails":["doc@hillvalley.edu"],"phoneNumbers":[],"secondaryContactIds":[]}]}'
+admin POST /forget -H 'Content-Type: application/json' --data-binary '{"phoneNumber":"555"}'
+expect_error 404 phone_number_not_found
+# Deleting biffsucks's row splits george's person: nothing else joins them.
+admin DELETE /contacts/4
+expect 200 '{"contacts":[{"primaryContatctId":3,"emails":["george@hillvalley.edu"],"phoneNumbers":["919191"],"secondaryContactIds":[]}]}'
+admin DELETE /contacts/4
+expect_error 404 contact_not_found
+admin POST /contacts/5/erase
+expect 200 '{"contacts":[]}'
+request GET /contacts/5
+expect_error 404 contact_not_found
+# The erased values have left the store file before the answer.
+if grep -qa 'doc@hillvalley.edu' "$STORE"; then fail "the erased email is still in the store file"; fi
+grep -q 'admin routes enabled' "$LOG" || fail "the server did not log that the admin routes are enabled"
+if grep -q "$TOKEN" "$LOG"; then fail "the admin token was logged"; fi
 stop_server TERM
 
 echo

@@ -14,7 +14,7 @@ struct APIError: HTTPResponseError, Equatable, CustomStringConvertible {
     var message: String
     /// The request field or query parameter at fault, when there is one.
     var field: String?
-    /// Extra response headers (`Allow` for 405).
+    /// Extra response headers (`Allow` for 405, `WWW-Authenticate` for 401).
     var headers: HTTPFields
 
     /// Creates an error response.
@@ -96,6 +96,23 @@ extension APIError {
             .methodNotAllowed, code: "method_not_allowed",
             message: "\(request.method) is not allowed on \(request.uri.path); use \(list)",
             headers: [.allow: list])
+    }
+
+    /// 401 for a destructive route asked without the admin token, with the `WWW-Authenticate` challenge.
+    static func unauthorized(_ message: String, challenge: String) -> APIError {
+        APIError(.unauthorized, code: "unauthorized", message: message, headers: [.wwwAuthenticate: challenge])
+    }
+
+    /// 404 for a correction naming what no row holds, with the code and field of what it named.
+    init(_ error: CorrectionError) {
+        switch error {
+        case .contactNotFound:
+            self.init(.notFound, code: "contact_not_found", message: error.description, field: "id")
+        case .emailNotFound:
+            self.init(.notFound, code: "email_not_found", message: error.description, field: "email")
+        case .phoneNumberNotFound:
+            self.init(.notFound, code: "phone_number_not_found", message: error.description, field: "phoneNumber")
+        }
     }
 
     /// 413 for a body over the route's limit.

@@ -9,6 +9,9 @@ import Logging
 /// - Anything else is the server's own failure (the store): logged here with its details and
 ///   answered as a 500 `internal_error`, so no internal detail reaches the client.
 struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
+    /// The routes the router serves, for the 405's `Allow` list.
+    let routes: [Route]
+
     func handle(
         _ request: Request, context: Context, next: (Request, Context) async throws -> Response
     ) async throws -> Response {
@@ -17,7 +20,7 @@ struct ErrorMiddleware<Context: RequestContext>: RouterMiddleware {
         } catch let error as APIError {
             throw error
         } catch let error as HTTPError where error.status == .notFound {
-            let allowed = Route.allowedMethods(forPath: request.uri.path)
+            let allowed = Route.allowedMethods(forPath: request.uri.path, in: routes)
             throw allowed.isEmpty
                 ? APIError.routeNotFound(request) : APIError.methodNotAllowed(request, allowed: allowed)
         } catch let error as any HTTPResponseError where error.status.kind == .clientError {

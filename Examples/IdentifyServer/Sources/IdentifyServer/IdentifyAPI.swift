@@ -6,7 +6,7 @@ import IdentityReconciliation
 /// Handlers throw ``APIError`` for everything a client did wrong; ``ErrorMiddleware``
 /// turns any other error into a 500 without leaking its details.
 struct IdentifyAPI<Store: ContactStore>: Sendable {
-    /// The largest `POST /identify` body accepted; a larger one is a 413.
+    /// The largest request body accepted (`POST /identify`, `POST /forget`); a larger one is a 413.
     static var maxBodySize: Int { 16 * 1024 }
     /// The page size of `GET /contacts` when `limit` is absent.
     static var defaultPageSize: Int { 100 }
@@ -14,8 +14,11 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
     static var maxPageSize: Int { 1_000 }
 
     let resolver: IdentityResolver<Store>
+    /// The token the destructive routes require; `nil` leaves them unrouted.
+    var adminToken: AdminToken? = nil
 
-    /// Registers every route of ``Route/all`` on `router`.
+    /// Registers the routes of ``Route/standard`` on `router`, and those of ``Route/admin``
+    /// behind a ``BearerTokenMiddleware`` when there is an admin token.
     func addRoutes(to router: Router<some RequestContext>) {
         router.on(RouterPath(Route.identify.path), method: Route.identify.method) { request, _ in
             try await identify(request)
@@ -34,25 +37,25 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
                 status: .ok, headers: [.contentType: "application/yaml"],
                 body: ResponseBody(byteBuffer: ByteBuffer(bytes: OpenAPIDocument.bytes)))
         }
+        guard let adminToken else { return }
+        // The group's middleware runs for these routes only, inside the router's own (logging, errors).
+        let admin = router.group().add(middleware: BearerTokenMiddleware(token: adminToken))
+        admin.on(RouterPath(Route.deleteContact.path), method: Route.deleteContact.method) { _, context in
+            try await deleteContact(idText: context.parameters.get("id")?[...] ?? "")
+        }
+        admin.on(RouterPath(Route.forget.path), method: Route.forget.method) { request, _ in
+            try await forget(request)
+        }
+        admin.on(RouterPath(Route.eraseContact.path), method: Route.eraseContact.method) { _, context in
+            try await eraseContact(idText: context.parameters.get("id")?[...] ?? "")
+        }
     }
 
     // MARK: - Handlers
 
     /// `POST /identify`: the task's endpoint.
     func identify(_ request: Request) async throws -> Response {
-        let contentType = request.headers[.contentType]
-        guard Self.isJSON(contentType) else { throw APIError.unsupportedMediaType(contentType) }
-        // Refuse an announced oversized body before reading any of it.
-        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > Self.maxBodySize {
-            throw APIError.payloadTooLarge(limit: Self.maxBodySize)
-        }
-        let body: ByteBuffer
-        do {
-            body = try await request.body.collect(upTo: Self.maxBodySize)
-        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
-            // A chunked body gives no length up front; NIO stops collecting at the limit.
-            throw APIError.payloadTooLarge(limit: Self.maxBodySize)
-        }
+        let body = try await Self.jsonBody(of: request)
         let input =
             try SimpleIdentifyBody.decode(body)
             ?? JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
@@ -86,7 +89,63 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
         return JSONBody.response(IdentifyResponse(contact: contact))
     }
 
+    /// `DELETE /contacts/{id}`: soft-deletes a live row and answers the people its group became.
+    func deleteContact(idText: Substring) async throws -> Response {
+        let id = try QueryParameter.integer("id", text: idText, range: 1...Int.max)
+        return try await correct { try await resolver.delete(contactID: id) }
+    }
+
+    /// `POST /forget`: removes an email or a phone number from every row and answers the
+    /// people the rows that held it form now.
+    func forget(_ request: Request) async throws -> Response {
+        let body = try await Self.jsonBody(of: request)
+        let value = try JSONBody.decode(ForgetRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
+            .value()
+        return try await correct {
+            switch value {
+            case .email(let email): try await resolver.forget(email: email)
+            case .phoneNumber(let phoneNumber): try await resolver.forget(phoneNumber: phoneNumber)
+            }
+        }
+    }
+
+    /// `POST /contacts/{id}/erase`: erases the person holding a live row; answers no people.
+    func eraseContact(idText: Substring) async throws -> Response {
+        let id = try QueryParameter.integer("id", text: idText, range: 1...Int.max)
+        return try await correct { try await resolver.erase(contactID: id) }
+    }
+
     // MARK: - Helpers
+
+    /// Runs a correction and answers `{"contacts":[…]}`, mapping its refusals to 400 and 404.
+    private func correct(_ correction: () async throws -> Correction) async throws -> Response {
+        do {
+            return JSONBody.response(CorrectionResponse(try await correction()))
+        } catch let error as InputError {
+            throw APIError(error)
+        } catch let error as CorrectionError {
+            throw APIError(error)
+        }
+    }
+
+    /// The body of a JSON request, read up to ``maxBodySize``.
+    ///
+    /// - Throws: ``APIError`` 415 when it is not declared as JSON, 413 when it is larger (as
+    ///   announced, or as streamed).
+    static func jsonBody(of request: Request) async throws -> ByteBuffer {
+        let contentType = request.headers[.contentType]
+        guard isJSON(contentType) else { throw APIError.unsupportedMediaType(contentType) }
+        // Refuse an announced oversized body before reading any of it.
+        if let length = request.headers[.contentLength].flatMap({ Int($0) }), length > maxBodySize {
+            throw APIError.payloadTooLarge(limit: maxBodySize)
+        }
+        do {
+            return try await request.body.collect(upTo: maxBodySize)
+        } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
+            // A chunked body gives no length up front; NIO stops collecting at the limit.
+            throw APIError.payloadTooLarge(limit: maxBodySize)
+        }
+    }
 
     /// Whether a `Content-Type` is JSON: `application/json`, any case, with optional
     /// parameters, and if a charset is given it is UTF-8 (the only one JSON allows).

@@ -11,45 +11,53 @@ public import Logging
 /// ```
 ///
 /// The routes are `POST /identify`, `GET /contacts`, `GET /contacts/{id}`, `GET /health` and
-/// `GET /openapi.yaml`, described in `openapi.yaml`. Every error is a JSON body
-/// `{"error":{"code":…,"message":…}}`; only failures of the store are 5xx.
+/// `GET /openapi.yaml`, and with an ``AdminToken`` the corrections `DELETE /contacts/{id}`,
+/// `POST /forget` and `POST /contacts/{id}/erase`, all described in `openapi.yaml`. Every error
+/// is a JSON body `{"error":{"code":…,"message":…}}`; only failures of the store are 5xx.
 public enum IdentifyApp {
     /// The router with every route, request logging and JSON errors.
     ///
-    /// - Parameter resolver: The resolver every request goes through; share its store with nobody
-    ///   who writes without it.
+    /// - Parameters:
+    ///   - resolver: The resolver every request goes through; share its store with nobody
+    ///     who writes without it.
+    ///   - adminToken: The token the destructive routes require as `Authorization: Bearer <token>`;
+    ///     without one those routes are not routed at all (404, or 405 on a path served with
+    ///     other methods).
     public static func makeRouter<Store: ContactStore>(
-        resolver: IdentityResolver<Store>
+        resolver: IdentityResolver<Store>,
+        adminToken: AdminToken? = nil
     ) -> Router<BasicRequestContext> {
         // HEAD on every GET route: the GET's headers without its body.
         let router = Router(options: .autoGenerateHeadEndpoints)
         // Outermost first: the log line sees the final status of every request, errors included.
         router.add(middleware: RequestLogMiddleware())
-        router.add(middleware: ErrorMiddleware())
-        IdentifyAPI(resolver: resolver).addRoutes(to: router)
+        router.add(middleware: ErrorMiddleware(routes: Route.served(withAdminRoutes: adminToken != nil)))
+        IdentifyAPI(resolver: resolver, adminToken: adminToken).addRoutes(to: router)
         return router
     }
 
-    /// The HTTP/1.1 application serving ``makeRouter(resolver:)``.
+    /// The HTTP/1.1 application serving ``makeRouter(resolver:adminToken:)``.
     ///
     /// `runService()` on the result serves until SIGINT or SIGTERM, then stops accepting
     /// connections and returns once the requests in flight are answered; close the store after it returns.
     ///
     /// - Parameters:
     ///   - resolver: The resolver every request goes through.
+    ///   - adminToken: The token that unlocks the destructive routes; `nil` leaves them unrouted.
     ///   - host: The address to bind, such as `127.0.0.1`.
     ///   - port: The port to bind; `0` picks a free one (see `onServerRunning`).
     ///   - logger: The logger for the server and every request.
     ///   - onServerRunning: Called once the server listens, with the bound port.
     public static func makeApplication<Store: ContactStore>(
         resolver: IdentityResolver<Store>,
+        adminToken: AdminToken? = nil,
         host: String,
         port: Int,
         logger: Logger,
         onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
-            router: makeRouter(resolver: resolver),
+            router: makeRouter(resolver: resolver, adminToken: adminToken),
             configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
             logger: logger

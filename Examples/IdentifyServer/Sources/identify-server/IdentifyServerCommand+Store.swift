@@ -1,12 +1,14 @@
+import IdentifyServer
 import IdentityReconciliation
 import Logging
 
 extension IdentifyServerCommand {
-    /// Opens the store the flags choose, serves it, and closes it after the server stops.
-    func openStoreAndServe(logger: Logger) async throws {
+    /// Opens the store the flags choose, serves it (with the destructive routes when there is an
+    /// `adminToken`), and closes it after the server stops.
+    func openStoreAndServe(adminToken: AdminToken?, logger: Logger) async throws {
         if inMemory {
             logger.info("store opened", metadata: ["store": "memory"])
-            try await serve(InMemoryContactStore(), logger: logger, close: {})
+            try await serve(InMemoryContactStore(), adminToken: adminToken, logger: logger, close: {})
             return
         }
         let path = store ?? Self.defaultStorePath
@@ -22,6 +24,8 @@ extension IdentifyServerCommand {
         if durability == .deferred {
             periodicSync = { try fileStore.sync() }
         }
-        try await serve(fileStore, logger: logger, periodicSync: periodicSync, close: { try fileStore.close() })
+        try await serve(
+            fileStore, adminToken: adminToken, logger: logger, periodicSync: periodicSync,
+            close: { try fileStore.close() })
     }
 }

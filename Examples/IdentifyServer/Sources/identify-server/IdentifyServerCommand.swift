@@ -44,6 +44,14 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     @Option(help: "The lowest level logged: trace, debug, info, notice, warning, error or critical.")
     var logLevel: Logger.Level = .info
 
+    @Option(
+        help: """
+            A file holding the admin token (read once at start; a trailing line break is ignored). \
+            With it, DELETE /contacts/{id}, POST /forget and POST /contacts/{id}/erase are served to \
+            requests with 'Authorization: Bearer <token>'; without it they are not routed at all.
+            """)
+    var adminTokenFile: String?
+
     func validate() throws {
         if inMemory && store != nil {
             throw ValidationError("--store and --in-memory cannot be used together.")
@@ -62,10 +70,19 @@ struct IdentifyServerCommand: AsyncParsableCommand {
         }
         var logger = Logger(label: "identify-server")
         logger.logLevel = level
-        try await openStoreAndServe(logger: logger)
+        // Before the store is opened: a refused token leaves nothing behind.
+        let adminToken = try adminTokenFile.map { path throws(AdminTokenError) in
+            try AdminToken(contentsOfFile: path)
+        }
+        if let adminTokenFile {
+            logger.info("admin routes enabled", metadata: ["admin_token_file": "\(adminTokenFile)"])
+        }
+        try await openStoreAndServe(adminToken: adminToken, logger: logger)
     }
 
     /// Serves `store` until a shutdown signal, then closes it.
+    ///
+    /// With an `adminToken`, the destructive routes are served too (to requests carrying it).
     ///
     /// The store is closed only after the server has answered every request in flight, so
     /// nothing is written to a closed store; it is closed on failure too.
@@ -77,12 +94,12 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     ///     release build crashed the Swift 6.3.1 compiler (signal 11 in LLVM's coroutine
     ///     splitting, specializing this function for `FileContactStore`).
     func serve<Store: ContactStore>(
-        _ store: Store, logger: Logger, periodicSync: (@Sendable () throws -> Void)? = nil,
+        _ store: Store, adminToken: AdminToken?, logger: Logger, periodicSync: (@Sendable () throws -> Void)? = nil,
         close: @Sendable () throws -> Void
     ) async throws {
         let host = self.host
         let app = IdentifyApp.makeApplication(
-            resolver: IdentityResolver(store: store), host: host, port: port, logger: logger
+            resolver: IdentityResolver(store: store), adminToken: adminToken, host: host, port: port, logger: logger
         ) { boundPort in
             logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort.map(String.init) ?? "?")"])
         }

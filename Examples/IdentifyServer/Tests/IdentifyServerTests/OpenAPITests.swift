@@ -24,15 +24,23 @@ struct OpenAPITests {
         #expect(documented == served)
     }
 
-    @Test("every documented operation is served (not 404 not_found, not 405)")
+    @Test("the operations documented as needing the admin token are exactly the admin routes")
+    func securedOperations() {
+        let served = Set(Route.admin.map { OpenAPIOperations.Key(method: $0.method.rawValue, path: $0.path) })
+        #expect(Self.operations.secured == served)
+        #expect(Self.document.contains("  securitySchemes:\n    adminToken:\n      type: http\n      scheme: bearer\n"))
+    }
+
+    @Test("every documented operation is served (not 404 not_found, not 405) when there is an admin token")
     func everyDocumentedOperationIsServed() async throws {
-        try await TestServer().run { client in
+        try await TestServer.withAdminRoutes().run { client in
             for key in Self.operations.statuses.keys {
                 let path = key.path.replacing("{id}", with: "1")
                 let response = try await client.execute(
-                    uri: path, method: HTTPRequest.Method(key.method)!, headers: jsonHeaders,
+                    uri: path, method: HTTPRequest.Method(key.method)!, headers: jsonHeaders + adminHeaders,
                     body: ByteBuffer(string: #"{"email":"a@b.co"}"#))
                 #expect(response.status != .methodNotAllowed, "\(key)")
+                #expect(response.status != .unauthorized, "\(key)")
                 #expect(response.error?.code != "not_found", "\(key)")
             }
         }
@@ -40,7 +48,7 @@ struct OpenAPITests {
 
     @Test("every status the routes answer is documented for the route")
     func answeredStatusesAreDocumented() async throws {
-        let observed: [OpenAPIOperations.Key: Set<Int>] = try await TestServer().run { client in
+        let observed: [OpenAPIOperations.Key: Set<Int>] = try await TestServer.withAdminRoutes().run { client in
             var observed: [OpenAPIOperations.Key: Set<Int>] = [:]
             func record(_ method: HTTPRequest.Method, _ template: String, _ response: TestResponse) {
                 observed[.init(method: method.rawValue, path: template), default: []].insert(response.status.code)
@@ -57,9 +65,29 @@ struct OpenAPITests {
             record(.get, "/contacts/{id}", try await client.get("/contacts/99"))
             record(.get, "/health", try await client.get("/health"))
             record(.get, "/openapi.yaml", try await client.get("/openapi.yaml"))
+            _ = try await client.identify(email: "a@b.co", phoneNumber: "1")
+            _ = try await client.identify(email: "c@d.co", phoneNumber: "2")
+            _ = try await client.identify(email: "e@f.co", phoneNumber: "3")
+            let forget = "/forget"
+            record(.post, forget, try await client.forget(#"{"email":"a@b.co"}"#))
+            record(.post, forget, try await client.forget("{}"))
+            record(.post, forget, try await client.forget(#"{"email":"a@b.co"}"#, headers: jsonHeaders))
+            record(.post, forget, try await client.forget(#"{"email":"a@b.co"}"#))
+            record(.post, forget, try await client.forget(#"{"email":"a@b.co"}"#, headers: adminHeaders))
+            record(.post, forget, try await client.forget(String(repeating: " ", count: 16 * 1024 + 1)))
+            let contact = "/contacts/{id}"
+            record(.delete, contact, try await client.deleteContact("2"))
+            record(.delete, contact, try await client.deleteContact("0"))
+            record(.delete, contact, try await client.deleteContact("2", headers: [:]))
+            record(.delete, contact, try await client.deleteContact("2"))
+            let erase = "/contacts/{id}/erase"
+            record(.post, erase, try await client.eraseContact("3"))
+            record(.post, erase, try await client.eraseContact("0"))
+            record(.post, erase, try await client.eraseContact("3", headers: [:]))
+            record(.post, erase, try await client.eraseContact("3"))
             return observed
         }
-        #expect(observed.values.reduce(0) { $0 + $1.count } == 11)
+        #expect(observed.values.reduce(0) { $0 + $1.count } == 11 + 6 + 4 + 4)
         for (key, statuses) in observed {
             let documented = Self.operations.statuses[key] ?? []
             #expect(
@@ -79,7 +107,8 @@ struct OpenAPITests {
 }
 
 /// The operations of an OpenAPI document written in this repository's layout: paths at
-/// two spaces under `paths:`, methods at four, status codes at eight under `responses:`.
+/// two spaces under `paths:`, methods at four, `security:` at six, status codes at eight
+/// under `responses:`.
 struct OpenAPIOperations {
     struct Key: Hashable, CustomStringConvertible {
         var method: String
@@ -89,6 +118,8 @@ struct OpenAPIOperations {
 
     /// The documented response statuses of each operation.
     private(set) var statuses: [Key: Set<Int>] = [:]
+    /// The operations with a `security` requirement.
+    private(set) var secured: Set<Key> = []
 
     init(yaml: String) {
         var inPaths = false
@@ -110,6 +141,8 @@ struct OpenAPIOperations {
                 let isMethod = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS"].contains(name)
                 method = isMethod ? name : nil
                 if isMethod { statuses[Key(method: name, path: path)] = [] }
+            } else if indent == 6, let path, let method, text == "security:" {
+                secured.insert(Key(method: method, path: path))
             } else if indent == 8, let path, let method, text.hasSuffix(":"),
                 let status = Int(text.dropLast().trimmingCharacters(in: CharacterSet(charactersIn: "\"")))
             {

@@ -1,5 +1,6 @@
 import Hummingbird
 import HummingbirdTesting
+import IdentifyServer
 import IdentityReconciliation
 import Testing
 
@@ -22,6 +23,25 @@ struct StoreFailureTests {
         #expect(failures.count == 1)
         #expect(failures.first?.level == .error)
         #expect(failures.first?.metadata["error"]?.description.contains("disk on fire") == true)
+    }
+
+    @Test(
+        "a failing store is a 500 internal_error for the corrections too",
+        arguments: ["DELETE /contacts/1", "POST /forget", "POST /contacts/1/erase"])
+    func correctionStoreFailure(route: String) async throws {
+        let server = TestServer(store: FailingStore(), adminToken: try AdminToken(testAdminToken))
+        try await server.run { client in
+            let response =
+                switch route {
+                case "DELETE /contacts/1": try await client.deleteContact("1")
+                case "POST /forget": try await client.forget(#"{"email":"doc@hillvalley.edu"}"#)
+                default: try await client.eraseContact("1")
+                }
+            #expect(response.status == .internalServerError)
+            #expect(response.error?.code == "internal_error")
+            #expect(!response.text.contains("disk on fire"))
+        }
+        #expect(server.logs.entries.filter { $0.message == "request failed" }.count == 1)
     }
 
     @Test("input errors are still 400s, checked before the store is touched")

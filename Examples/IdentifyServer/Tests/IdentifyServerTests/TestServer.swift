@@ -11,12 +11,15 @@ import Testing
 /// A service driven in-process through HummingbirdTesting's router client; in memory unless given a store.
 struct TestServer<Store: ContactStore> {
     let store: Store
+    /// The admin token the server requires for its corrections; `nil` leaves them unrouted.
+    let adminToken: AdminToken?
     /// Starts at 2023-11-14T22:13:20.000Z and moves 0.25 s per reading, so timestamps are known.
     let clock = ManualClock(step: 0.25)
     let logs = InMemoryLogHandler()
 
-    init(store: Store) {
+    init(store: Store, adminToken: AdminToken? = nil) {
         self.store = store
+        self.adminToken = adminToken
     }
 
     /// Runs `body` with a client whose requests go straight to the router.
@@ -25,16 +28,28 @@ struct TestServer<Store: ContactStore> {
         var logger = Logger(label: "identify-server-test") { _ in logs }
         logger.logLevel = .info
         let app = IdentifyApp.makeApplication(
-            resolver: IdentityResolver(store: store, clock: clock), host: "127.0.0.1", port: 0, logger: logger)
+            resolver: IdentityResolver(store: store, clock: clock), adminToken: adminToken, host: "127.0.0.1",
+            port: 0, logger: logger)
         return try await app.test(.router, body)
     }
 }
 
 extension TestServer where Store == InMemoryContactStore {
-    init() {
-        self.init(store: InMemoryContactStore())
+    init(adminToken: AdminToken? = nil) {
+        self.init(store: InMemoryContactStore(), adminToken: adminToken)
+    }
+
+    /// An in-memory server with the corrections routed, behind ``testAdminToken``.
+    static func withAdminRoutes() -> TestServer {
+        TestServer(adminToken: try! AdminToken(testAdminToken))
     }
 }
+
+/// The admin token of ``TestServer/withAdminRoutes()``.
+let testAdminToken = "s3cret-Admin_token.42"
+
+/// The `Authorization` header carrying ``testAdminToken``.
+let adminHeaders: HTTPFields = [.authorization: "Bearer \(testAdminToken)"]
 
 /// A JSON body from text.
 func jsonBody(_ text: String) -> ByteBuffer {
@@ -62,6 +77,21 @@ extension TestClientProtocol {
     /// `GET uri`.
     func get(_ uri: String) async throws -> TestResponse {
         try await execute(uri: uri, method: .get)
+    }
+
+    /// `POST /forget` with a JSON body and, unless told otherwise, the admin token.
+    func forget(_ json: String, headers: HTTPFields = adminHeaders + jsonHeaders) async throws -> TestResponse {
+        try await execute(uri: "/forget", method: .post, headers: headers, body: jsonBody(json))
+    }
+
+    /// `DELETE /contacts/{id}` with, unless told otherwise, the admin token.
+    func deleteContact(_ id: String, headers: HTTPFields = adminHeaders) async throws -> TestResponse {
+        try await execute(uri: "/contacts/\(id)", method: .delete, headers: headers)
+    }
+
+    /// `POST /contacts/{id}/erase` with, unless told otherwise, the admin token.
+    func eraseContact(_ id: String, headers: HTTPFields = adminHeaders) async throws -> TestResponse {
+        try await execute(uri: "/contacts/\(id)/erase", method: .post, headers: headers)
     }
 }
 
