@@ -68,6 +68,10 @@ struct Benchmark {
             } catch let error as TargetUnavailable {
                 report.notes.append("storage figures: \(error.description)")
             }
+            let sizes = options.quick ? [1_000, 10_000] : [10_000, options.reopenContacts]
+            progress("corrections (\(sizes.map(String.init).joined(separator: " and ")) contacts)…")
+            report.corrections = try await CorrectionFigures.measure(
+                sizes: sizes, eraseContacts: options.reopenContacts, directory: directory)
         }
         report.computeRatios()
         report.checkGoals()

@@ -99,6 +99,7 @@ struct Report: Codable, Sendable {
     var runs: [RunResult] = []
     var storage: StorageFigures?
     var mergeGrowth: [MergeGrowth] = []
+    var corrections: CorrectionFigures?
     var ratios: [Ratio] = []
     var goals: [Goal] = []
     var notes: [String] = []
@@ -310,6 +311,10 @@ struct Report: Codable, Sendable {
             lines.append(
                 "Bytes appended to the file store by one merge: "
                     + mergeGrowth.map { "k=\($0.members): \($0.bytesAppended) B" }.joined(separator: ", "))
+        }
+        if let corrections {
+            lines.append("")
+            lines.append(contentsOf: corrections.text())
         }
         if !ratios.isEmpty {
             lines.append("")
