@@ -1,12 +1,12 @@
-/// The keys of the transaction-scoped advisory locks an identify takes.
+/// The keys of the transaction-scoped advisory locks a transaction of the store takes.
 ///
 /// Keys must be equal in every process that shares the database, so they are an FNV-1a
 /// hash of a tagged string (Swift's `Hasher` is seeded per process and cannot be used).
 /// A collision between two keys only makes two unrelated transactions wait for each
 /// other; it never breaks correctness.
 enum AdvisoryLockKey {
-    /// The key every identify locks in shared mode and an import locks exclusively, so an
-    /// import never runs beside an identify. It sorts before every other key.
+    /// The key every transaction locks in shared mode and an import locks exclusively, so an
+    /// import never runs beside another transaction. It sorts before every other key.
     static let importBarrier = Int64.min
 
     /// The key of a normalized email.

@@ -5,7 +5,7 @@ import Foundation
 #endif
 
 /// What the store learned about an existing `"Contact"` table when it checked it, and the
-/// SQL fragments that follow from it.
+/// SQL fragments that follow from it. The store's own `"ContactLink"` table sits beside it.
 ///
 /// The store accepts the shapes that ORMs commonly create for the task's table: `integer`
 /// or `bigint` ids (serial or identity), `text` or `varchar` values, `"linkPrecedence"` as
@@ -18,9 +18,21 @@ struct ContactTableLayout: Sendable, Hashable {
     var timestampsWithoutTimeZone: Set<String> = []
     /// The fewest fractional-second digits of the three timestamp columns (0–6).
     var timestampPrecision: Int = 6
+    /// The SQL type of `"linkPrecedence"` (`text`, or an enum type, quoted and qualified as
+    /// `format_type` writes it), to cast bound text to.
+    var precedenceType = "text"
 
     /// `"schema"."Contact"`, quoted for SQL.
     var qualifiedName: String { Self.quoted(schema) + ".\"Contact\"" }
+
+    /// `"schema"."ContactLink"`, the links table, quoted for SQL.
+    var linksQualifiedName: String { Self.quoted(schema) + ".\"ContactLink\"" }
+
+    /// `column` of the row `alias` read as `timestamptz` (a `timestamp` column holds UTC).
+    func read(_ column: String, of alias: String) -> String {
+        let value = "\(alias).\(Self.quoted(column))"
+        return timestampsWithoutTimeZone.contains(column) ? "(\(value) AT TIME ZONE 'UTC')" : value
+    }
 
     /// A bound timestamp parameter as written into `column`.
     func write(_ column: String) -> (prefix: String, suffix: String) {

@@ -47,6 +47,7 @@ extension PostgresContactStore {
             }
             try await checkColumns(connection, table: table, layout: &layout, logger: logger)
             try await createMissingIndexes(connection, table: table, logger: logger)
+            try await createLinksTable(connection, layout: layout, logger: logger)
             // Rows inserted with explicit ids by other tools may have left the sequence
             // behind them; the store's inserts would then collide. Move it past them.
             try await connection.query(
@@ -57,6 +58,42 @@ extension PostgresContactStore {
                 WHERE s.maxID > COALESCE(pg_sequence_last_value(s.seq), 0)
                 """, logger: logger)
             return layout
+        }
+    }
+
+    /// Creates the `"ContactLink"` table (link evidence) when missing, whatever
+    /// `createIfMissing` says: it is the store's own table and only added, so an existing
+    /// `"Contact"` table works as before. An existing one must have the three columns.
+    private static func createLinksTable(
+        _ connection: PostgresConnection, layout: ContactTableLayout, logger: Logger
+    ) async throws {
+        let links = layout.linksQualifiedName
+        try await connection.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    CREATE TABLE IF NOT EXISTS \(links) (
+                        email text NOT NULL,
+                        "phoneNumber" text NOT NULL,
+                        "createdAt" timestamptz NOT NULL,
+                        PRIMARY KEY (email, "phoneNumber", "createdAt")
+                    )
+                    """), logger: logger)
+        let name = ContactTableLayout.quoted("ContactLink_phoneNumber_idx")
+        try await connection.query(
+            PostgresQuery(unsafeSQL: "CREATE INDEX IF NOT EXISTS \(name) ON \(links) (\"phoneNumber\")"),
+            logger: logger)
+        let columns = try await connection.query(
+            """
+            SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a
+            WHERE a.attrelid = to_regclass(\(links)) AND a.attnum > 0 AND NOT a.attisdropped
+            """, logger: logger
+        ).collect().map { try $0.decode((String, String).self) }
+        let types = Dictionary(columns, uniquingKeysWith: { first, _ in first })
+        for (column, type) in [("email", "text"), ("phoneNumber", "text"), ("createdAt", "timestamp with time zone")]
+        where types[column] != type {
+            throw PostgresContactStoreError.incompatibleSchema(
+                table: links, column: column,
+                reason: "is \(types[column].map { "of type \($0)" } ?? "missing"); expected \(type)")
         }
     }
 
@@ -145,6 +182,7 @@ extension PostgresContactStore {
         } else if !(precedence.type == "text" || precedence.type.hasPrefix("character varying")) {
             throw incompatible(precedence, "expected text, varchar or an enum of 'primary' and 'secondary'")
         }
+        layout.precedenceType = precedence.type
 
         var precision = 6
         for name in ["createdAt", "updatedAt", "deletedAt"] {

@@ -2,8 +2,11 @@ public import IdentityReconciliation
 public import Logging
 public import PostgresNIO
 
-/// A ``ContactStore`` on PostgreSQL, in the task's `"Contact"` table, shared by any number
-/// of processes.
+/// A ``ContactStore`` on PostgreSQL, in the task's `"Contact"` table (and a `"ContactLink"`
+/// table for link evidence), shared by any number of processes.
+///
+/// Like every store it decides nothing: it reads what a `ContactSelection` selects and
+/// persists the `CheckedContactPlan` the library hands it, in one transaction.
 ///
 /// ```swift
 /// let settings = try PostgresConnectionSettings.environment()
@@ -17,19 +20,19 @@ public import PostgresNIO
 /// **Schema.** ``open(client:schema:createIfMissing:logger:)`` creates the table and its
 /// indexes when missing, or checks an existing table (an existing Bitespeed database works
 /// as is) and throws ``PostgresContactStoreError/incompatibleSchema(table:column:reason:)``
-/// when it cannot be used.
+/// when it cannot be used. It adds the `"ContactLink"` table when missing.
 ///
-/// **Concurrency.** Each identify is one transaction that takes transaction-scoped advisory
-/// locks on the normalized email and phone number and on every group it reads, in a fixed
-/// order, before it decides; two processes identifying overlapping values therefore never
+/// **Concurrency.** Each transaction takes transaction-scoped advisory locks on the
+/// selection's normalized email and phone number and on every group it reads, in a fixed
+/// order, before its plan is decided; two processes identifying overlapping values therefore never
 /// create two primaries for one person and never lose a merge. See the package's README
 /// for the argument.
 ///
-/// **Durability.** A transaction has committed when ``reconcile(email:phoneNumber:decide:)``
-/// returns, as durable as the server's `synchronous_commit` setting makes it. If the
-/// connection breaks while `COMMIT` is in flight, the method throws
+/// **Durability.** A transaction has committed when ``transaction(reading:_:)`` returns,
+/// as durable as the server's `synchronous_commit` setting makes it. If the connection
+/// breaks while `COMMIT` is in flight, the method throws
 /// ``PostgresContactStoreError/connectionLost(reason:)`` and cannot know whether the server
-/// committed; repeating the identify is safe because identify is idempotent.
+/// committed; repeating an identify is safe because identify is idempotent.
 ///
 /// **Timestamps** are stored in whole microseconds (or the columns' declared precision):
 /// dates are rounded before they are written, and the rows the store reports are the
@@ -38,7 +41,8 @@ public import PostgresNIO
 /// **Chains.** A table written by other software may hold a secondary that links to
 /// another secondary. Lookups follow `linkedId` up to the oldest ancestor and treat the
 /// whole tree as one group under it (``contacts(afterID:limit:)`` returns rows as stored);
-/// a merge relinks every row of the demoted tree directly. Repairing the table is the job
+/// a plan that changes a row of it stores the row as read, linked to the tree's root, so a
+/// merge relinks every row of the demoted tree directly. Repairing the table is the job
 /// of an import tool; rows on a `linkedId` cycle match nothing.
 public final class PostgresContactStore: ContactStore {
     /// The connection pool the store runs its statements on.
@@ -47,7 +51,7 @@ public final class PostgresContactStore: ContactStore {
     public let logger: Logger
     let layout: ContactTableLayout
 
-    /// How often an identify may restart because the groups it read changed under it.
+    /// How often a transaction may restart because the groups it read changed under it.
     static let maximumAttempts = 64
 
     /// The schema holding the `"Contact"` table.
@@ -142,73 +146,70 @@ public final class PostgresContactStore: ContactStore {
 
     // MARK: - ContactStore
 
-    /// Runs one identify transaction (see ``ContactStore``).
+    /// Reads a selection (see `ContactSelection`) in one statement, without locks or
+    /// writes: it sees one committed snapshot.
     ///
-    /// Locks the request's values and the groups they match (advisory locks, released at
-    /// commit), reads the matched rows, calls `decide` exactly once with them, applies the
-    /// change and commits.
+    /// - Throws: ``PostgresContactStoreError``.
+    public func read(_ selection: ContactSelection) async throws -> SelectedContacts {
+        guard !selection.isEmpty else { return .empty }
+        return try await Self.withLeasedConnection(client) { connection in
+            try await self.select(selection, connection)
+        }
+    }
+
+    /// Runs one transaction (see `ContactStore`): locks the selection's values and the
+    /// groups it reads (advisory locks, released at commit), reads the selection, calls
+    /// `plan` with it, persists the checked plan in one statement and commits.
     ///
-    /// - Throws: ``PostgresContactStoreError``, or `ContactStoreError.invalidChange` when
-    ///   `decide` returns a change that would break the invariants; nothing is written when it
-    ///   throws, except in the in-doubt case described under Durability.
-    public func reconcile(
-        email: String?,
-        phoneNumber: String?,
-        decide: @Sendable (_ matched: [Contact]) -> ContactChange
-    ) async throws -> ContactStoreCommit {
-        var valueKeys = Set<Int64>()
-        if let email { valueKeys.insert(AdvisoryLockKey.email(email)) }
-        if let phoneNumber { valueKeys.insert(AdvisoryLockKey.phoneNumber(phoneNumber)) }
-        var lockSet = valueKeys
+    /// The locks are taken in a fixed order, waiting, at the start; keys found missing later
+    /// (a group the read reached, a value the plan writes) are only tried, and when one is
+    /// busy the transaction ends without writing and starts again, waiting for the larger
+    /// key set. `plan` is then called again with fresh rows; the plan of the last call is
+    /// persisted. A selection by contact id starts with no key but the import barrier and
+    /// locks the group the read finds, like any other group: every change to a live row or a
+    /// group is made under its group's key, and a contact id that names no live row can
+    /// only become one by an insert, which no plan decided here can depend on (an insert
+    /// refers to an existing primary, never to an id yet to come).
+    ///
+    /// Dates are rounded to the table's precision before the plan is persisted (the plan
+    /// is checked again when that changes it), and the receipt reports the rounded plan.
+    ///
+    /// - Throws: What `plan` throws; ``PostgresContactStoreError``. Nothing is written when
+    ///   it throws, except in the in-doubt case described under Durability.
+    public func transaction(
+        reading selection: ContactSelection,
+        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+    ) async throws -> ContactStoreReceipt {
+        var lockSet = Self.valueKeys(email: selection.email, phoneNumber: selection.phoneNumber)
         for _ in 0..<Self.maximumAttempts {
-            let attempt: Attempt = try await transaction { connection in
+            let attempt: Attempt = try await withTransaction { connection in
                 try await self.lock(lockSet, connection)
                 var held = lockSet
                 for _ in 0..<8 {
-                    let matched = try await self.groupRows(
-                        connection, seed: "(email = $1 OR \"phoneNumber\" = $2)",
-                        binds: {
-                            $0.append(email); $0.append(phoneNumber)
-                        })
-                    let needed = valueKeys.union(matched.map { AdvisoryLockKey.group($0.primaryID) })
-                    let missing = needed.subtracting(held)
+                    let selected = try await self.select(selection, connection)
+                    var missing = Self.readKeys(selection, selected).subtracting(held)
                     if missing.isEmpty {
-                        let change = self.stored(decide(matched))
-                        try change.check(against: matched)
-                        return .committed(try await self.apply(change, to: matched, connection))
+                        let checked = try self.stored(plan(selected))
+                        missing = Self.writeKeys(checked).subtracting(held)
+                        if missing.isEmpty {
+                            let ids = try await self.persist(checked, connection)
+                            return .committed(ContactStoreReceipt(plan: checked, insertedIDs: ids))
+                        }
                     }
-                    // The groups may only be locked without waiting here: waiting while
-                    // holding keys out of order could deadlock with another identify.
+                    // The new keys may only be tried here: waiting while holding keys out of
+                    // order could deadlock with another transaction. Once taken, the
+                    // selection is read again, since what they guard may have changed.
                     held.formUnion(missing)
                     guard try await self.tryLock(missing, connection) else { break }
                 }
                 return .retry(held)
             }
             switch attempt {
-            case .committed(let commit): return commit
+            case .committed(let receipt): return receipt
             case .retry(let keys): lockSet = keys
             }
         }
         throw PostgresContactStoreError.lockSetUnstable(attempts: Self.maximumAttempts)
-    }
-
-    /// The matched rows (see ``ContactStore``), in one statement, without locks or writes.
-    public func rows(matchingEmail email: String?, phoneNumber: String?) async throws -> [Contact] {
-        guard email != nil || phoneNumber != nil else { return [] }
-        return try await Self.withLeasedConnection(client) { connection in
-            try await self.groupRows(
-                connection, seed: "(email = $1 OR \"phoneNumber\" = $2)",
-                binds: {
-                    $0.append(email); $0.append(phoneNumber)
-                })
-        }
-    }
-
-    /// The live rows of the group containing the live row `id`, in one statement.
-    public func group(containingContactID id: Int) async throws -> [Contact] {
-        try await Self.withLeasedConnection(client) { connection in
-            try await self.groupRows(connection, seed: "id = $1", binds: { $0.append(id) })
-        }
     }
 
     /// Rows after `afterID` in id order, as stored (chains included), at most `limit`.
@@ -245,34 +246,39 @@ public final class PostgresContactStore: ContactStore {
         }
     }
 
-    /// Loads rows into the empty table, keeping ids, and moves the id sequence past them.
+    /// Loads checked rows and links into the empty tables, keeping ids, and moves the id
+    /// sequence past them.
     ///
-    /// Runs in one transaction that excludes every identify (an advisory lock all of them
-    /// take in shared mode). Timestamps are rounded to the table's precision.
+    /// Runs in one transaction that excludes every other transaction of the store (an
+    /// advisory lock all of them take in shared mode). Timestamps are rounded to the
+    /// table's precision.
     ///
-    /// - Throws: ``ContactStoreError/invalidContacts(_:)``, ``ContactStoreError/notEmpty``,
-    ///   or ``PostgresContactStoreError``; nothing is loaded when it throws.
-    public func importContacts(_ contacts: [Contact]) async throws {
-        let violations = ContactInvariants.violations(in: contacts)
-        guard violations.isEmpty else { throw ContactStoreError.invalidContacts(violations) }
+    /// - Throws: ``ContactStoreError/notEmpty`` when either table holds rows, or
+    ///   ``PostgresContactStoreError``; nothing is loaded when it throws.
+    public func importContacts(_ contacts: ContactImport) async throws {
         let table = layout.qualifiedName
-        try await transaction { connection in
+        try await withTransaction { connection in
             try await connection.query(
                 "SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.importBarrier))", logger: self.logger)
-            let existing =
+            let isEmpty =
                 try await connection.query(
-                    "SELECT count(*)::int8 FROM (SELECT 1 FROM \(unescaped: table) LIMIT 1) AS anyRow",
-                    logger: self.logger
-                ).collect().first?.decode(Int.self) ?? 0
-            guard existing == 0 else { throw ContactStoreError.notEmpty }
-            guard !contacts.isEmpty else { return }
-            let sorted = contacts.sorted { $0.id < $1.id }
-            var start = 0
-            while start < sorted.count {
-                let chunk = sorted[start..<min(start + 1_000, sorted.count)]
+                    """
+                    SELECT NOT EXISTS (SELECT 1 FROM \(unescaped: table))
+                       AND NOT EXISTS (SELECT 1 FROM \(unescaped: self.layout.linksQualifiedName))
+                    """, logger: self.logger
+                ).collect().first?.decode(Bool.self) ?? false
+            guard isEmpty else { throw ContactStoreError.notEmpty }
+            let rows = contacts.contacts
+            for start in stride(from: 0, to: rows.count, by: 1_000) {
+                let chunk = rows[start..<min(start + 1_000, rows.count)]
                 try await connection.query(self.insertQuery(chunk), logger: self.logger)
-                start += chunk.count
             }
+            let links = contacts.links
+            for start in stride(from: 0, to: links.count, by: 10_000) {
+                let chunk = links[start..<min(start + 10_000, links.count)]
+                try await connection.query(self.insertLinksQuery(chunk), logger: self.logger)
+            }
+            guard !rows.isEmpty else { return }
             // Never move the sequence backwards: ids the store handed out before stay unused.
             try await connection.query(
                 """
@@ -286,12 +292,12 @@ public final class PostgresContactStore: ContactStore {
     // MARK: - Transactions
 
     enum Attempt: Sendable {
-        case committed(ContactStoreCommit)
+        case committed(ContactStoreReceipt)
         case retry(Set<Int64>)
     }
 
     /// Runs `body` in a transaction on a leased connection; commits when it returns.
-    func transaction<Result: Sendable>(
+    func withTransaction<Result: Sendable>(
         _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try await Self.withLeasedConnection(client) { connection in
@@ -319,6 +325,8 @@ public final class PostgresContactStore: ContactStore {
     }
 
     /// Leases a connection and turns PostgresNIO's errors into ``PostgresContactStoreError``.
+    ///
+    /// Errors thrown by `body` (a transaction's `plan` included) pass through unchanged.
     static func withLeasedConnection<Result: Sendable>(
         _ client: PostgresClient, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
@@ -327,12 +335,12 @@ public final class PostgresContactStore: ContactStore {
                 do {
                     return try await body(connection)
                 } catch {
-                    throw translate(error)
+                    throw BodyError(error: translate(error))
                 }
             }
+        } catch let error as BodyError {
+            throw error.error
         } catch let error as PostgresContactStoreError {
-            throw error
-        } catch let error as ContactStoreError {
             throw error
         } catch is CancellationError {
             throw CancellationError()
@@ -340,6 +348,11 @@ public final class PostgresContactStore: ContactStore {
             // Errors thrown outside `body` come from leasing a connection.
             throw PostgresContactStoreError.unreachable(endpoint: "the client's server", reason: reason(for: error))
         }
+    }
+
+    /// An error thrown inside a leased connection's body, told apart from leasing errors.
+    private struct BodyError: Error {
+        var error: any Error
     }
 
     /// PostgresNIO's errors as ``PostgresContactStoreError``; other errors unchanged.

@@ -15,7 +15,7 @@ public enum PostgresContactStoreError: Error, Sendable, Hashable, CustomStringCo
     case connectionLost(reason: String)
     /// A row could not be read: a column holds a value the store does not understand.
     case invalidRow(contactID: Int?, column: String, reason: String)
-    /// An identify transaction could not settle its lock set after this many attempts
+    /// A transaction could not settle its lock set after this many attempts
     /// (the groups it touched kept changing under extreme contention). Nothing was written.
     case lockSetUnstable(attempts: Int)
 
@@ -39,7 +39,7 @@ public enum PostgresContactStoreError: Error, Sendable, Hashable, CustomStringCo
         case .invalidRow(let contactID, let column, let reason):
             "cannot read column \"\(column)\" of contact \(contactID.map(String.init) ?? "?"): \(reason)"
         case .lockSetUnstable(let attempts):
-            "an identify could not lock a stable set of groups after \(attempts) attempts; nothing was written"
+            "a transaction could not lock a stable set of groups after \(attempts) attempts; nothing was written"
         }
     }
 }

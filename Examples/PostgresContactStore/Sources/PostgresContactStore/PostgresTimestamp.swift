@@ -54,6 +54,10 @@ extension PostgresTimestamp: PostgresNonThrowingEncodable {
     }
 }
 
+extension PostgresTimestamp: PostgresArrayEncodable {
+    static var psqlArrayType: PostgresDataType { .timestamptzArray }
+}
+
 extension PostgresTimestamp: PostgresDecodable {
     /// Decodes `timestamptz`, and `timestamp` (without time zone) read as UTC.
     init<JSONDecoder: PostgresJSONDecoder>(

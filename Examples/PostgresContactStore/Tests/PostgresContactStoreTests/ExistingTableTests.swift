@@ -117,14 +117,28 @@ struct ExistingTableTests {
             #expect(try await store.group(containingContactID: 41) == [row])
 
             // The rows a transaction reports are the rows later reads return.
-            let commit = try await store.reconcile(email: "marty@hillvalley.edu", phoneNumber: nil) { _ in
-                .insertPrimary(
-                    email: "marty@hillvalley.edu", phoneNumber: nil,
+            let plan = ContactPlan([
+                .insert(
+                    email: "marty@hillvalley.edu", phoneNumber: nil, linkedId: nil,
                     createdAt: Date(timeIntervalSince1970: 1_700_000_100.987_654))
+            ])
+            let commit = try await store.commit(reading: .matching(email: "marty@hillvalley.edu", phoneNumber: nil)) {
+                _ in plan
             }
-            let martyID = try #require(commit.insertedID)
-            #expect(commit.group == (try await store.group(containingContactID: martyID)))
-            #expect(commit.group.first?.createdAt == Self.utc("2023-11-14T22:15:00.988Z"))
+            let martyID = try #require(commit.insertedIDs.first)
+            #expect(commit.rows == (try await store.group(containingContactID: martyID)))
+            #expect(commit.rows.first?.createdAt == Self.utc("2023-11-14T22:15:00.988Z"))
+
+            // Link evidence goes to the "ContactLink" table the store added beside the existing table.
+            let link = ContactLink(
+                email: "marty@hillvalley.edu", phoneNumber: "4242",
+                createdAt: Date(timeIntervalSince1970: 1_700_000_200))
+            let selection = ContactSelection.matching(email: "marty@hillvalley.edu", phoneNumber: "4242")
+            _ = try await store.commit(reading: selection) { _ in
+                ContactPlan([.insert(email: nil, phoneNumber: "4242", linkedId: martyID, createdAt: link.createdAt)])
+            }
+            _ = try await store.commit(reading: selection) { _ in ContactPlan([.addLink(link)]) }
+            #expect(try await store.read(.holding(phoneNumber: "4242")).links == [link])
         }
     }
 

@@ -26,7 +26,7 @@ struct ImportTests {
                 let resolver = IdentityResolver(store: store)
                 async let imported: Bool = {
                     do {
-                        try await store.importContacts(Self.fixture)
+                        try await store.importContacts(ContactImport(contacts: Self.fixture))
                         return true
                     } catch ContactStoreError.notEmpty {
                         return false
