@@ -78,10 +78,16 @@ extension PostgresContactStore {
                         PRIMARY KEY (email, "phoneNumber", "createdAt")
                     )
                     """), logger: logger)
-        let name = ContactTableLayout.quoted("ContactLink_phoneNumber_idx")
-        try await connection.query(
-            PostgresQuery(unsafeSQL: "CREATE INDEX IF NOT EXISTS \(name) ON \(links) (\"phoneNumber\")"),
-            logger: logger)
+        // By phone number for selections; in listing order for links(after:limit:).
+        for (name, columns) in [
+            ("ContactLink_phoneNumber_idx", #""phoneNumber""#),
+            ("ContactLink_order_idx", #""createdAt", email COLLATE "C", "phoneNumber" COLLATE "C""#),
+        ] {
+            try await connection.query(
+                PostgresQuery(
+                    unsafeSQL: "CREATE INDEX IF NOT EXISTS \(ContactTableLayout.quoted(name)) ON \(links) (\(columns))"),
+                logger: logger)
+        }
         let columns = try await connection.query(
             """
             SELECT a.attname::text, format_type(a.atttypid, a.atttypmod) FROM pg_attribute a

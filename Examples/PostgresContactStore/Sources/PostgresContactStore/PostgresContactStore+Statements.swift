@@ -191,6 +191,7 @@ extension PostgresContactStore {
             FROM live
             """
         ]
+        // Links are selected by the selection's values and the live rows' (not deleted rows').
         var linkValues = ["SELECT email, phone FROM live"]
         if selection.includesDeletedRows {
             let deletedAt = layout.read("deletedAt", of: "c")
@@ -212,7 +213,6 @@ extension PostgresContactStore {
                 """
             parts.append(
                 "SELECT 1, id, email, phone, linked, precedence, created, updated, deleted FROM deletedRows")
-            linkValues.append("SELECT email, phone FROM deletedRows")
         }
         if selection.includesLinks {
             let links = layout.linksQualifiedName
@@ -234,6 +234,37 @@ extension PostgresContactStore {
         }
         sql += "\n" + parts.joined(separator: "\nUNION ALL\n")
         return PostgresQuery(unsafeSQL: sql, binds: bindings)
+    }
+
+    /// The statement of ``links(after:limit:)``: a keyset page in `ContactLink`'s order, which
+    /// the links table's `"ContactLink_order_idx"` serves.
+    ///
+    /// The stored dates are whole microseconds, each read back as one `Date` (in increasing
+    /// order), while `after` may lie between two of them. When `after`'s date is the one a
+    /// stored microsecond reads back as, the whole key is compared; otherwise no stored link
+    /// has that date, and only the microseconds read back as later dates qualify.
+    func linksQuery(after: ContactLink?, limit: Int) -> PostgresQuery {
+        let order = #""createdAt", email COLLATE "C", "phoneNumber" COLLATE "C""#
+        var bindings = PostgresBindings(capacity: 4)
+        var condition = ""
+        if let after {
+            let nearest = PostgresTimestamp(after.createdAt)
+            bindings.append(nearest)
+            if nearest.date == after.createdAt {
+                bindings.append(after.email)
+                bindings.append(after.phoneNumber)
+                condition =
+                    #"WHERE ("createdAt", email COLLATE "C", "phoneNumber" COLLATE "C") > ($1, $2 COLLATE "C", $3 COLLATE "C")"#
+            } else {
+                condition = nearest.date < after.createdAt ? #"WHERE "createdAt" > $1"# : #"WHERE "createdAt" >= $1"#
+            }
+        }
+        bindings.append(limit)
+        return PostgresQuery(
+            unsafeSQL: """
+                SELECT email, "phoneNumber", "createdAt" FROM \(layout.linksQualifiedName)
+                \(condition) ORDER BY \(order) LIMIT $\(bindings.count)
+                """, binds: bindings)
     }
 
     // MARK: - Writing

@@ -246,6 +246,27 @@ public final class PostgresContactStore: ContactStore {
         }
     }
 
+    /// Links after `after` in ascending order (`createdAt`, then the bytes of `email`, then
+    /// of `"phoneNumber"`), at most `limit`.
+    ///
+    /// `after` need not be a stored link, nor a whole number of microseconds: links are
+    /// compared with it as the `Date`s the store reads back, so paging with the last link of
+    /// a page, or with a link from another store, skips exactly the links before it.
+    ///
+    /// - Throws: ``PostgresContactStoreError``.
+    public func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
+        guard limit > 0 else { return [] }
+        return try await Self.withLeasedConnection(client) { connection in
+            let rows = try await connection.query(self.linksQuery(after: after, limit: limit), logger: self.logger)
+            var links: [ContactLink] = []
+            for try await row in rows {
+                let (email, phone, createdAt) = try row.decode((String, String, PostgresTimestamp).self)
+                links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
+            }
+            return links
+        }
+    }
+
     /// Loads checked rows and links into the empty tables, keeping ids, and moves the id
     /// sequence past them.
     ///
@@ -286,6 +307,37 @@ public final class PostgresContactStore: ContactStore {
                 FROM (SELECT pg_get_serial_sequence(\(table), 'id')::regclass AS seq,
                              (SELECT max(id) FROM \(unescaped: table))::int8 AS maxID) AS s
                 """, logger: self.logger)
+        }
+    }
+
+    // MARK: - Maintenance
+
+    /// Runs `VACUUM` (or `VACUUM FULL`) on the `"Contact"` and `"ContactLink"` tables,
+    /// outside a transaction.
+    ///
+    /// An update or a delete in PostgreSQL leaves the old version of the row in the table's
+    /// files. After `forget` or `erase` the values are gone from every row and link the store
+    /// reads, but the versions that held them, and their index entries, stay on disk until a
+    /// vacuum removes them (autovacuum does, eventually). Neither vacuum can remove a version
+    /// that a transaction still running may see.
+    ///
+    /// - `VACUUM` (the default) removes those versions and index entries and makes their space
+    ///   reusable, taking no lock that blocks the store; but PostgreSQL does not overwrite the
+    ///   freed space, so their bytes may stay in the pages until new rows reuse it.
+    /// - `VACUUM FULL` (`full: true`) rewrites the tables and their indexes into new files
+    ///   without them and deletes the old files. It locks both tables exclusively, so every
+    ///   call of the store waits until it ends, and it needs room for the copy.
+    ///
+    /// Neither reaches the write-ahead log, its archives, replicas or backups, nor the
+    /// file system's freed blocks. The connection's role must own the tables (or be a
+    /// superuser): PostgreSQL skips other tables with a warning, not an error.
+    ///
+    /// - Parameter full: Whether to rewrite the tables (`VACUUM FULL`).
+    /// - Throws: ``PostgresContactStoreError``.
+    public func vacuum(full: Bool = false) async throws {
+        let sql = "VACUUM \(full ? "FULL " : "")\(layout.qualifiedName), \(layout.linksQualifiedName)"
+        try await Self.withLeasedConnection(client) { connection in
+            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
         }
     }
 

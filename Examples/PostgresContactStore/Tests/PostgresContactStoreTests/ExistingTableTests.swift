@@ -142,6 +142,40 @@ struct ExistingTableTests {
         }
     }
 
+    /// A Bitespeed table records no links: a group its merges joined (rows sharing no value)
+    /// is split by a later correction, unless the table is re-imported through the repair,
+    /// which synthesizes the links.
+    @Test func groupsWithoutLinksAreSplitUnlessTheRepairAddsThem() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let schema = scratch.make()
+            try await Self.createPrismaTable(client, schema: schema)
+            // 2 was merged into 1 (no shared value); 3 shares 1's phone number.
+            try await TestDatabase.execute(
+                client,
+                """
+                INSERT INTO "\(schema)"."Contact" (id, email, "phoneNumber", "linkedId", "linkPrecedence", "createdAt", "updatedAt")
+                VALUES (1, 'a@x.io', '111', NULL, 'primary', '2023-01-01', '2023-01-01'),
+                       (2, 'b@x.io', '222', 1, 'secondary', '2023-01-02', '2023-01-03'),
+                       (3, 'c@x.io', '111', 1, 'secondary', '2023-01-04', '2023-01-04')
+                """)
+            let existing = try await PostgresContactStore.open(client: client, schema: schema, createIfMissing: false)
+            let rows = try await existing.contacts(afterID: 0, limit: 10)
+
+            let split = try await IdentityResolver(store: existing).forget(email: "c@x.io")
+            #expect(split.contacts.map(\.primaryContactID) == [1, 2])
+
+            let repaired = try await scratch.store(client)
+            let report = try await IdentityResolver(store: repaired).importContacts(repairing: rows)
+            #expect(report.synthesizedLinkCount == 1)
+            #expect(
+                try await repaired.links(after: nil, limit: 10)
+                    == [ContactLink(email: "a@x.io", phoneNumber: "222", createdAt: rows[1].createdAt)])
+            let kept = try await IdentityResolver(store: repaired).forget(email: "c@x.io")
+            #expect(kept.contacts.map(\.primaryContactID) == [1])
+            #expect(kept.contacts.first?.secondaryContactIDs == [2, 3])
+        }
+    }
+
     /// Rows inserted with explicit ids leave a serial sequence behind; opening moves it past them.
     @Test func sequenceBehindTheRowsIsMovedPastThem() async throws {
         try await TestDatabase.withClient { client, scratch in

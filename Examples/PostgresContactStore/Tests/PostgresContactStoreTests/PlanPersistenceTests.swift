@@ -55,13 +55,17 @@ struct PlanPersistenceTests {
         Step(
             selection: .holding(email: "c@x.io"),
             writes: [.clearValues(contactID: 4, email: true, phoneNumber: false, updatedAt: at(8))]),
+        // (A row-level write is checked against the group's links, so they are read too.)
         Step(
-            selection: .matching(email: "a2@x.io", phoneNumber: nil),
+            selection: ContactSelection(email: "a2@x.io", includesLinks: true),
             writes: [.clearValues(contactID: 3, email: true, phoneNumber: false, updatedAt: at(9))]),
         // A merge of a group of three rows (5's group, 6 joined to it) into 1, with an insert.
         Step(
             selection: .matching(email: "d@x.io", phoneNumber: "3"),
-            writes: [.relinkGroup(primaryID: 6, survivorID: 5, updatedAt: at(10))]),
+            writes: [
+                .relinkGroup(primaryID: 6, survivorID: 5, updatedAt: at(10)),
+                .addLink(ContactLink(email: "d@x.io", phoneNumber: "3", createdAt: at(10))),
+            ]),
         Step(
             selection: .matching(email: "a@x.io", phoneNumber: "3"),
             writes: [
@@ -123,12 +127,94 @@ struct PlanPersistenceTests {
                     Self.normalized(actual.selected) == Self.normalized(expected.selected), "step \(index): selected")
                 let listed = try await postgres.contacts(afterID: 0, limit: 100)
                 #expect(listed == (try await memory.contacts(afterID: 0, limit: 100)), "step \(index): rows")
+                let links = try await memory.links(after: nil, limit: 100)
+                for size in [1, 2, 100] {
+                    let pages = try await Self.pages(of: postgres, size: size)
+                    #expect(pages == (try await Self.pages(of: memory, size: size)), "step \(index): links")
+                    #expect(Array(pages.joined()) == links, "step \(index): links by \(size)")
+                }
                 for probe in Self.probes {
                     let read = Self.normalized(try await postgres.read(probe))
                     #expect(read == Self.normalized(try await memory.read(probe)), "step \(index): read \(probe)")
                 }
             }
             _ = try await InvariantChecker.check(store: postgres)
+        }
+    }
+
+    /// Links paged in `ContactLink`'s order compare byte for byte, ties on `createdAt`
+    /// included, and a cursor between two stored microseconds skips exactly the links before
+    /// it, as in `InMemoryContactStore`.
+    @Test func linksPageLikeTheInMemoryStore() async throws {
+        // Dates that PostgreSQL stores exactly (whole multiples of 1/64 s).
+        let dates = [Self.at(1), Self.at(1 + 1.0 / 64), Self.at(2)]
+        let emails = ["a@x.io", "B@x.io", "ab@x.io", "é@x.io"]
+        let phones = ["1", "10", "2"]
+        let rows = [
+            Contact(
+                id: 1, email: "a@x.io", phoneNumber: "1", linkedId: nil, linkPrecedence: .primary,
+                createdAt: Self.at(0), updatedAt: Self.at(0)),
+            Contact(
+                id: 2, email: "B@x.io", phoneNumber: "1", linkedId: 1, linkPrecedence: .secondary,
+                createdAt: Self.at(0), updatedAt: Self.at(0)),
+            Contact(
+                id: 3, email: "é@x.io", phoneNumber: "1", linkedId: 1, linkPrecedence: .secondary,
+                createdAt: Self.at(0), updatedAt: Self.at(0)),
+            // Joined to the group by the links only.
+            Contact(
+                id: 4, email: "ab@x.io", phoneNumber: "10", linkedId: 1, linkPrecedence: .secondary,
+                createdAt: Self.at(0), updatedAt: Self.at(0)),
+            Contact(
+                id: 5, email: nil, phoneNumber: "2", linkedId: 1, linkPrecedence: .secondary,
+                createdAt: Self.at(0), updatedAt: Self.at(0)),
+        ]
+        let pairs = emails.flatMap { email in phones.map { (email, $0) } }
+        let links = pairs.enumerated().flatMap { index, pair in
+            [dates[index % dates.count], Self.at(3)].map {
+                ContactLink(email: pair.0, phoneNumber: pair.1, createdAt: $0)
+            }
+        }
+        let contents = try ContactImport(contacts: rows, links: links)
+        try await TestDatabase.withClient { client, scratch in
+            let postgres = try await scratch.store(client)
+            let memory = InMemoryContactStore()
+            try await postgres.importContacts(contents)
+            try await memory.importContacts(contents)
+            #expect(try await postgres.links(after: nil, limit: 100) == links.sorted())
+            for size in [1, 2, 3, 5, 100] {
+                #expect(
+                    try await Self.pages(of: postgres, size: size) == (try await Self.pages(of: memory, size: size)))
+            }
+            // Cursors: every stored link, and links a quarter of a microsecond (2^-22 s) around
+            // each stored date, with emails before and after every stored one.
+            var cursors = links
+            for date in dates + [Self.at(3)] {
+                for offset in [-0x1p-22, 0, 0x1p-22] {
+                    for email in ["", "a@x.io", "zz@x.io", "\u{10FFFF}"] {
+                        cursors.append(
+                            ContactLink(email: email, phoneNumber: "1", createdAt: date.addingTimeInterval(offset)))
+                    }
+                }
+            }
+            for cursor in cursors {
+                for limit in [0, 1, 4, 100] {
+                    let page = try await postgres.links(after: cursor, limit: limit)
+                    #expect(page == (try await memory.links(after: cursor, limit: limit)), "after \(cursor), \(limit)")
+                }
+            }
+        }
+    }
+
+    /// Every link of `store`, in pages of `size`, each page starting after the last of the
+    /// previous one.
+    static func pages(of store: some ContactStore, size: Int) async throws -> [[ContactLink]] {
+        var pages: [[ContactLink]] = []
+        var last: ContactLink?
+        while true {
+            let page = try await store.links(after: last, limit: size)
+            guard let end = page.last else { return pages }
+            pages.append(page)
+            last = end
         }
     }
 
