@@ -28,6 +28,10 @@ struct ContactTableLayout: Sendable, Hashable {
     /// `"schema"."ContactLink"`, the links table, quoted for SQL.
     var linksQualifiedName: String { Self.quoted(schema) + ".\"ContactLink\"" }
 
+    /// The columns of `"ContactLink"` in `ContactLink`'s order (byte order for the values,
+    /// whatever the database's collation), for `ORDER BY`, keyset conditions and the index.
+    static let linkOrder = #""createdAt", email COLLATE "C", "phoneNumber" COLLATE "C""#
+
     /// `column` of the row `alias` read as `timestamptz` (a `timestamp` column holds UTC).
     func read(_ column: String, of alias: String) -> String {
         let value = "\(alias).\(Self.quoted(column))"

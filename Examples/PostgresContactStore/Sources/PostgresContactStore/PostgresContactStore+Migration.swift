@@ -81,7 +81,7 @@ extension PostgresContactStore {
         // By phone number for selections; in listing order for links(after:limit:).
         for (name, columns) in [
             ("ContactLink_phoneNumber_idx", #""phoneNumber""#),
-            ("ContactLink_order_idx", #""createdAt", email COLLATE "C", "phoneNumber" COLLATE "C""#),
+            ("ContactLink_order_idx", ContactTableLayout.linkOrder),
         ] {
             try await connection.query(
                 PostgresQuery(

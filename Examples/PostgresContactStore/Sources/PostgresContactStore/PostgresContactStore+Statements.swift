@@ -244,7 +244,6 @@ extension PostgresContactStore {
     /// stored microsecond reads back as, the whole key is compared; otherwise no stored link
     /// has that date, and only the microseconds read back as later dates qualify.
     func linksQuery(after: ContactLink?, limit: Int) -> PostgresQuery {
-        let order = #""createdAt", email COLLATE "C", "phoneNumber" COLLATE "C""#
         var bindings = PostgresBindings(capacity: 4)
         var condition = ""
         if let after {
@@ -253,8 +252,7 @@ extension PostgresContactStore {
             if nearest.date == after.createdAt {
                 bindings.append(after.email)
                 bindings.append(after.phoneNumber)
-                condition =
-                    #"WHERE ("createdAt", email COLLATE "C", "phoneNumber" COLLATE "C") > ($1, $2 COLLATE "C", $3 COLLATE "C")"#
+                condition = #"WHERE (\#(ContactTableLayout.linkOrder)) > ($1, $2 COLLATE "C", $3 COLLATE "C")"#
             } else {
                 condition = nearest.date < after.createdAt ? #"WHERE "createdAt" > $1"# : #"WHERE "createdAt" >= $1"#
             }
@@ -263,7 +261,7 @@ extension PostgresContactStore {
         return PostgresQuery(
             unsafeSQL: """
                 SELECT email, "phoneNumber", "createdAt" FROM \(layout.linksQualifiedName)
-                \(condition) ORDER BY \(order) LIMIT $\(bindings.count)
+                \(condition) ORDER BY \(ContactTableLayout.linkOrder) LIMIT $\(bindings.count)
                 """, binds: bindings)
     }
 
