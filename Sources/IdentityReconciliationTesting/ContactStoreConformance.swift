@@ -344,6 +344,11 @@ public struct ContactStoreConformance: Sendable {
                     .addLink(secondLink),
                 ])
             ),
+            // A deleted row holding a linked value: its values must not select the link.
+            (
+                ContactSelection(contactID: 4, includesLinks: true),
+                ContactPlan([.delete(contactID: 4, at: at(10))])
+            ),
         ]
         var readSelections: [ContactSelection] = []
         for email in ["a@x.io", "b@x.io", "c@x.io", "d@x.io"] { readSelections.append(.holding(email: email)) }
