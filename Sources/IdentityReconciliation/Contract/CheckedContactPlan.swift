@@ -13,24 +13,49 @@ import Foundation
 /// journal may record ``ContactPlan/writes`` instead (a merge is one write, whatever the size
 /// of the group) and replay them through ``ContactPlan/checked(against:)`` when they load.
 ///
-/// A final class with constant properties, so that handing it from the check through the
-/// store to the result, on every identify, costs one reference count and not one per array.
-public final class CheckedContactPlan: Sendable, Hashable {
+public struct CheckedContactPlan: Sendable, Hashable {
+    /// What a plan does to existing rows and links; `nil` for plans that only insert, which
+    /// is what identify nearly always decides: handing the plan on then copies no more than
+    /// the plan and the rows read.
+    private final class Changes: Sendable {
+        let rowsAfter: [Contact]
+        let updatedRows: [Contact]
+        let addedLinks: [ContactLink]
+        let removedLinks: [ContactLink]
+
+        init(rowsAfter: [Contact], updatedRows: [Contact], addedLinks: [ContactLink], removedLinks: [ContactLink]) {
+            self.rowsAfter = rowsAfter
+            self.updatedRows = updatedRows
+            self.addedLinks = addedLinks
+            self.removedLinks = removedLinks
+        }
+    }
+
     /// The plan.
     public let plan: ContactPlan
     /// The rows and links the plan was decided on and checked against.
     public let selected: SelectedContacts
-    /// The selected rows as they are after the plan (without the inserted rows), in the
-    /// order of ``SelectedContacts/rows``.
-    public let rowsAfter: [Contact]
-    /// The existing rows the plan changes, each once, as they are after the plan.
-    public let updatedRows: [Contact]
-    /// The links the plan adds, in order.
-    public let addedLinks: [ContactLink]
-    /// The links the plan removes, in order.
-    public let removedLinks: [ContactLink]
     /// How many rows the plan inserts.
     public let insertCount: Int
+    private let changes: Changes?
+
+    /// The selected rows as they are after the plan (without the inserted rows), in the
+    /// order of ``SelectedContacts/rows``.
+    public var rowsAfter: [Contact] { changes?.rowsAfter ?? selected.rows }
+    /// The existing rows the plan changes, each once, as they are after the plan.
+    public var updatedRows: [Contact] { changes?.updatedRows ?? [] }
+    /// The links the plan adds, in order.
+    public var addedLinks: [ContactLink] { changes?.addedLinks ?? [] }
+    /// The links the plan removes, in order.
+    public var removedLinks: [ContactLink] { changes?.removedLinks ?? [] }
+
+    /// A plan of inserts only.
+    init(inserting plan: ContactPlan, selected: SelectedContacts) {
+        self.plan = plan
+        self.selected = selected
+        self.insertCount = plan.writes.count
+        self.changes = nil
+    }
 
     init(
         plan: ContactPlan, selected: SelectedContacts, rowsAfter: [Contact], updatedRows: [Contact],
@@ -38,22 +63,15 @@ public final class CheckedContactPlan: Sendable, Hashable {
     ) {
         self.plan = plan
         self.selected = selected
-        self.rowsAfter = rowsAfter
-        self.updatedRows = updatedRows
-        self.addedLinks = addedLinks
-        self.removedLinks = removedLinks
         self.insertCount = insertCount
+        self.changes = Changes(
+            rowsAfter: rowsAfter, updatedRows: updatedRows, addedLinks: addedLinks, removedLinks: removedLinks)
     }
 
-    /// Whether the plan writes nothing.
-    public var isEmpty: Bool { plan.isEmpty }
-
-    /// Two checked plans are equal when every property is.
+    /// Two checked plans are equal when the plans and what they were checked against are
+    /// (the rest follows from those).
     public static func == (lhs: CheckedContactPlan, rhs: CheckedContactPlan) -> Bool {
-        lhs === rhs
-            || (lhs.plan == rhs.plan && lhs.selected == rhs.selected && lhs.rowsAfter == rhs.rowsAfter
-                && lhs.updatedRows == rhs.updatedRows && lhs.addedLinks == rhs.addedLinks
-                && lhs.removedLinks == rhs.removedLinks && lhs.insertCount == rhs.insertCount)
+        lhs.plan == rhs.plan && lhs.selected == rhs.selected
     }
 
     /// Hashes the plan and what it was checked against.
@@ -61,6 +79,9 @@ public final class CheckedContactPlan: Sendable, Hashable {
         hasher.combine(plan)
         hasher.combine(selected)
     }
+
+    /// Whether the plan writes nothing.
+    public var isEmpty: Bool { plan.isEmpty }
 
     /// Calls `body` with each row the plan inserts, in order, with the ids the store assigned.
     ///

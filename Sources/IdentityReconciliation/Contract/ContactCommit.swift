@@ -9,6 +9,29 @@ public struct ContactCommit: Sendable, Hashable {
     /// The selected rows after the plan, then the inserted rows.
     public var rows: [Contact]
 
+    /// The commit of a store's receipt: checks that the store assigned one new id per
+    /// inserted row, and computes the rows after the plan.
+    ///
+    /// - Throws: ``ContactStoreError/contractViolation(_:)`` when the store assigned a different
+    ///   number of ids than the plan inserts, or an id of a row it read, or one below 1.
+    public init(receipt: ContactStoreReceipt) throws(ContactStoreError) {
+        let plan = receipt.plan
+        guard receipt.insertedIDs.count == plan.insertCount else {
+            throw .contractViolation(
+                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)")
+        }
+        var rows = plan.rowsAfter
+        if plan.insertCount > 0 {
+            let selectedIDs = plan.selected.rows.lazy.map(\.id)
+            if let reused = receipt.insertedIDs.first(where: { $0 <= 0 || selectedIDs.contains($0) }) {
+                throw .contractViolation("the store assigned id \(reused) to a new row")
+            }
+            rows.reserveCapacity(rows.count + plan.insertCount)
+            plan.forEachInsertedRow(ids: receipt.insertedIDs) { rows.append($0) }
+        }
+        self.init(plan: plan.plan, selected: plan.selected, insertedIDs: receipt.insertedIDs, rows: rows)
+    }
+
     /// Creates a commit.
     public init(plan: ContactPlan, selected: SelectedContacts, insertedIDs: [Int], rows: [Contact]) {
         self.plan = plan
@@ -17,16 +40,10 @@ public struct ContactCommit: Sendable, Hashable {
         self.rows = rows
     }
 
-    /// The live rows of the group that the row holding `email` or `phoneNumber` belongs to
-    /// after the plan; empty when no live row holds either.
-    public func group(holdingEmail email: String?, phoneNumber: String?) -> [Contact] {
-        guard
-            let holder = rows.first(where: {
-                $0.isLive
-                    && ((email != nil && $0.email == email) || (phoneNumber != nil && $0.phoneNumber == phoneNumber))
-            })
-        else { return [] }
-        let primaryID = holder.primaryID
+    /// The live rows after the plan whose group's primary is `primaryID`.
+    public func group(ofPrimary primaryID: Int) -> [Contact] {
+        // An identify's rows are its group (it read the groups it matched, and its plan
+        // leaves them one): the common case costs one pass and no copy.
         if rows.allSatisfy({ $0.isLive && $0.primaryID == primaryID }) { return rows }
         return rows.filter { $0.isLive && $0.primaryID == primaryID }
     }

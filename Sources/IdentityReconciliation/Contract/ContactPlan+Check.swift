@@ -32,6 +32,14 @@ extension ContactPlan {
     /// - Returns: The checked plan, with the rows after it.
     /// - Throws: ``ContactStoreError/invalidPlan(_:reason:)`` naming the rule the plan breaks.
     public func checked(against selected: SelectedContacts) throws(ContactStoreError) -> CheckedContactPlan {
+        if writes.allSatisfy({ if case .insert = $0 { true } else { false } }) {
+            // Inserts (and an empty plan) change no existing row and no link: what identify
+            // decides nearly always, checked on the rows as read, without copying them.
+            if let reason = PlanApplication.checkInserts(writes, rows: selected.rows) {
+                throw .invalidPlan(self, reason: reason)
+            }
+            return CheckedContactPlan(inserting: self, selected: selected)
+        }
         var work = PlanApplication(selected: selected, tracksRepeats: writes.count > 1)
         for write in writes {
             if let reason = work.apply(write) { throw .invalidPlan(self, reason: reason) }
@@ -172,7 +180,7 @@ private struct PlanApplication {
                 return "the rows would break an invariant: \(violation)"
             }
         }
-        if insertCount > 0, let reason = checkInserts(writes) { return reason }
+        if insertCount > 0, let reason = Self.checkInserts(writes, rows: rows) { return reason }
         for link in links where !originalLinks.contains(link) {
             guard let emailGroup = rows.first(where: { $0.isLive && $0.email == link.email })?.primaryID,
                 let phoneGroup = rows.first(where: { $0.isLive && $0.phoneNumber == link.phoneNumber })?.primaryID,
@@ -182,7 +190,8 @@ private struct PlanApplication {
         return nil
     }
 
-    private func checkInserts(_ writes: [ContactWrite]) -> String? {
+    /// The inserts' rules, on the rows as the plan leaves them.
+    static func checkInserts(_ writes: [ContactWrite], rows: [Contact]) -> String? {
         // Values of the rows inserted so far, with the group each joins (nil: its own new group).
         var inserted: [(email: String?, phoneNumber: String?, group: Int?)] = []
         for write in writes {

@@ -18,26 +18,10 @@ extension ContactStore {
         reading selection: ContactSelection,
         decide: @Sendable (SelectedContacts) throws -> ContactPlan
     ) async throws -> ContactCommit {
-        let receipt = try await transaction(reading: selection) { selected in
-            try decide(selected).checked(against: selected)
-        }
-        let plan = receipt.plan
-        guard receipt.insertedIDs.count == plan.insertCount else {
-            throw ContactStoreError.contractViolation(
-                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)"
-            )
-        }
-        var rows = plan.rowsAfter
-        if plan.insertCount > 0 {
-            let selectedIDs = plan.selected.rows.lazy.map(\.id)
-            if let reused = receipt.insertedIDs.first(where: { $0 <= 0 || selectedIDs.contains($0) }) {
-                throw ContactStoreError.contractViolation("the store assigned id \(reused) to a new row")
-            }
-            rows.reserveCapacity(rows.count + plan.insertCount)
-            plan.forEachInsertedRow(ids: receipt.insertedIDs) { rows.append($0) }
-        }
-        return ContactCommit(
-            plan: plan.plan, selected: plan.selected, insertedIDs: receipt.insertedIDs, rows: rows)
+        try ContactCommit(
+            receipt: try await transaction(reading: selection) { selected in
+                try decide(selected).checked(against: selected)
+            })
     }
 
     /// The live rows of every group with a live row holding `email` or `phoneNumber`.
