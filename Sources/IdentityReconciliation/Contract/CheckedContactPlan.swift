@@ -85,7 +85,9 @@ public struct CheckedContactPlan: Sendable, Hashable {
 
     /// Calls `body` with each row the plan inserts, in order, with the ids the store assigned.
     ///
-    /// - Parameter ids: One id per inserted row, in order (``insertCount`` of them).
+    /// - Parameters:
+    ///   - ids: One id per inserted row, in order (``insertCount`` of them).
+    ///   - body: Called with each inserted row; what it throws is rethrown.
     public func forEachInsertedRow(ids: [Int], _ body: (Contact) throws -> Void) rethrows {
         guard insertCount > 0 else { return }
         var next = ids.makeIterator()

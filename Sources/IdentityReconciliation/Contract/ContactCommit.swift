@@ -18,7 +18,8 @@ public struct ContactCommit: Sendable, Hashable {
         let plan = receipt.plan
         guard receipt.insertedIDs.count == plan.insertCount else {
             throw .contractViolation(
-                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)")
+                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)"
+            )
         }
         var rows = plan.rowsAfter
         if plan.insertCount > 0 {
