@@ -47,6 +47,11 @@ extension ContactPlan {
         return ids
     }
 
+    /// Whether a write clears values: their bytes must then leave a file that still holds them.
+    var clearsValues: Bool {
+        writes.contains { if case .clearValues = $0 { true } else { false } }
+    }
+
     /// The values of the links the writes add or remove.
     var linkValues: (emails: [String], phoneNumbers: [String]) {
         var result: (emails: [String], phoneNumbers: [String]) = ([], [])

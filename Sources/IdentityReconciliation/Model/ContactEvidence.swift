@@ -6,14 +6,11 @@
 /// correction computes them; and an import of rows without links synthesizes the links that
 /// keep each group together.
 struct ContactEvidence {
-    /// The rows, as given.
-    let rows: [Contact]
     /// For each row, the position of its component's representative; `nil` for deleted rows.
     let component: [Int?]
 
     /// Computes the components of the live rows of `rows` under `links`.
     init(rows: [Contact], links: [ContactLink]) {
-        self.rows = rows
         var sets = UnionFind(count: rows.count)
         var emailHolder: [String: Int] = [:]
         var phoneHolder: [String: Int] = [:]

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 extension IdentityResolver {
     /// Soft-deletes one row, then splits its group where nothing else joins its rows.
     ///
@@ -12,11 +18,9 @@ extension IdentityResolver {
     /// - Throws: ``CorrectionError/contactNotFound(_:)`` when no live row has this id; the
     ///   store's error. Nothing is written when it throws.
     public func delete(contactID id: Int) async throws -> Correction {
-        let clock = self.clock
-        let commit = try await store.commit(reading: ContactSelection(contactID: id, includesLinks: true)) { selected in
-            try CorrectionRules.delete(contactID: id, selected: selected, now: clock.now())
+        try await correct(reading: ContactSelection(contactID: id, includesLinks: true)) { selected, now in
+            try CorrectionRules.delete(contactID: id, selected: selected, now: now)
         }
-        return Self.correction(of: commit)
     }
 
     /// Removes an email from every row holding it, live or deleted, and splits the people it
@@ -35,11 +39,9 @@ extension IdentityResolver {
         guard let email = try TextRules.email(email, policy: policy) else {
             throw InputError.invalidEmail(reason: .blank)
         }
-        let clock = self.clock
-        let commit = try await store.commit(reading: .holding(email: email)) { selected in
-            try CorrectionRules.forget(email: email, selected: selected, now: clock.now())
+        return try await correct(reading: .holding(email: email)) { selected, now in
+            try CorrectionRules.forget(email: email, selected: selected, now: now)
         }
-        return Self.correction(of: commit)
     }
 
     /// Removes a phone number from every row holding it, live or deleted; see ``forget(email:)``.
@@ -52,11 +54,9 @@ extension IdentityResolver {
         guard let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy) else {
             throw InputError.invalidPhoneNumber(reason: .blank)
         }
-        let clock = self.clock
-        let commit = try await store.commit(reading: .holding(phoneNumber: phoneNumber)) { selected in
-            try CorrectionRules.forget(phoneNumber: phoneNumber, selected: selected, now: clock.now())
+        return try await correct(reading: .holding(phoneNumber: phoneNumber)) { selected, now in
+            try CorrectionRules.forget(phoneNumber: phoneNumber, selected: selected, now: now)
         }
-        return Self.correction(of: commit)
     }
 
     /// Erases a person (GDPR Art. 17): every row of the group of `id` loses its email and
@@ -72,11 +72,20 @@ extension IdentityResolver {
     /// - Throws: ``CorrectionError/contactNotFound(_:)`` when no live row has this id; the
     ///   store's error. Nothing is written when it throws.
     public func erase(contactID id: Int) async throws -> Correction {
-        let clock = self.clock
-        let selection = ContactSelection(contactID: id, includesDeletedRows: true, includesLinks: true)
-        let commit = try await store.commit(reading: selection) { selected in
-            try CorrectionRules.erase(contactID: id, selected: selected, now: clock.now())
+        try await correct(reading: ContactSelection(contactID: id, includesDeletedRows: true, includesLinks: true)) {
+            selected, now in
+            try CorrectionRules.erase(contactID: id, selected: selected, now: now)
         }
+    }
+
+    /// Runs one correction: its rule decided in the store's transaction, with the clock read
+    /// there (so timestamps follow commit order), and the result computed from the commit.
+    private func correct(
+        reading selection: ContactSelection,
+        _ decide: @Sendable (SelectedContacts, Date) throws -> ContactPlan
+    ) async throws -> Correction {
+        let clock = self.clock
+        let commit = try await store.commit(reading: selection) { selected in try decide(selected, clock.now()) }
         return Self.correction(of: commit)
     }
 

@@ -90,13 +90,14 @@ struct ContactTable: Sendable {
         return Array(orderedLinks[start..<min(orderedLinks.count, start + min(limit, orderedLinks.count))])
     }
 
-    /// The first index of `links` whose link does not satisfy `isBefore`, by binary search.
-    private static func firstIndex(in links: [ContactLink], where isBefore: (ContactLink) -> Bool) -> Int {
+    /// The first index of `elements` whose element no longer satisfies `isBefore`, by binary
+    /// search; `isBefore` must hold for a prefix of the elements (rows by id, links in order).
+    private static func firstIndex<Element>(in elements: [Element], where isBefore: (Element) -> Bool) -> Int {
         var low = 0
-        var high = links.count
+        var high = elements.count
         while low < high {
             let middle = (low + high) / 2
-            if isBefore(links[middle]) { low = middle + 1 } else { high = middle }
+            if isBefore(elements[middle]) { low = middle + 1 } else { high = middle }
         }
         return low
     }
@@ -113,20 +114,8 @@ struct ContactTable: Sendable {
         // asked for (a caller's `Int.min`), so the subtraction must not trap.
         let (guess, overflow) = id.subtractingReportingOverflow(first)
         if !overflow && guess >= 0 && guess < storage.count && storage[guess].contact.id == id { return guess }
-        let low = firstPosition { $0 < id }
+        let low = Self.firstIndex(in: storage) { $0.contact.id < id }
         return low < storage.count && storage[low].contact.id == id ? low : nil
-    }
-
-    /// The first position whose row id no longer satisfies `isBefore`, by binary search;
-    /// `isBefore` must hold for a prefix of the ids in ascending order.
-    private func firstPosition(where isBefore: (Int) -> Bool) -> Int {
-        var low = 0
-        var high = storage.count
-        while low < high {
-            let middle = (low + high) / 2
-            if isBefore(storage[middle].contact.id) { low = middle + 1 } else { high = middle }
-        }
-        return low
     }
 
     /// The row with this id, live or deleted.
@@ -272,7 +261,7 @@ struct ContactTable: Sendable {
     /// Rows after `afterID` in id order, at most `limit`.
     func contacts(afterID: Int, limit: Int) -> [Contact] {
         guard limit > 0 else { return [] }
-        let low = firstPosition { $0 <= afterID }
+        let low = Self.firstIndex(in: storage) { $0.contact.id <= afterID }
         return rows(at: low..<min(storage.count, low + min(limit, storage.count)))
     }
 

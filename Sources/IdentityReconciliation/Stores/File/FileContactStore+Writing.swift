@@ -43,7 +43,7 @@ extension FileContactStore {
             scheduleFlush(&state)
         }
         state.table.persist(plan)
-        if Self.clearsValues(plan.plan) { state.holdsErasedValues = true }
+        if plan.plan.clearsValues { state.holdsErasedValues = true }
         if let sequence {
             state.markUnsynced(plan, insertedIDs: insertedIDs, sequence: sequence)
         }

@@ -275,7 +275,7 @@ public final class FileContactStore: ContactStore {
         if let sequence {
             try await waitUntilSynced(sequence)
         }
-        if options.purgesErasedValues && Self.clearsValues(receipt.plan.plan) {
+        if options.purgesErasedValues && receipt.plan.plan.clearsValues {
             // Not acknowledged before the erased bytes have left the file.
             try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
                 ioQueue.async {
@@ -284,11 +284,6 @@ public final class FileContactStore: ContactStore {
             }
         }
         return receipt
-    }
-
-    /// Whether a plan clears values, whose bytes must then leave the file.
-    static func clearsValues(_ plan: ContactPlan) -> Bool {
-        plan.writes.contains { if case .clearValues = $0 { true } else { false } }
     }
 
     /// Rows after `afterID` in id order, at most `limit`, from memory.

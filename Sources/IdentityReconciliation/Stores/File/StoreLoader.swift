@@ -223,10 +223,9 @@ struct StoreLoader {
                 writes.append(write)
                 if let insertedID { insertedIDs.append(insertedID) }
             }
-            try replay(ContactPlan(writes), insertedIDs: insertedIDs)
-            if writes.contains(where: { if case .clearValues = $0 { true } else { false } }) {
-                holdsErasedValues = true
-            }
+            let plan = ContactPlan(writes)
+            try replay(plan, insertedIDs: insertedIDs)
+            if plan.clearsValues { holdsErasedValues = true }
         case .links:
             let count = Int(try reader.readUInt32())
             // Each link takes at least 11 bytes.
