@@ -20,7 +20,7 @@ public struct AnyContactStore: ContactStore {
     /// Forwards to the wrapped store's ``IdentityReconciliation/ContactStore/transaction(reading:_:)``.
     public func transaction(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         try await base.transaction(reading: selection, plan)
     }

@@ -14,7 +14,10 @@ struct ContactTableTests {
     private static func run(
         _ table: inout ContactTable, _ selection: ContactSelection, _ writes: [ContactWrite]
     ) throws -> [Int] {
-        try table.persist(ContactPlan(writes).checked(against: table.select(selection)))
+        let checked = try ContactPlan(writes).checked(against: table.select(selection))
+        let ids = table.nextIDs(checked.insertCount)
+        table.persist(checked, insertedIDs: ids)
+        return ids
     }
 
     private static func ids(_ rows: [Contact]) -> [Int] { rows.map(\.id).sorted() }

@@ -82,7 +82,7 @@ final class SQLiteContactStore: ContactStore {
 
     func transaction(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         try run(reading: selection, plan)
     }
@@ -92,7 +92,7 @@ final class SQLiteContactStore: ContactStore {
     /// async API would add a hop to its writer queue and back on every request.
     private func run(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) throws -> ContactStoreReceipt {
         try pool.writeWithoutTransaction { db in
             var receipt: ContactStoreReceipt?

@@ -31,7 +31,9 @@ extension ContactPlan {
     /// - Parameter selected: What the transaction read.
     /// - Returns: The checked plan, with the rows after it.
     /// - Throws: ``ContactStoreError/invalidPlan(_:reason:)`` naming the rule the plan breaks.
-    public func checked(against selected: SelectedContacts) throws(ContactStoreError) -> CheckedContactPlan {
+    public consuming func checked(
+        against selected: consuming SelectedContacts
+    ) throws(ContactStoreError) -> CheckedContactPlan {
         if writes.allSatisfy({ if case .insert = $0 { true } else { false } }) {
             // Inserts (and an empty plan) change no existing row and no link: what identify
             // decides nearly always, checked on the rows as read, without copying them.
@@ -45,8 +47,9 @@ extension ContactPlan {
             if let reason = work.apply(write) { throw .invalidPlan(self, reason: reason) }
         }
         if let reason = work.finish(inserts: writes) { throw .invalidPlan(self, reason: reason) }
-        let addedLinks = work.links.filter { !selected.links.contains($0) }
-        let removedLinks = selected.links.filter { !work.links.contains($0) }
+        let selectedLinks = selected.links
+        let addedLinks = work.links.filter { !selectedLinks.contains($0) }
+        let removedLinks = selectedLinks.filter { !work.links.contains($0) }
         return CheckedContactPlan(
             plan: self, selected: selected, rowsAfter: work.rows, updatedRows: work.changed.map { work.rows[$0] },
             addedLinks: addedLinks, removedLinks: removedLinks, insertCount: work.insertCount)
@@ -72,7 +75,7 @@ private struct PlanApplication {
     /// Row positions by id, built on first use once there are too many rows to scan.
     private var positions: [Int: Int]?
 
-    init(selected: SelectedContacts, tracksRepeats: Bool) {
+    init(selected: borrowing SelectedContacts, tracksRepeats: Bool) {
         rows = selected.rows
         links = selected.links
         originalLinks = selected.links
@@ -194,8 +197,10 @@ private struct PlanApplication {
     static func checkInserts(_ writes: [ContactWrite], rows: [Contact]) -> String? {
         // Values of the rows inserted so far, with the group each joins (nil: its own new group).
         var inserted: [(email: String?, phoneNumber: String?, group: Int?)] = []
-        for write in writes {
-            guard case .insert(let email, let phoneNumber, let linkedId, let createdAt) = write else { continue }
+        for index in writes.indices {
+            guard case .insert(let email, let phoneNumber, let linkedId, let createdAt) = writes[index] else {
+                continue
+            }
             guard email != nil || phoneNumber != nil else {
                 return "the new row has neither an email nor a phone number"
             }
@@ -219,7 +224,8 @@ private struct PlanApplication {
             ) {
                 return "two new rows of different groups hold the same value"
             }
-            inserted.append((email, phoneNumber, linkedId))
+            // A plan's last write needs no entry: nothing comes after it to compare with.
+            if index < writes.count - 1 { inserted.append((email, phoneNumber, linkedId)) }
         }
         return nil
     }

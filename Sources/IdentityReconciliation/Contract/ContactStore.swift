@@ -58,13 +58,14 @@ public protocol ContactStore: Sendable {
     ///
     /// - Parameters:
     ///   - selection: What to read and lock.
-    ///   - plan: Decides and checks the plan; called with what the store read.
+    ///   - plan: Decides and checks the plan; called with what the store read, which it
+    ///     takes (the checked plan keeps it, so no copy is made).
     /// - Returns: The plan that was persisted and the ids assigned to its inserted rows.
     /// - Throws: What `plan` throws, or the store's error when the transaction could not be
     ///   run or made durable; nothing of the plan is then visible.
     func transaction(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt
 
     /// Rows in ascending id order, including soft-deleted ones, for listing and export.
@@ -102,5 +103,23 @@ public struct ContactStoreReceipt: Sendable, Hashable {
     public init(plan: CheckedContactPlan, insertedIDs: [Int]) {
         self.plan = plan
         self.insertedIDs = insertedIDs
+    }
+}
+
+extension ContactStoreReceipt {
+    /// Checks that the store assigned one new id per inserted row.
+    ///
+    /// - Throws: ``ContactStoreError/contractViolation(_:)`` when the store assigned a different
+    ///   number of ids than the plan inserts, or an id of a row it read, or one below 1.
+    func checkInsertedIDs() throws(ContactStoreError) {
+        guard insertedIDs.count == plan.insertCount else {
+            throw .contractViolation(
+                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(insertedIDs.count) id(s)")
+        }
+        guard !insertedIDs.isEmpty else { return }
+        let selectedIDs = plan.selected.rows.lazy.map(\.id)
+        if let reused = insertedIDs.first(where: { $0 <= 0 || selectedIDs.contains($0) }) {
+            throw .contractViolation("the store assigned id \(reused) to a new row")
+        }
     }
 }

@@ -267,23 +267,25 @@ struct ContactTable: Sendable {
 
     // MARK: - Writing
 
+    /// The ids the next `count` inserted rows get.
+    func nextIDs(_ count: Int) -> [Int] {
+        Array(nextID..<(nextID + count))
+    }
+
     /// Persists a checked plan (see ``ContactStore``): updates its rows in place, then its
-    /// links, then inserts its new rows under the next ids.
+    /// links, then inserts its new rows.
     ///
-    /// - Parameter indexingValues: `false` while a file is loaded, whose indexes are built
-    ///   once at the end by ``indexValues()``.
-    /// - Returns: The ids given to the inserted rows, in order.
-    @discardableResult
-    mutating func persist(_ plan: CheckedContactPlan, indexingValues: Bool = true) -> [Int] {
+    /// - Parameters:
+    ///   - insertedIDs: The ids of the inserted rows, ``nextIDs(_:)`` of the plan's insert count.
+    ///   - indexingValues: `false` while a file is loaded, whose indexes are built once at the
+    ///     end by ``indexValues()``.
+    mutating func persist(_ plan: CheckedContactPlan, insertedIDs: [Int], indexingValues: Bool = true) {
         if !plan.updatedRows.isEmpty {
             update(plan.updatedRows, before: plan.selected.rows, after: plan.rowsAfter, indexingValues: indexingValues)
         }
         for link in plan.removedLinks { remove(link) }
         for link in plan.addedLinks { add(link) }
-        guard plan.insertCount > 0 else { return [] }
-        let ids = Array(nextID..<(nextID + plan.insertCount))
-        plan.forEachInsertedRow(ids: ids) { append($0, indexingValues: indexingValues) }
-        return ids
+        plan.forEachInsertedRow(ids: insertedIDs) { append($0, indexingValues: indexingValues) }
     }
 
     /// Stores changed rows and brings the indexes and the member lists of their groups up

@@ -68,7 +68,7 @@ final class ReopeningStore: ContactStore {
     }
 
     func transaction(
-        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        reading selection: ContactSelection, _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         let receipt = try await current.transaction(reading: selection, plan)
         if calls.add(1, ordering: .relaxed).newValue % Self.interval == 1 {

@@ -18,21 +18,23 @@ struct GroupedReadTests {
         _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
 
         disk.holdSyncs(true)
-        // A watchdog lets the syncs go after a while, so a wrong wait fails the test instead of hanging it.
-        let released = Flag()
-        let watchdog = Task {
-            try? await Task.sleep(for: .seconds(20))
-            released.set()
-            disk.holdSyncs(false)
-        }
-        defer { watchdog.cancel() }
         let write = Task { try await resolver.identify(email: "b@x.io", phoneNumber: "2") }
         while try await store.rows(matchingEmail: "b@x.io", phoneNumber: nil).isEmpty {
             try await Task.sleep(for: .milliseconds(1))
         }
 
-        // Group a has no change in flight: the answer needs no sync.
+        // Group a has no change in flight: the answer needs no sync. A watchdog lets the syncs
+        // go after a while, so a wrong wait fails the test instead of hanging it; it guards
+        // this one identify only, so a slow machine cannot fire it during the rest of the test.
+        let released = Flag()
+        let watchdog = Task {
+            guard (try? await Task.sleep(for: .seconds(20))) != nil else { return }
+            released.set()
+            disk.holdSyncs(false)
+        }
         let other = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+        watchdog.cancel()
+        _ = await watchdog.value
         #expect(other.outcome == .unchanged)
         #expect(!released.isSet, "it waited for another group's sync")
 

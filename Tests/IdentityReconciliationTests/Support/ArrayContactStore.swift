@@ -17,7 +17,7 @@ actor ArrayContactStore: ContactStore {
 
     func transaction(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) throws -> ContactStoreReceipt {
         // No `await` from here to the return: nothing can interleave.
         let checked = try plan(select(selection))

@@ -135,7 +135,7 @@ final class ScanContactStore: ContactStore {
     }
 
     func transaction(
-        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        reading selection: ContactSelection, _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         if fault == .notAtomic {
             let selected = state.withLock { select(selection, in: $0) }

@@ -6,7 +6,7 @@ struct ThrowingStore: ContactStore {
 
     func read(_ selection: ContactSelection) async throws -> SelectedContacts { throw Broken() }
     func transaction(
-        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        reading selection: ContactSelection, _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt { throw Broken() }
     func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Broken() }
     func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] { throw Broken() }

@@ -70,7 +70,7 @@ private final class GatedStore: ContactStore {
     }
 
     func transaction(
-        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        reading selection: ContactSelection, _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         enteredContinuation.yield()
         for await _ in gate {}

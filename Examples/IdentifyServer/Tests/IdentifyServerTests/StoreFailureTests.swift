@@ -61,7 +61,7 @@ private struct FailingStore: ContactStore {
     }
 
     func transaction(
-        reading selection: ContactSelection, _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        reading selection: ContactSelection, _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt { throw Failure() }
 
     func read(_ selection: ContactSelection) async throws -> SelectedContacts { throw Failure() }

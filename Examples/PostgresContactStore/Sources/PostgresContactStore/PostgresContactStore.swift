@@ -178,7 +178,7 @@ public final class PostgresContactStore: ContactStore {
     ///   it throws, except in the in-doubt case described under Durability.
     public func transaction(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         var lockSet = Self.valueKeys(email: selection.email, phoneNumber: selection.phoneNumber)
         for _ in 0..<Self.maximumAttempts {

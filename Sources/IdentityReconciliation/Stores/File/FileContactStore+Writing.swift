@@ -17,14 +17,14 @@ extension FileContactStore {
     ///
     /// - Returns: The receipt, and under grouped durability the sequence number to wait for.
     func commitLocked(
-        _ plan: CheckedContactPlan, _ state: inout State
+        _ plan: consuming CheckedContactPlan, _ state: inout State
     ) throws(FileContactStoreError) -> (ContactStoreReceipt, UInt64?) {
         if state.formatVersion < StoreFormat.version && !ByteWriter.isVersion1Record(plan.plan) {
             // Rewritten as the current version before it gets a record the old one lacks.
             try compactLocked(&state, table: nil)
         }
         guard var journal = state.journal else { throw closedError }
-        let insertedIDs = Array(state.table.nextID..<(state.table.nextID + plan.insertCount))
+        let insertedIDs = state.table.nextIDs(plan.insertCount)
         Self.appendPending(plan.plan, insertedIDs: insertedIDs, state: &state, journal: &journal)
         var sequence: UInt64?
         switch options.durability {
@@ -42,7 +42,7 @@ extension FileContactStore {
             sequence = state.appendedSequence
             scheduleFlush(&state)
         }
-        state.table.persist(plan)
+        state.table.persist(plan, insertedIDs: insertedIDs)
         if plan.plan.clearsValues { state.holdsErasedValues = true }
         if let sequence {
             state.markUnsynced(plan, insertedIDs: insertedIDs, sequence: sequence)

@@ -257,7 +257,7 @@ public final class FileContactStore: ContactStore {
     ///   written, and the store stays usable).
     public func transaction(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         let (receipt, sequence) = try state.withLock { (state) throws -> (ContactStoreReceipt, UInt64?) in
             try checkWritable(state)

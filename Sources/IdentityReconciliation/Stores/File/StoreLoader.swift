@@ -277,7 +277,7 @@ struct StoreLoader {
         } catch {
             throw ByteReader.Malformed(reason: "a recorded plan cannot be applied: \(error)")
         }
-        guard insertedIDs == Array(table.nextID..<(table.nextID + checked.insertCount)) else {
+        guard insertedIDs.elementsEqual(table.nextID..<(table.nextID + checked.insertCount)) else {
             throw ByteReader.Malformed(reason: "inserted ids \(insertedIDs) are not the next ids from \(table.nextID)")
         }
         for row in checked.updatedRows {
@@ -288,7 +288,7 @@ struct StoreLoader {
         for row in checked.insertedRows(ids: insertedIDs) {
             stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
         }
-        table.persist(checked, indexingValues: false)
+        table.persist(checked, insertedIDs: insertedIDs, indexingValues: false)
     }
 
     private func checkLivePrimary(_ id: Int) throws(ByteReader.Malformed) {

@@ -36,11 +36,13 @@ public final class InMemoryContactStore: ContactStore {
     ///   decision breaks the rules); nothing is written then.
     public func transaction(
         reading selection: ContactSelection,
-        _ plan: @Sendable (SelectedContacts) throws -> CheckedContactPlan
+        _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         try table.withLock { table in
             let checked = try plan(table.select(selection))
-            return ContactStoreReceipt(plan: checked, insertedIDs: table.persist(checked))
+            let ids = table.nextIDs(checked.insertCount)
+            table.persist(checked, insertedIDs: ids)
+            return ContactStoreReceipt(plan: checked, insertedIDs: ids)
         }
     }
 
