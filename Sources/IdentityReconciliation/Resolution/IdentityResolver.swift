@@ -148,8 +148,6 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         }
     }
 
-    /// What an identify's commit wrote. Its plan is one of the four that
-    /// ``ReconciliationRules/decide(email:phoneNumber:matched:now:)`` makes.
     /// Every link in ascending order (see ``ContactLink/<(_:_:)``). Writes nothing.
     ///
     /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a page
@@ -176,6 +174,9 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         }
     }
 
+    /// What an identify's commit wrote. Its plan is one of the four that
+    /// ``ReconciliationRules/decide(email:phoneNumber:matched:now:)`` makes; an insert has
+    /// its id (``ContactCommit`` checked that the store assigned one per insert).
     static func outcome(of commit: ContactCommit) -> Identification.Outcome {
         switch commit.plan.writes.first {
         case .insert(_, _, let linkedId, _)?:
