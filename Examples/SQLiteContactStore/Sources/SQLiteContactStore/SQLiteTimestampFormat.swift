@@ -53,7 +53,8 @@ public enum SQLiteTimestampFormat: String, Sendable, Hashable, CaseIterable {
             scanner.skip("-"), let day = scanner.number(digits: 2), (1...12).contains(month),
             (1...daysIn(month: month, year: year)).contains(day)
         else { return nil }
-        var milliseconds = Int64(daysSinceEpoch(year: year, month: month, day: day)) * 86_400_000
+        guard let midnight = utc.date(from: DateComponents(year: year, month: month, day: day)) else { return nil }
+        var milliseconds = Self.milliseconds(midnight)
         guard !scanner.isAtEnd else { return Date(milliseconds: milliseconds) }
         guard scanner.skip("T") || scanner.skip(" "), let hour = scanner.number(digits: 2), scanner.skip(":"),
             let minute = scanner.number(digits: 2), hour < 24, minute < 60
@@ -93,41 +94,25 @@ public enum SQLiteTimestampFormat: String, Sendable, Hashable, CaseIterable {
 
     /// `YYYY-MM-DD HH:MM:SS.SSS` in UTC.
     static func text(milliseconds: Int64) -> String {
-        let (days, inDay) = milliseconds.quotientAndRemainder(dividingBy: 86_400_000)
-        let (day, time) = inDay < 0 ? (days - 1, inDay + 86_400_000) : (days, inDay)
-        let (year, month, dayOfMonth) = civilDate(daysSinceEpoch: Int(day))
-        func pad(_ value: Int64, _ width: Int) -> String {
-            let digits = String(value)
+        let (seconds, fraction) = milliseconds.quotientAndRemainder(dividingBy: 1000)
+        let (whole, millisecond) = fraction < 0 ? (seconds - 1, fraction + 1000) : (seconds, fraction)
+        let parts = utc.dateComponents([.year, .month, .day, .hour, .minute, .second], from: Date(seconds: whole))
+        func pad(_ value: Int?, _ width: Int) -> String {
+            let digits = String(value ?? 0)
             return String(repeating: "0", count: max(0, width - digits.count)) + digits
         }
-        return "\(pad(Int64(year), 4))-\(pad(Int64(month), 2))-\(pad(Int64(dayOfMonth), 2)) "
-            + "\(pad(time / 3_600_000, 2)):\(pad(time / 60_000 % 60, 2)):\(pad(time / 1000 % 60, 2))."
-            + pad(time % 1000, 3)
+        return "\(pad(parts.year, 4))-\(pad(parts.month, 2))-\(pad(parts.day, 2)) "
+            + "\(pad(parts.hour, 2)):\(pad(parts.minute, 2)):\(pad(parts.second, 2)).\(pad(Int(millisecond), 3))"
     }
 
-    // Howard Hinnant's days_from_civil and civil_from_days (proleptic Gregorian calendar).
+    /// The Gregorian calendar in UTC.
+    private static let utc: Calendar = {
+        var calendar = Calendar(identifier: .gregorian)
+        calendar.timeZone = TimeZone(identifier: "UTC")!
+        return calendar
+    }()
 
-    private static func daysSinceEpoch(year: Int, month: Int, day: Int) -> Int {
-        let y = month <= 2 ? year - 1 : year
-        let era = (y >= 0 ? y : y - 399) / 400
-        let yearOfEra = y - era * 400
-        let dayOfYear = (153 * (month + (month > 2 ? -3 : 9)) + 2) / 5 + day - 1
-        let dayOfEra = yearOfEra * 365 + yearOfEra / 4 - yearOfEra / 100 + dayOfYear
-        return era * 146_097 + dayOfEra - 719_468
-    }
-
-    private static func civilDate(daysSinceEpoch days: Int) -> (year: Int, month: Int, day: Int) {
-        let z = days + 719_468
-        let era = (z >= 0 ? z : z - 146_096) / 146_097
-        let dayOfEra = z - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let shiftedMonth = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * shiftedMonth + 2) / 5 + 1
-        let month = shiftedMonth < 10 ? shiftedMonth + 3 : shiftedMonth - 9
-        return (yearOfEra + era * 400 + (month <= 2 ? 1 : 0), month, day)
-    }
-
+    /// The days in a month, so that `2023-02-30` is refused rather than rolled over by the calendar.
     private static func daysIn(month: Int, year: Int) -> Int {
         switch month {
         case 2: year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) ? 29 : 28
@@ -181,5 +166,9 @@ private struct Scanner {
 extension Date {
     fileprivate init(milliseconds: Int64) {
         self.init(timeIntervalSince1970: Double(milliseconds) / 1000)
+    }
+
+    fileprivate init(seconds: Int64) {
+        self.init(timeIntervalSince1970: Double(seconds))
     }
 }
