@@ -21,11 +21,7 @@ package enum Requests {
             let cluster = Int.random(in: 0..<clusters, using: &random)
             let email = "c\(cluster)e\(Int.random(in: 0..<4, using: &random))@x.io"
             let phone = "\(cluster)0\(Int.random(in: 0..<4, using: &random))"
-            switch Int.random(in: 0..<10, using: &random) {
-            case 0..<4: return (email, phone)
-            case 4..<7: return (email, nil)
-            default: return (nil, phone)
-            }
+            return random.request(email: email, phoneNumber: phone)
         }
     }
 
