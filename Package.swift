@@ -37,16 +37,25 @@ let package = Package(
         ),
 
         // Tests.
+        // What the test targets share (temporary directories, workloads, concurrent workers,
+        // test stores); internal, not a product.
+        .target(
+            name: "IdentityReconciliationTestSupport",
+            dependencies: ["IdentityReconciliation", "IdentityReconciliationTesting"],
+            path: "Tests/IdentityReconciliationTestSupport"
+        ),
         .testTarget(
             name: "IdentityReconciliationTests",
-            dependencies: ["IdentityReconciliation", "IdentityReconciliationTesting"],
+            dependencies: [
+                "IdentityReconciliation", "IdentityReconciliationTesting", "IdentityReconciliationTestSupport",
+            ],
             // Read through #filePath: version-1 store files for the format's compatibility tests.
             exclude: ["Fixtures"]
         ),
         // A child process for the file store's kill -9 crash test.
         .executableTarget(
             name: "FileStoreCrashHelper",
-            dependencies: ["IdentityReconciliation"],
+            dependencies: ["IdentityReconciliation", "IdentityReconciliationTestSupport"],
             path: "Tests/FileStoreCrashHelper"
         ),
         .testTarget(

@@ -15,17 +15,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-step() { printf '\n=== %s ===\n' "$*"; }
+source scripts/lib.sh
 
 # GRDB links the system SQLite.
-if ! dpkg -s libsqlite3-dev >/dev/null 2>&1; then
-    step "install libsqlite3-dev"
-    if [ "$(id -u)" = 0 ]; then
-        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev
-    else
-        sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq libsqlite3-dev
-    fi
-fi
+dpkg -s libsqlite3-dev >/dev/null 2>&1 || apt_install libsqlite3-dev
 
 # The same flags for every command, so `swift run` reuses the build instead of redoing it.
 flags=(-c release --package-path Benchmarks -Xswiftc -warnings-as-errors)

@@ -2,8 +2,7 @@
 # Reproduces CI locally: `bash scripts/check.sh`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-
-step() { printf '\n=== %s ===\n' "$*"; }
+source scripts/lib.sh
 
 step "tests (the README's test command)"
 swift test
@@ -17,14 +16,30 @@ swift format lint --strict --recursive Package.swift Sources Tests Examples Benc
 step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
 bash scripts/docs.sh
 
-step "example: IdentifyServer (in-process tests and a real-socket test)"
-bash scripts/server.sh
+# Every example package with tests is built (no warnings in its own files) and tested. Two
+# need more than `swift test`, and their scripts do that too: the PostgreSQL store runs
+# against a throwaway cluster, the server also against a real socket.
+for manifest in Examples/*/Package.swift; do
+    package="$(dirname "$manifest")"
+    [[ -d "$package/Tests" ]] || continue
+    case "$package" in
+    Examples/PostgresContactStore)
+        step "example: $package (against a throwaway PostgreSQL cluster)"
+        bash scripts/postgres.sh
+        ;;
+    Examples/IdentifyServer)
+        step "example: $package (in-process tests and a real-socket test)"
+        bash scripts/server.sh
+        ;;
+    *)
+        step "example: $package"
+        check_package "$package"
+        ;;
+    esac
+done
 
 step "example: IdentifyServer under wrk (--quick: the debug build above; checks that it runs, not how fast)"
 bash scripts/http-bench.sh --quick
-
-step "example: PostgresContactStore (against a throwaway PostgreSQL cluster)"
-bash scripts/postgres.sh
 
 step "benchmark --quick"
 bash scripts/bench.sh

@@ -17,9 +17,9 @@ scratch=.build-docs
 # The library products; their graphs go into one archive so articles can link both.
 modules=(IdentityReconciliation IdentityReconciliationTesting)
 
-step() { printf '\n=== %s ===\n' "$*"; }
+source scripts/lib.sh
 
-command -v python3 >/dev/null || { echo "docs: python3 is required (apt-get install python3)" >&2; exit 1; }
+command -v python3 >/dev/null || apt_install python3
 # The toolchain ships docc beside swift; on macOS it is found through xcrun.
 if command -v docc >/dev/null; then
     docc=(docc)

@@ -35,7 +35,7 @@
 # The full run builds the server in release mode first (over 10 minutes from scratch on a
 # 2-core machine). Whatever the run measures, it fails (exit 1) when a measurement made no
 # requests, saw socket errors or timeouts, or got a non-2xx answer; missing a speed target
-# is reported, not a failure. Needs wrk and ss (installed with apt-get when missing). The
+# is reported, not a failure. Needs wrk (installed with apt-get when missing). The
 # servers and the temporary directory are removed on any exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -88,15 +88,10 @@ done
 ((ROUNDS * THREADS <= 30)) || { printf -- '--rounds × --threads must be at most 30\n' >&2; exit 2; }
 if [[ -n "$JSON" ]]; then JSON="$(cd "$(dirname "$JSON")" && pwd)/$(basename "$JSON")"; fi
 
-# step, fail, apt_install, cleanup
-source scripts/server-common.sh
+source scripts/lib.sh
 
-# Tools: wrk for the load, ss to find the port the server bound (it logs the port only at
-# info level, and the benchmark runs it at warning).
-MISSING=()
-command -v wrk >/dev/null 2>&1 || MISSING+=(wrk)
-command -v ss >/dev/null 2>&1 || MISSING+=(iproute2)
-if [[ ${#MISSING[@]} -gt 0 ]]; then apt_install "${MISSING[@]}"; fi
+# wrk for the load.
+command -v wrk >/dev/null 2>&1 || apt_install wrk
 
 if [[ -n "$SERVER" ]]; then
     BIN="$SERVER"
@@ -114,35 +109,6 @@ LOG=""
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
-
-# start_server NAME ARGS...: starts the server on a port the kernel picks and finds the port
-# with ss (the listening socket owned by the server's pid).
-start_server() {
-    local name="$1"
-    shift
-    LOG="$WORK/server-$name.log"
-    "$BIN" "$@" --host 127.0.0.1 --port 0 --log-level "$LOG_LEVEL" </dev/null >"$LOG" 2>&1 &
-    PID=$!
-    PORT=""
-    for _ in $(seq 1 300); do
-        PORT="$(ss -Hltnp 2>/dev/null | grep "pid=$PID," | awk '{print $4}' | sed 's/.*://' | head -n 1 || true)"
-        [[ -n "$PORT" ]] && break
-        kill -0 "$PID" 2>/dev/null || fail "the server ($name) exited while starting"
-        sleep 0.2
-    done
-    [[ -n "$PORT" ]] || fail "the server ($name) was not listening within 60 s"
-    URL="http://127.0.0.1:$PORT"
-    echo "server $name listening on $URL (pid $PID): $*"
-}
-
-# Stops the server with SIGTERM and checks that it exits 0 (store closed cleanly).
-stop_server() {
-    kill -TERM "$PID"
-    local status=0
-    wait "$PID" || status=$?
-    PID=""
-    [[ "$status" == 0 ]] || fail "the server exited with status $status after SIGTERM"
-}
 
 # The server's CPU time so far (user + system), in clock ticks.
 server_ticks() { awk '{ print $14 + $15 }' "/proc/$PID/stat"; }
@@ -192,7 +158,7 @@ measure() {
     local store="$1"
     shift
     step "$store store"
-    start_server "$store" "$@"
+    start_server "$store" "$BIN" "$@" --log-level "$LOG_LEVEL"
     run_wrk "$WARMUP" health 0
     run_wrk "$WARMUP" identify 300000000
     check_result "$store" "warm-up identify"

@@ -1,5 +1,6 @@
 # A throwaway PostgreSQL cluster for scripts that need a server. Sourced, not run:
 #
+#   source scripts/lib.sh                     # step, apt_install, free_port
 #   source scripts/postgres-cluster.sh
 #   trap 'postgres_cluster_stop "$?"' EXIT    # before starting: a failed start cleans up too
 #   postgres_cluster_start                    # exports PGHOST PGPORT PGUSER PGDATABASE PGSSLMODE
@@ -35,9 +36,7 @@ postgres_cluster_start() {
             echo "$(basename "$0"): PostgreSQL is not installed; run as root, or: apt-get install -y postgresql" >&2
             return 1
         fi
-        echo "=== installing PostgreSQL from Debian's packages ==="
-        DEBIAN_FRONTEND=noninteractive apt-get update
-        DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql
+        apt_install postgresql
         postgres_cluster_bin=$(postgres_cluster_find_bin)
     fi
     local bin=$postgres_cluster_bin
@@ -56,11 +55,11 @@ postgres_cluster_start() {
     fi
 
     local port
-    port=$(python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+    port=$(free_port)
     mkdir -p "$work/socket"
     if [ "$(id -u)" -eq 0 ]; then chown "$postgres_cluster_user" "$work/socket"; fi
 
-    echo "=== starting a throwaway PostgreSQL ($("$bin/postgres" --version)) on 127.0.0.1:$port ==="
+    step "starting a throwaway PostgreSQL ($("$bin/postgres" --version)) on 127.0.0.1:$port"
     postgres_cluster_as_server "$bin/initdb" -D "$work/data" -U postgres --auth=trust -E UTF8 --locale=C.UTF-8 \
         >"$work/initdb.log" 2>&1 || {
         cat "$work/initdb.log" >&2

@@ -10,6 +10,8 @@ cd "$(dirname "$0")/.."
 
 package=Examples/PostgresContactStore
 
+source scripts/lib.sh
+
 # The cluster: install when missing, start, export PG*; removed on exit, whatever happens.
 source scripts/postgres-cluster.sh
 trap 'status=$?; postgres_cluster_stop "$status"; exit "$status"' EXIT
@@ -19,14 +21,13 @@ work=$postgres_cluster_work
 # Without a server the tests skip; here a missing server must fail them.
 export POSTGRES_TESTS_REQUIRED=1
 
-echo "=== building $package ==="
+step "building $package"
 # -Xswiftc -warnings-as-errors would also apply to postgres-nio and its dependencies, so
 # warnings are refused in this package's own files only (a fresh clone compiles them all).
 build_log="$work/build.log"
 swift build --package-path "$package" --build-tests 2>&1 | tee "$build_log"
 if grep -E "$package/(Sources|Tests)/.*: warning:" "$build_log"; then
-    echo "postgres.sh: warnings in $package (listed above)" >&2
-    exit 1
+    fail "warnings in $package (listed above)"
 fi
-echo "=== testing $package ==="
+step "testing $package"
 swift test --package-path "$package" "$@"

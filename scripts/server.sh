@@ -13,8 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 PACKAGE=Examples/IdentifyServer
 
-# step, fail, apt_install, cleanup
-source scripts/server-common.sh
+source scripts/lib.sh
 
 command -v curl >/dev/null 2>&1 || apt_install curl
 
@@ -33,33 +32,9 @@ PID=""
 LOG=""
 trap cleanup EXIT
 
-# start_server NAME DURABILITY [FLAG...]: starts the server on a port the kernel picks
-# (--port 0) and reads the port from its log.
-start_server() {
-    LOG="$WORK/server-$1.log"
-    local name="$1" durability="$2"
-    shift 2
-    "$BIN" --store "$STORE" --durability "$durability" --host 127.0.0.1 --port 0 "$@" </dev/null >"$LOG" 2>&1 &
-    PID=$!
-    PORT=""
-    for _ in $(seq 1 300); do
-        PORT="$(grep -o 'port=[0-9]*' "$LOG" | head -n 1 | cut -d= -f2 || true)"
-        [[ -n "$PORT" ]] && break
-        kill -0 "$PID" 2>/dev/null || fail "the server exited while starting"
-        sleep 0.2
-    done
-    [[ -n "$PORT" ]] || fail "the server did not report its port within 60 s"
-    BASE="http://127.0.0.1:$PORT"
-    echo "server $name ($durability durability) listening on $BASE (pid $PID)"
-}
-
-# Stops the server with a signal and checks that it exits 0 after closing the store.
-stop_server() {
-    kill "-$1" "$PID"
-    local status=0
-    wait "$PID" || status=$?
-    PID=""
-    [[ "$status" == 0 ]] || fail "the server exited with status $status after SIG$1"
+# stop SIGNAL: stops the server and checks that it closed the store before exiting 0.
+stop() {
+    stop_server "$1"
     grep -q 'store closed' "$LOG" || fail "the server did not log closing the store after SIG$1"
     echo "server stopped cleanly on SIG$1"
 }
@@ -68,7 +43,7 @@ stop_server() {
 request() {
     local method="$1" path="$2"
     shift 2
-    STATUS="$(curl -sS -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$BASE$path")"
+    STATUS="$(curl -sS -D "$WORK/headers" -o "$WORK/body" -w '%{http_code}' -X "$method" "$@" "$URL$path")"
     BODY="$(cat "$WORK/body")"
 }
 
@@ -104,7 +79,7 @@ fi
 grep -q 'is empty' "$WORK/flags.log" || fail "no message for an empty token file: $(cat "$WORK/flags.log")"
 [[ ! -e "$STORE" ]] || fail "a refused command line created the store file"
 
-start_server first grouped
+start_server first "$BIN" --store "$STORE" --durability grouped
 
 # The file is locked: a second server on it refuses to start.
 if "$BIN" --store "$STORE" --port 0 </dev/null >"$WORK/second.log" 2>&1; then fail "a second server opened a locked store"; fi
@@ -181,7 +156,7 @@ cp "$WORK/body" "$WORK/contacts-before.json"
 ROWS="$(grep -o '"id":' "$WORK/contacts-before.json" | wc -l)"
 [[ "$ROWS" == 4 ]] || fail "expected 4 rows, listed $ROWS: $(cat "$WORK/contacts-before.json")"
 
-stop_server TERM
+stop TERM
 
 # expect_same_rows: every row listed before the restart is listed again, byte for byte.
 expect_same_rows() {
@@ -192,7 +167,7 @@ expect_same_rows() {
 }
 
 step "restart on the same store file"
-start_server second deferred
+start_server second "$BIN" --store "$STORE" --durability deferred
 expect_same_rows
 request GET /contacts/1
 expect 200 "$MCFLY"
@@ -205,12 +180,12 @@ expect 200 "$DOC"
 request GET '/contacts?limit=1000'
 cp "$WORK/body" "$WORK/contacts-before.json"
 # Deferred changes reach the file when the server closes the store on SIGINT.
-stop_server INT
+stop INT
 
 step "restart again, with an admin token"
 TOKEN="$(head -c 24 /dev/urandom | od -An -tx1 | tr -d ' \n')"
 echo "$TOKEN" >"$WORK/admin.token"
-start_server third immediate --admin-token-file "$WORK/admin.token"
+start_server third "$BIN" --store "$STORE" --durability immediate --admin-token-file "$WORK/admin.token"
 expect_same_rows
 request GET /contacts/5
 expect 200 "$DOC"
@@ -244,7 +219,7 @@ expect_error 404 contact_not_found
 if grep -qa 'doc@hillvalley.edu' "$STORE"; then fail "the erased email is still in the store file"; fi
 grep -q 'admin routes enabled' "$LOG" || fail "the server did not log that the admin routes are enabled"
 if grep -q "$TOKEN" "$LOG"; then fail "the admin token was logged"; fi
-stop_server TERM
+stop TERM
 
 echo
 echo "server.sh: all checks passed"

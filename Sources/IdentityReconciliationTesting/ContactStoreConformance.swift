@@ -533,17 +533,7 @@ public struct ContactStoreConformance: Sendable {
         let resolver = try await resolver(clock: ManualClock(step: 0.001))
         var random = SplitMix64(seed: 99)
         let requests = (0..<2_000).map { _ in random.request(emails: 60, phones: 60) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<16 {
-                group.addTask {
-                    for index in stride(from: worker, to: requests.count, by: 16) {
-                        _ = try await resolver.identify(
-                            email: requests[index].email, phoneNumber: requests[index].phoneNumber)
-                    }
-                }
-            }
-            try await group.waitForAll()
-        }
+        try await identifyConcurrently(requests, workers: 16, on: resolver)
         let rows = try await checkedRows(resolver.store, name)
         let replay = IdentityResolver(store: InMemoryContactStore(), clock: ManualClock(step: 1))
         for request in requests {
@@ -578,28 +568,23 @@ public struct ContactStoreConformance: Sendable {
                     random.next() % 4 == 1 ? nil : "\(random.next() % 30)")
             }
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    for index in stride(from: worker, to: steps.count, by: 8) {
-                        do {
-                            switch steps[index] {
-                            case .identify(let email, let phone):
-                                if email != nil || phone != nil {
-                                    _ = try await resolver.identify(email: email, phoneNumber: phone)
-                                }
-                            case .delete(let id): _ = try await resolver.delete(contactID: id)
-                            case .forgetEmail(let email): _ = try await resolver.forget(email: email)
-                            case .forgetPhone(let phone): _ = try await resolver.forget(phoneNumber: phone)
-                            case .erase(let id): _ = try await resolver.erase(contactID: id)
-                            }
-                        } catch is CorrectionError {
-                            // A correction of something another worker already removed.
+        _ = try await strideWorkers(8, count: steps.count) { _, indices in
+            for index in indices {
+                do {
+                    switch steps[index] {
+                    case .identify(let email, let phone):
+                        if email != nil || phone != nil {
+                            _ = try await resolver.identify(email: email, phoneNumber: phone)
                         }
+                    case .delete(let id): _ = try await resolver.delete(contactID: id)
+                    case .forgetEmail(let email): _ = try await resolver.forget(email: email)
+                    case .forgetPhone(let phone): _ = try await resolver.forget(phoneNumber: phone)
+                    case .erase(let id): _ = try await resolver.erase(contactID: id)
                     }
+                } catch is CorrectionError {
+                    // A correction of something another worker already removed.
                 }
             }
-            try await group.waitForAll()
         }
         _ = try await checkedRows(resolver.store, name)
     }

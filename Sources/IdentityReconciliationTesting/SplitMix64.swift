@@ -21,10 +21,15 @@ public struct SplitMix64: RandomNumberGenerator, Sendable {
     public mutating func request(emails: Int, phones: Int) -> (email: String?, phoneNumber: String?) {
         let email = "e\(Int.random(in: 0..<emails, using: &self))@x.io"
         let phone = "\(Int.random(in: 0..<phones, using: &self))"
+        return request(email: email, phoneNumber: phone)
+    }
+
+    /// Both values (40%), the email only (30%) or the phone number only (30%).
+    package mutating func request(email: String, phoneNumber: String) -> (email: String?, phoneNumber: String?) {
         switch Int.random(in: 0..<10, using: &self) {
-        case 0..<4: return (email, phone)
-        case 4..<7: return (email, nil)
-        default: return (nil, phone)
+        case 0..<4: (email, phoneNumber)
+        case 4..<7: (email, nil)
+        default: (nil, phoneNumber)
         }
     }
 }

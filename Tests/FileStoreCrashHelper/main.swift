@@ -2,12 +2,13 @@
 //
 //     FileStoreCrashHelper <store path> <requests file> <first request index>
 //
-// Opens the store with immediate durability and identifies the requests of the file (one
-// per line, `email<TAB>phone`, `-` for none) from the given index on. After each identify
-// returns it writes `ack <index> <inserted id or 0>` to standard output, unbuffered, so the
+// Opens the store with immediate durability and identifies the requests of the file
+// (written by `Requests.fileText`) from the given index on. After each identify returns it
+// writes `ack <index> <inserted id or 0>` to standard output, unbuffered, so the
 // parent knows exactly which changes were acknowledged when it kills this process with
 // SIGKILL. Exits 0 at the end of the requests, 1 on an error.
 import IdentityReconciliation
+import IdentityReconciliationTestSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -26,36 +27,17 @@ func say(_ line: String) {
     }
 }
 
-func readRequests(_ path: String) -> [(String?, String?)] {
-    guard let file = fopen(path, "r") else {
-        say("error cannot read \(path)")
-        exit(1)
-    }
-    defer { fclose(file) }
-    var requests: [(String?, String?)] = []
-    var line: UnsafeMutablePointer<CChar>?
-    var capacity = 0
-    while getline(&line, &capacity, file) > 0 {
-        let text = String(cString: line!).split(separator: "\n").first.map(String.init) ?? ""
-        let fields = text.split(separator: "\t", omittingEmptySubsequences: false).map(String.init)
-        guard fields.count == 2 else { continue }
-        requests.append((fields[0] == "-" ? nil : fields[0], fields[1] == "-" ? nil : fields[1]))
-    }
-    free(line)
-    return requests
-}
-
 let arguments = CommandLine.arguments
 guard arguments.count == 4, let first = Int(arguments[3]) else {
     say("usage: FileStoreCrashHelper <store path> <requests file> <first request index>")
     exit(2)
 }
-let requests = readRequests(arguments[2])
 do {
+    let requests = try Requests.read(path: arguments[2])
     let store = try FileContactStore(path: arguments[1], durability: .immediate)
     let resolver = IdentityResolver(store: store)
     for index in first..<requests.count {
-        let result = try await resolver.identify(email: requests[index].0, phoneNumber: requests[index].1)
+        let result = try await resolver.identify(email: requests[index].email, phoneNumber: requests[index].phoneNumber)
         let inserted: Int
         switch result.outcome {
         case .createdPrimary(let id), .createdSecondary(let id): inserted = id

@@ -1,34 +1,16 @@
 import IdentityReconciliation
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
 /// Many concurrent identifies on one shared resolver stay linearizable.
 @Suite("Concurrency")
 struct ConcurrencyTests {
-    typealias Request = (email: String?, phoneNumber: String?)
-
-    /// Requests whose values collide densely inside clusters (4 emails and 4 phone numbers
-    /// each), so there are many merges and races while groups stay small: an identify costs
-    /// O(size of its group), and one giant group would make the test slow, not stronger.
-    static func requests(count: Int, seed: UInt64, clusters: Int) -> [Request] {
-        var random = SplitMix64(seed: seed)
-        return (0..<count).map { _ in
-            let cluster = Int.random(in: 0..<clusters, using: &random)
-            let email = "c\(cluster)e\(Int.random(in: 0..<4, using: &random))@x.io"
-            let phone = "\(cluster)0\(Int.random(in: 0..<4, using: &random))"
-            switch Int.random(in: 0..<10, using: &random) {
-            case 0..<4: return (email, phone)
-            case 4..<7: return (email, nil)
-            default: return (nil, phone)
-            }
-        }
-    }
-
     @Test(
         "12,000 concurrent identifies give the groups of a sequential replay, with no duplicate and one primary per group",
         arguments: StoreKind.allCases, [(UInt64(1), 100), (UInt64(2), 400)])
     func concurrentIdentifies(kind: StoreKind, workload: (seed: UInt64, clusters: Int)) async throws {
-        let requests = Self.requests(count: 12_000, seed: workload.seed, clusters: workload.clusters)
+        let requests = Requests.clustered(count: 12_000, seed: workload.seed, clusters: workload.clusters)
         let problems = try await Self.problems(store: try kind.makeStore(), requests: requests, workers: 48)
         #expect(problems.isEmpty, "\(problems.prefix(10))")
     }
@@ -37,50 +19,45 @@ struct ConcurrencyTests {
         "deletes, forgets and erases running alongside 6,000 identifies keep every invariant, the evidence's included",
         arguments: StoreKind.allCases)
     func correctionsAlongsideIdentifies(kind: StoreKind) async throws {
-        let requests = Self.requests(count: 6_000, seed: 9, clusters: 60)
+        let requests = Requests.clustered(count: 6_000, seed: 9, clusters: 60)
         let store = try kind.makeStore()
         let resolver = IdentityResolver(store: AnyContactStore(store), clock: ManualClock(step: 0.001))
-        let corrections = try await withThrowingTaskGroup(of: Int.self) { group in
-            for worker in 0..<24 {
-                group.addTask {
-                    var random = SplitMix64(seed: UInt64(worker))
-                    var done = 0
-                    for index in stride(from: worker, to: requests.count, by: 24) {
-                        let request = requests[index]
-                        _ = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
-                        guard index % 12 == 0 else { continue }
-                        let cluster = Int.random(in: 0..<60, using: &random)
-                        do {
-                            switch Int.random(in: 0..<4, using: &random) {
-                            case 0:
-                                _ = try await resolver.delete(
-                                    contactID: Int.random(in: 1...(index + 1), using: &random))
-                            case 1:
-                                _ = try await resolver.forget(
-                                    email: "c\(cluster)e\(Int.random(in: 0..<4, using: &random))@x.io")
-                            case 2:
-                                _ = try await resolver.forget(
-                                    phoneNumber: "\(cluster)0\(Int.random(in: 0..<4, using: &random))")
-                            default:
-                                _ = try await resolver.erase(contactID: Int.random(in: 1...(index + 1), using: &random))
-                            }
-                            done += 1
-                        } catch is CorrectionError {
-                            // Another worker got there first.
-                        }
+        let corrections = try await strideWorkers(24, count: requests.count) { worker, indices in
+            var random = SplitMix64(seed: UInt64(worker))
+            var done = 0
+            for index in indices {
+                let request = requests[index]
+                _ = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+                guard index % 12 == 0 else { continue }
+                let cluster = Int.random(in: 0..<60, using: &random)
+                do {
+                    switch Int.random(in: 0..<4, using: &random) {
+                    case 0:
+                        _ = try await resolver.delete(
+                            contactID: Int.random(in: 1...(index + 1), using: &random))
+                    case 1:
+                        _ = try await resolver.forget(
+                            email: "c\(cluster)e\(Int.random(in: 0..<4, using: &random))@x.io")
+                    case 2:
+                        _ = try await resolver.forget(
+                            phoneNumber: "\(cluster)0\(Int.random(in: 0..<4, using: &random))")
+                    default:
+                        _ = try await resolver.erase(contactID: Int.random(in: 1...(index + 1), using: &random))
                     }
-                    return done
+                    done += 1
+                } catch is CorrectionError {
+                    // Another worker got there first.
                 }
             }
-            return try await group.reduce(0, +)
-        }
+            return done
+        }.reduce(0, +)
         #expect(corrections > 100, "only \(corrections) corrections found something to correct")
         try await InvariantChecker.check(store: store)
     }
 
     @Test("the same checks catch a store whose identify is not one critical section")
     func checksCanFail() async throws {
-        let requests = Self.requests(count: 2_000, seed: 4, clusters: 40)
+        let requests = Requests.clustered(count: 2_000, seed: 4, clusters: 40)
         let problems = try await Self.problems(
             store: ScanContactStore(fault: .notAtomic), requests: requests, workers: 16)
         #expect(!problems.isEmpty)
@@ -94,33 +71,23 @@ struct ConcurrencyTests {
         let resolver = IdentityResolver(store: AnyContactStore(store), clock: ManualClock(step: 0.001))
         // A store that read a state its own races corrupted may refuse the change decided on
         // it (`ContactChange.check(against:)`): that is one of the problems, not a test error.
-        let (results, refusals) = try await withThrowingTaskGroup(
-            of: ([(Int, Identification)], [String]).self
-        ) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    var results: [(Int, Identification)] = []
-                    var refusals: [String] = []
-                    for index in stride(from: worker, to: requests.count, by: workers) {
-                        let request = requests[index]
-                        do {
-                            let result = try await resolver.identify(
-                                email: request.email, phoneNumber: request.phoneNumber)
-                            results.append((index, result))
-                        } catch let error as ContactStoreError {
-                            refusals.append("request \(index): \(error)")
-                        }
-                    }
-                    return (results, refusals)
+        let perWorker = try await strideWorkers(workers, count: requests.count) { _, indices in
+            var results: [(Int, Identification)] = []
+            var refusals: [String] = []
+            for index in indices {
+                let request = requests[index]
+                do {
+                    let result = try await resolver.identify(
+                        email: request.email, phoneNumber: request.phoneNumber)
+                    results.append((index, result))
+                } catch let error as ContactStoreError {
+                    refusals.append("request \(index): \(error)")
                 }
             }
-            var all: (results: [(Int, Identification)], refusals: [String]) = ([], [])
-            for try await (results, refusals) in group {
-                all.results += results
-                all.refusals += refusals
-            }
-            return all
+            return (results, refusals)
         }
+        let results = perWorker.flatMap(\.0)
+        let refusals = perWorker.flatMap(\.1)
         var problems: [String] = refusals
         if results.count != requests.count {
             problems.append("\(results.count) results for \(requests.count) requests")
@@ -175,25 +142,20 @@ struct ConcurrencyTests {
         }
 
         // Once everything is known, repeating requests concurrently writes nothing.
-        let repeated = try await withThrowingTaskGroup(of: Int.self) { group in
-            for worker in 0..<workers {
-                group.addTask {
-                    var written = 0
-                    for index in stride(from: worker, to: requests.count, by: workers * 4) {
-                        let request = requests[index]
-                        do {
-                            let again = try await resolver.identify(
-                                email: request.email, phoneNumber: request.phoneNumber)
-                            if again.outcome != .unchanged { written += 1 }
-                        } catch is ContactStoreError {
-                            written += 1  // a change was decided (and refused): not "nothing"
-                        }
-                    }
-                    return written
+        let repeated = try await strideWorkers(workers, count: requests.count, step: workers * 4) { _, indices in
+            var written = 0
+            for index in indices {
+                let request = requests[index]
+                do {
+                    let again = try await resolver.identify(
+                        email: request.email, phoneNumber: request.phoneNumber)
+                    if again.outcome != .unchanged { written += 1 }
+                } catch is ContactStoreError {
+                    written += 1  // a change was decided (and refused): not "nothing"
                 }
             }
-            return try await group.reduce(0, +)
-        }
+            return written
+        }.reduce(0, +)
         if repeated > 0 { problems.append("\(repeated) repeated requests wrote") }
         if try await resolver.allContacts() != rows { problems.append("repeated requests changed rows") }
         return problems
@@ -202,16 +164,9 @@ struct ConcurrencyTests {
     @Test("concurrent readers see consistent groups while writers merge", arguments: StoreKind.allCases)
     func readersDuringWrites(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver(clock: ManualClock(step: 0.001))
-        let requests = Self.requests(count: 4_000, seed: 3, clusters: 50)
+        let requests = Requests.clustered(count: 4_000, seed: 3, clusters: 50)
+        async let writing: Void = identifyConcurrently(requests, workers: 8, on: resolver)
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    for index in stride(from: worker, to: requests.count, by: 8) {
-                        _ = try await resolver.identify(
-                            email: requests[index].email, phoneNumber: requests[index].phoneNumber)
-                    }
-                }
-            }
             for reader in 0..<4 {
                 group.addTask {
                     for index in 0..<500 {
@@ -228,6 +183,7 @@ struct ConcurrencyTests {
             }
             try await group.waitForAll()
         }
+        try await writing
         try InvariantChecker.check(try await resolver.allContacts())
     }
 }

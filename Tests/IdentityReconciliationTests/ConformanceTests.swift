@@ -1,5 +1,6 @@
 import Foundation
 import IdentityReconciliation
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 

@@ -1,4 +1,5 @@
 import IdentityReconciliation
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 

@@ -1,5 +1,6 @@
 import Foundation
 import IdentityReconciliation
+import SQLiteContactStore
 
 /// A store configuration the benchmark measures.
 enum Target: String, Sendable, CaseIterable, Codable {
@@ -44,7 +45,13 @@ enum Target: String, Sendable, CaseIterable, Codable {
         case .sqliteFull, .sqliteNormal:
             let store = try SQLiteContactStore(
                 path: directory + "/contacts.sqlite", synchronous: self == .sqliteFull ? .full : .normal)
-            return OpenedTarget(store: store, finish: { try store.checkpointedSize() })
+            return OpenedTarget(
+                store: store,
+                finish: {
+                    try store.checkpoint()
+                    let attributes = try FileManager.default.attributesOfItem(atPath: store.path)
+                    return attributes[.size] as? Int
+                })
         case .fileImmediate, .fileGrouped, .fileDeferred:
             return try FileStoreTargets.open(self, in: directory)
         case .postgres:

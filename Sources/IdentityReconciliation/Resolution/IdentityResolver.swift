@@ -134,8 +134,6 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         }
     }
 
-    /// What an identify's commit wrote. Its plan is one of the four that
-    /// ``ReconciliationRules/decide(email:phoneNumber:matched:now:)`` makes.
     /// Every link in ascending order (see ``ContactLink/<(_:_:)``). Writes nothing.
     ///
     /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a page

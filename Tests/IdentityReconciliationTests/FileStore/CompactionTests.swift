@@ -1,3 +1,4 @@
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -41,7 +42,7 @@ struct CompactionTests {
                 try? store.close()
                 let after = powerCut ? disk.powerCut(keeping: .random(seed: UInt64(step))) : disk
                 let reopened = try FileContactStore(path: Self.path, options: options, fileSystem: after)
-                #expect(try await allRows(reopened) == sequence.states.last!, "step \(step), power cut \(powerCut)")
+                #expect(try await reopened.allRows() == sequence.states.last!, "step \(step), power cut \(powerCut)")
                 try reopened.verify()
                 try reopened.close()
                 #expect(!after.names.contains(Self.path + ".compact"), "step \(step): a compaction file was left")
@@ -75,13 +76,13 @@ struct CompactionTests {
         #expect(sizeAfter - sizeBefore <= 64, "a merge of 500 rows took \(sizeAfter - sizeBefore) bytes")
 
         try store.compact()
-        let rows = try await allRows(store)
+        let rows = try await store.allRows()
         let strings = rows.reduce(0) { $0 + ($1.email?.utf8.count ?? 0) + ($1.phoneNumber?.utf8.count ?? 0) }
         let dataEnd = store.state.withLock { $0.journal!.writtenEnd }
         #expect(dataEnd <= 64 * rows.count + strings, "\(dataEnd) bytes for \(rows.count) rows")
         try store.close()
         let reopened = try FileContactStore(path: directory.file())
-        #expect(try await allRows(reopened) == rows)
+        #expect(try await reopened.allRows() == rows)
         try reopened.close()
     }
 
@@ -101,12 +102,12 @@ struct CompactionTests {
             _ = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
             largest = max(largest, store.state.withLock { $0.journal!.writtenEnd })
         }
-        let rows = try await allRows(store)
+        let rows = try await store.allRows()
         try store.close()
         // 1,500 identifies with merges write far more than this; the live rows need much less.
         #expect(largest <= max(2 * (32 + 40 * rows.count + 10 * rows.count), 4_096) + 4_096)
         let reopened = try FileContactStore(path: directory.file())
-        #expect(try await allRows(reopened) == rows)
+        #expect(try await reopened.allRows() == rows)
         try reopened.verify()
         try reopened.close()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -17,8 +18,6 @@ struct CrashTests {
         return bundle.appendingPathComponent("FileStoreCrashHelper").path
     }
 
-    typealias Request = (email: String?, phoneNumber: String?)
-
     @Test func killedAtRandomMomentsLosesNothingAcknowledged() async throws {
         try #require(
             FileManager.default.isExecutableFile(atPath: Self.helperPath),
@@ -28,8 +27,7 @@ struct CrashTests {
         var random = SplitMix64(seed: 2_024)
         let requests: [Request] = (0..<3_000).map { _ in random.request(emails: 150, phones: 150) }
         let requestsPath = directory.file("requests.txt")
-        let lines = requests.map { "\($0.email ?? "-")\t\($0.phoneNumber ?? "-")" }
-        try (lines.joined(separator: "\n") + "\n").write(toFile: requestsPath, atomically: false, encoding: .utf8)
+        try Requests.fileText(requests).write(toFile: requestsPath, atomically: false, encoding: .utf8)
 
         var acknowledged: [Int: Int] = [:]  // request index → inserted id (0 when none)
         var next = 0
@@ -60,13 +58,13 @@ struct CrashTests {
             storePath: storePath, requestsPath: requestsPath, from: next, killAfterAcks: nil, extraMicroseconds: 0)
         #expect(rest.finished && rest.errors.isEmpty, "the final run did not finish: \(rest.errors)")
         let store = try FileContactStore(path: storePath)
-        let rows = try await allRows(store)
+        let rows = try await store.allRows()
         try store.close()
         let reference = IdentityResolver(store: InMemoryContactStore())
         for request in requests {
             _ = try await reference.identify(email: request.email, phoneNumber: request.phoneNumber)
         }
-        let expected = try await allRows(reference.store)
+        let expected = try await reference.store.allRows()
         #expect(InvariantChecker.valueGroups(rows) == InvariantChecker.valueGroups(expected))
     }
 
@@ -76,7 +74,7 @@ struct CrashTests {
         let store = try FileContactStore(path: storePath)
         defer { try? store.close() }
         try store.verify()
-        let rows = try await allRows(store)
+        let rows = try await store.allRows()
         try InvariantChecker.check(rows)
         var byID: [Int: Contact] = [:]
         var groupOfEmail: [String: Int] = [:]

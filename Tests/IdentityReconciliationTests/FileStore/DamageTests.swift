@@ -1,3 +1,4 @@
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -43,7 +44,7 @@ struct DamageTests {
         do {
             let store = try FileContactStore(path: path, options: sequence.options, fileSystem: disk)
             defer { try? store.close() }
-            return .success((try await allRows(store), store.recovery))
+            return .success((try await store.allRows(), store.recovery))
         } catch let error as FileContactStoreError {
             return .failure(error)
         } catch {

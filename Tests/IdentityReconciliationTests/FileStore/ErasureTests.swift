@@ -1,4 +1,5 @@
 import Foundation
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -111,7 +112,7 @@ struct ErasureTests {
                     let readOnly = try? FileContactStore(path: path, options: .init(mode: .readOnly), fileSystem: after)
                 {
                     // A read-only store may open only a file that shows no erasure.
-                    let rows = try await allRows(readOnly)
+                    let rows = try await readOnly.allRows()
                     #expect(rows.contains { $0.email == Self.secretEmail }, "cut \(cut): read-only showed the erasure")
                     try readOnly.close()
                 }
@@ -122,7 +123,7 @@ struct ErasureTests {
                     Issue.record("cut \(cut): reopening failed: \(error)")
                     continue
                 }
-                let rows = try await allRows(store)
+                let rows = try await store.allRows()
                 let erased =
                     !rows.contains { $0.email == Self.secretEmail || $0.phoneNumber == Self.secretPhone }
                     && rows.contains { $0.id == 2 }

@@ -1,4 +1,5 @@
 import Glibc
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -48,7 +49,7 @@ struct FaultInjectionTests {
                     // After a failed write or sync the store refuses everything, reads included,
                     // until reopened; after a failed compaction (before its rename) it goes on.
                     do {
-                        let rows = try await allRows(store)
+                        let rows = try await store.allRows()
                         if !compacting && faulty.log[index] != "unlink" {
                             failures.append("\(context): a read succeeded after the failure")
                         } else if rows != sequence.states[outcome.started] {

@@ -1,3 +1,4 @@
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Synchronization
 import Testing
@@ -53,11 +54,11 @@ final class ReopeningStore: ContactStore {
 
     private func reopen() async throws {
         let old = current
-        let before = try await allRows(old)
+        let before = try await old.allRows()
         try old.close()
         let reopened = try FileContactStore(path: path, durability: durability)
         #expect(reopened.recovery == nil)
-        let after = try await allRows(reopened)
+        let after = try await reopened.allRows()
         #expect(after == before, "rows read back differ after reopening")
         try reopened.verify()
         store.withLock { $0 = reopened }

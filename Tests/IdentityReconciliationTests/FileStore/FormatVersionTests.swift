@@ -1,4 +1,5 @@
 import Foundation
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -38,7 +39,7 @@ struct FormatVersionTests {
         let path = try Self.copyOfFixture(in: directory)
         #expect(try Self.version(of: path) == 1)
         let store = try FileContactStore(path: path, mode: .readOnly)
-        let rows = try await allRows(store)
+        let rows = try await store.allRows()
         #expect(rows.count == Self.version1Rows.count)
         for (row, expected) in zip(rows, Self.version1Rows) {
             #expect(
@@ -97,11 +98,11 @@ struct FormatVersionTests {
         let merged = try await reopened.identify(email: "d@x.io", phoneNumber: "1")
         #expect(merged.outcome == .merged(primaryID: 1, demotedPrimaryID: 4))
         #expect(try Self.version(of: path) == UInt8(StoreFormat.version))
-        let before = try await allRows(store)
+        let before = try await store.allRows()
         try store.verify()
         try store.close()
         let again = try FileContactStore(path: path)
-        #expect(try await allRows(again) == before)
+        #expect(try await again.allRows() == before)
         #expect(try await again.links(after: nil, limit: 10).map(\.email) == ["d@x.io"])
         try again.verify()
         try again.close()
@@ -127,12 +128,12 @@ struct FormatVersionTests {
                 .insert(email: "d@x.io", phoneNumber: "1", linkedId: 1, createdAt: Fixture.at(101)),
             ])
         }
-        let rows = try await allRows(store)
+        let rows = try await store.allRows()
         let links = try await store.read(ContactSelection(contactID: 1, includesLinks: true)).links
         #expect(links == [link])
         try store.close()
         let reopened = try FileContactStore(path: directory.file())
-        #expect(try await allRows(reopened) == rows)
+        #expect(try await reopened.allRows() == rows)
         #expect(try await reopened.read(ContactSelection(contactID: 1, includesLinks: true)).links == [link])
         #expect(try await reopened.read(.holding(phoneNumber: "1")).rows.map(\.id).sorted() == [1, 2, 3, 4])
         try reopened.verify()
@@ -140,7 +141,7 @@ struct FormatVersionTests {
         try reopened.compact()
         try reopened.close()
         let compacted = try FileContactStore(path: directory.file())
-        #expect(try await allRows(compacted) == rows)
+        #expect(try await compacted.allRows() == rows)
         #expect(try await compacted.read(ContactSelection(contactID: 1, includesLinks: true)).links == [link])
         try compacted.close()
     }

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityReconciliationTestSupport
 import Testing
 
 @testable import IdentityReconciliation
@@ -43,7 +44,7 @@ struct FullDiskTests {
 
         // Reopened on the still-full disk: every acknowledged change is there.
         let reopened = try FileContactStore(path: path, options: options)
-        let rows = try await allRows(reopened)
+        let rows = try await reopened.allRows()
         if durability == .deferred {
             #expect(rows.count >= acknowledged / 10 * 10 && rows.count <= acknowledged + 1)
         } else {
@@ -55,7 +56,7 @@ struct FullDiskTests {
             try reopened.compact()
         } catch {
             #expect(error.code == .diskFull)
-            #expect(try await allRows(reopened) == rows)
+            #expect(try await reopened.allRows() == rows)
         }
         try reopened.close()
     }

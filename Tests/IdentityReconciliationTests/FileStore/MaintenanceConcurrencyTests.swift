@@ -1,3 +1,4 @@
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -14,33 +15,22 @@ struct MaintenanceConcurrencyTests {
         let resolver = IdentityResolver(store: store, clock: ManualClock(step: 0.001))
         var random = SplitMix64(seed: 17)
         let requests = (0..<1_200).map { _ in random.request(emails: 80, phones: 80) }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for worker in 0..<8 {
-                group.addTask {
-                    for index in stride(from: worker, to: requests.count, by: 8) {
-                        _ = try await resolver.identify(
-                            email: requests[index].email, phoneNumber: requests[index].phoneNumber)
-                    }
-                }
+        async let writing: Void = identifyConcurrently(requests, workers: 8, on: resolver)
+        for round in 0..<12 {
+            switch round % 3 {
+            case 0: try store.sync()
+            case 1: try store.verify()
+            default: try store.compact()
             }
-            group.addTask {
-                for round in 0..<12 {
-                    switch round % 3 {
-                    case 0: try store.sync()
-                    case 1: try store.verify()
-                    default: try store.compact()
-                    }
-                    await Task.yield()
-                }
-            }
-            try await group.waitForAll()
+            await Task.yield()
         }
+        try await writing
         try store.verify()
-        let rows = try await allRows(store)
+        let rows = try await store.allRows()
         try InvariantChecker.check(rows)
         try store.close()
         let reopened = try FileContactStore(path: directory.file())
-        #expect(try await allRows(reopened) == rows)
+        #expect(try await reopened.allRows() == rows)
         try reopened.close()
     }
 
@@ -70,7 +60,7 @@ struct MaintenanceConcurrencyTests {
         }
         #expect(results.count == 65)
         let reopened = try FileContactStore(path: directory.file())
-        let rows = try await allRows(reopened)
+        let rows = try await reopened.allRows()
         // Every identify that returned is in the file.
         #expect(rows.count >= results.count(where: { $0 }) - 1)
         try reopened.close()

@@ -1,4 +1,5 @@
 import Foundation
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -95,14 +96,14 @@ struct OpeningTests {
         let directory = try TemporaryDirectory()
         try writeFile(directory.file("empty"), [])
         let empty = try FileContactStore(path: directory.file("empty"))
-        #expect(try await allRows(empty).isEmpty)
+        #expect(try await empty.allRows().isEmpty)
         try empty.close()
         try writeFile(directory.file("cut"), Array(StoreFormat.header().prefix(11)))
         let cut = try FileContactStore(path: directory.file("cut"))
         _ = try await IdentityResolver(store: cut).identify(email: "a@x.io", phoneNumber: nil)
         try cut.close()
         let reopened = try FileContactStore(path: directory.file("cut"), mode: .readOnly)
-        #expect(try await allRows(reopened).count == 1)
+        #expect(try await reopened.allRows().count == 1)
     }
 
     @Test func readOnlyStoresReadAndRefuseWrites() async throws {
@@ -135,7 +136,7 @@ struct OpeningTests {
         try writeFile(directory.file(), bytes)
         let reader = try FileContactStore(path: directory.file(), mode: .readOnly)
         #expect(reader.recovery == FileStoreRecovery(offset: end, discardedBytes: 1, truncated: false))
-        #expect(try await allRows(reader).count == 1)
+        #expect(try await reader.allRows().count == 1)
         try reader.verify()
         try reader.close()
         #expect(try fileBytes(directory.file()) == bytes)

@@ -1,4 +1,5 @@
 import Glibc
+import IdentityReconciliationTestSupport
 import IdentityReconciliationTesting
 import Testing
 
@@ -34,7 +35,7 @@ struct ScriptedSequence: Sendable {
         var states: [[Contact]] = [[]]
         for request in requests {
             _ = try await reference.identify(email: request.email, phoneNumber: request.phoneNumber)
-            states.append(try await allRows(reference.store))
+            states.append(try await reference.store.allRows())
         }
         self.states = states
     }
@@ -97,7 +98,7 @@ struct ScriptedSequence: Sendable {
         }
         defer { try? store.close() }
         do {
-            let rows = try await allRows(store)
+            let rows = try await store.allRows()
             let matches = states.indices.filter { states[$0] == rows }
             guard !matches.isEmpty else {
                 return "the reopened rows (\(rows.count)) are not the state after any prefix of the requests"

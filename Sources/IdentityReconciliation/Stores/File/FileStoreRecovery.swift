@@ -7,7 +7,8 @@
 /// completed ``FileContactStore/sync()``, is kept. Damage in synced bytes is not repaired:
 /// opening throws ``FileContactStoreError/Code/corrupted`` instead.
 public struct FileStoreRecovery: Sendable, Hashable, CustomStringConvertible {
-    /// The byte offset where the valid data ends: the file was truncated here.
+    /// The byte offset where the valid data ends: the file was truncated here, or (when
+    /// opened read-only) reading stopped here.
     public var offset: Int
     /// How many bytes after ``offset`` were discarded (up to the last nonzero byte).
     public var discardedBytes: Int
@@ -22,7 +23,7 @@ public struct FileStoreRecovery: Sendable, Hashable, CustomStringConvertible {
         self.truncated = truncated
     }
 
-    /// `discarded N torn bytes at offset M`.
+    /// `truncated N torn byte(s) at offset M`, or `ignored …` when opened read-only.
     public var description: String {
         "\(truncated ? "truncated" : "ignored") \(discardedBytes) torn byte(s) at offset \(offset)"
     }

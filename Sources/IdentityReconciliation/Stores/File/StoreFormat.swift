@@ -193,9 +193,10 @@ struct ByteWriter {
         appendRecord { writer in
             writer.append(StoreFormat.RecordType.plan.rawValue)
             writer.append(UInt32(plan.writes.count))
-            var ids = insertedIDs.makeIterator()
+            // One id per insert: the store assigns them from the plan's insert count.
+            var ids = insertedIDs[...]
             for write in plan.writes {
-                writer.append(write, insertedID: { ids.next() ?? 0 })
+                writer.append(write, insertedID: { ids.removeFirst() })
             }
         }
     }
