@@ -17,6 +17,9 @@ swift format lint --strict --recursive Package.swift Sources Tests Examples Benc
 step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
 bash scripts/docs.sh
 
+step "example: Reconcile (the reconcile tool's package; its tests run the built binary)"
+swift test --package-path Examples/Reconcile
+
 step "example: IdentifyServer (in-process tests and a real-socket test)"
 bash scripts/server.sh
 
