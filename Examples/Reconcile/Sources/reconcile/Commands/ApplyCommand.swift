@@ -34,65 +34,28 @@ struct ApplyCommand: AsyncParsableCommand {
     var lineBuffered = false
 
     func run() async throws {
-        let session = try StoreSession.open(store.options)
-        if let note = session.openingNote { Console.error(note) }
-        let status: ExitStatus
-        do {
-            status = try await Self.applyLines(
+        try await StoreSession.using(store.options) { session in
+            try await Self.applyLines(
                 store: session.store, policy: policy.policy.policy, session: session, lineBuffered: lineBuffered)
-        } catch {
-            try? session.close()
-            throw error
-        }
-        try session.close()
-        try status.end()
+        }.end()
     }
 
     private static func applyLines(
         store: some ContactStore, policy: any NormalizationPolicy, session: StoreSession, lineBuffered: Bool
     ) async throws -> ExitStatus {
         let resolver = IdentityResolver(store: store, policy: policy)
-        let reader = LineReader(descriptor: 0, name: "standard input")
-        let output = OutputBuffer(descriptor: 1, name: "standard output", lineBuffered: lineBuffered)
-        var errors = 0
-        var progress = ProgressMeter(counting: "lines")
-        defer { progress.finish() }
-        do {
-            while let decoded = try reader.next(decode) {
-                let line = reader.lineNumber
-                do {
-                    switch try decoded.get() {
-                    case .identify(let request):
-                        let identification = try await resolver.identify(request)
-                        WireCodec.appendResponse(identification.contact, to: &output.bytes)
-                    case .correct(let request):
-                        let correction = try await request.run(on: resolver)
-                        WireCodec.appendContacts(correction.contacts, to: &output.bytes)
-                    }
-                } catch {
-                    guard let failure = (error as? LineFailure) ?? LineFailure(refusal: error) else { throw error }
-                    errors += 1
-                    failure.append(line: line, to: &output.bytes)
-                }
-                try output.endLine()
-                progress.update(line)
+        let answers = LineAnswers(lineBuffered: lineBuffered)
+        try await answers.run(decode: ApplyLineDecoder.decode) { line, output in
+            switch line {
+            case .identify(let request):
+                let identification = try await resolver.identify(request)
+                WireCodec.appendResponse(identification.contact, to: &output.bytes)
+            case .correct(let request):
+                let correction = try await request.run(on: resolver)
+                WireCodec.appendContacts(correction.contacts, to: &output.bytes)
             }
-        } catch {
-            // The lines answered so far are true: write them before reporting the failure.
-            try? output.flush()
-            throw error
         }
-        try output.flush()
         try session.sync()
-        return errors == 0 ? .success : .failure
-    }
-
-    private static func decode(_ line: LineReader.Line) -> Result<ApplyLine, LineFailure> {
-        switch line {
-        case .tooLong:
-            .failure(.lineTooLong)
-        case .bytes(let bytes):
-            Result { () throws(LineFailure) in try ApplyLineDecoder.decode(bytes) }
-        }
+        return answers.errors == 0 ? .success : .failure
     }
 }

@@ -11,14 +11,6 @@ struct CompactCommand: AsyncParsableCommand {
     @OptionGroup var store: RequiredStoreOption
 
     func run() async throws {
-        let session = try StoreSession.open(StoreOptions(path: store.store, mustExist: true))
-        if let note = session.openingNote { Console.error(note) }
-        do {
-            try session.compact()
-        } catch {
-            try? session.close()
-            throw error
-        }
-        try session.close()
+        try await StoreSession.using(StoreOptions(path: store.store, mustExist: true)) { try $0.compact() }
     }
 }

@@ -39,24 +39,15 @@ struct IdentifyCommand: AsyncParsableCommand {
 
     func run() async throws {
         let policy = policy.policy.policy
-        let session = try StoreSession.open(store.options)
-        if let note = session.openingNote { Console.error(note) }
-        let status: ExitStatus
-        do {
+        try await StoreSession.using(store.options) { session in
             if email != nil || phone != nil {
-                status = try await Self.identifyOne(
-                    email: email, phoneNumber: phone, store: session.store, policy: policy)
+                try await Self.identifyOne(email: email, phoneNumber: phone, store: session.store, policy: policy)
             } else {
-                status = try await Self.identifyLines(
-                    store: session.store, policy: policy, session: session,
-                    lineBuffered: lineBuffered, showStats: stats)
+                try await Self.identifyLines(
+                    store: session.store, policy: policy, session: session, lineBuffered: lineBuffered,
+                    showStats: stats)
             }
-        } catch {
-            try? session.close()
-            throw error
-        }
-        try session.close()
-        try status.end()
+        }.end()
     }
 
     private static func identifyOne(
@@ -82,57 +73,29 @@ struct IdentifyCommand: AsyncParsableCommand {
         lineBuffered: Bool, showStats: Bool
     ) async throws -> ExitStatus {
         let resolver = IdentityResolver(store: store, policy: policy)
-        let reader = LineReader(descriptor: 0, name: "standard input")
-        let output = OutputBuffer(descriptor: 1, name: "standard output", lineBuffered: lineBuffered)
+        let answers = LineAnswers(lineBuffered: lineBuffered)
         var stats = BatchStats()
-        var progress = ProgressMeter(counting: "lines")
         defer {
-            progress.finish()
-            if showStats { Console.error(stats.summary) }
-        }
-        do {
-            while let decoded = try reader.next(decode) {
-                let line = reader.lineNumber
-                stats.requests += 1
-                switch decoded {
-                case .success(let request):
-                    do {
-                        let identification = try await resolver.identify(request)
-                        stats.record(identification.outcome)
-                        WireCodec.appendResponse(identification.contact, to: &output.bytes)
-                    } catch let error as InputError {
-                        stats.errors += 1
-                        LineFailure(error).append(line: line, to: &output.bytes)
-                    }
-                case .failure(let failure):
-                    stats.errors += 1
-                    failure.append(line: line, to: &output.bytes)
-                }
-                try output.endLine()
-                progress.update(line)
+            if showStats {
+                stats.requests = answers.lines
+                stats.errors = answers.errors
+                Console.error(stats.summary)
             }
-        } catch {
-            // The lines answered so far are true: write them before reporting the failure.
-            try? output.flush()
-            throw error
         }
-        try output.flush()
+        try await answers.run(decode: decode) { request, output in
+            let identification = try await resolver.identify(request)
+            stats.record(identification.outcome)
+            WireCodec.appendResponse(identification.contact, to: &output.bytes)
+        }
         try session.sync()
-        return stats.errors == 0 ? .success : .failure
+        return answers.errors == 0 ? .success : .failure
     }
 
-    private static func decode(_ line: LineReader.Line) -> Result<IdentifyRequest, LineFailure> {
-        switch line {
-        case .tooLong:
-            .failure(.lineTooLong)
-        case .bytes(let bytes):
-            Result { () throws(LineFailure) in
-                do throws(WireCodecError) {
-                    return try WireCodec.decodeRequest(UnsafeRawBufferPointer(bytes))
-                } catch {
-                    throw LineFailure(error)
-                }
-            }
+    private static func decode(_ line: UnsafeBufferPointer<UInt8>) throws(LineFailure) -> IdentifyRequest {
+        do {
+            return try WireCodec.decodeRequest(UnsafeRawBufferPointer(line))
+        } catch {
+            throw LineFailure(error)
         }
     }
 }

@@ -49,6 +49,25 @@ struct StoreSession {
         return StoreSession(store: file, openingNote: note, file: file)
     }
 
+    /// Opens the store (``open(_:statusWhenDamaged:)``), prints its opening note, runs `body`
+    /// and closes the store, also when `body` throws.
+    static func using<T>(
+        _ options: StoreOptions, statusWhenDamaged: ExitStatus = .usageOrStoreError,
+        _ body: (StoreSession) async throws -> T
+    ) async throws -> T {
+        let session = try open(options, statusWhenDamaged: statusWhenDamaged)
+        if let note = session.openingNote { Console.error(note) }
+        let result: T
+        do {
+            result = try await body(session)
+        } catch {
+            try? session.close()
+            throw error
+        }
+        try session.close()
+        return result
+    }
+
     /// Makes every write so far durable (a no-op in memory).
     func sync() throws { try file?.sync() }
 
