@@ -283,7 +283,7 @@ struct WireCodecTests {
             #"{"email":"  padded@example.com  "}"#,
         ])
     func onePassPathTakesUsualBodies(body: String) throws {
-        let fast = try #require(Array(body.utf8).withUnsafeBytes { WireCodec.simpleRequest($0) })
+        let fast = try #require(Array(body.utf8).withUnsafeBufferPointer { WireCodec.simpleRequest($0) })
         #expect(fast == (try JSONDecoder().decode(IdentifyRequest.self, from: Data(body.utf8))))
         var general: IdentifyRequest?
         var email: WireValue?
@@ -323,7 +323,7 @@ struct WireCodecTests {
             "{",
         ])
     func onePassPathLeavesOtherBodies(body: String) {
-        #expect(Array(body.utf8).withUnsafeBytes { WireCodec.simpleRequest($0) } == nil)
+        #expect(Array(body.utf8).withUnsafeBufferPointer { WireCodec.simpleRequest($0) } == nil)
         // Whatever the general reader makes of it is what JSONDecoder makes of it, except that
         // the codec reads RFC 8259 strictly: Foundation's decoder also takes a trailing comma.
         if body.hasSuffix(",}") {
@@ -337,7 +337,7 @@ struct WireCodecTests {
     @Test("the one-pass path leaves invalid UTF-8 to the general reader, which names the field")
     func onePassPathLeavesInvalidUTF8() {
         let body = Array(#"{"email":"a"#.utf8) + [0xC3, 0x28] + Array(#"@b.co"}"#.utf8)
-        #expect(body.withUnsafeBytes { WireCodec.simpleRequest($0) } == nil)
+        #expect(body.withUnsafeBufferPointer { WireCodec.simpleRequest($0) } == nil)
         #expect(throws: WireCodecError(code: .invalidEmail, message: "email is not valid UTF-8", field: "email")) {
             try Self.decode(bytes: body)
         }

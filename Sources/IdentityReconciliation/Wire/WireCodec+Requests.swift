@@ -16,7 +16,8 @@ extension WireCodec {
     ///   ``WireCodecError/Code/invalidEmail`` or ``WireCodecError/Code/invalidPhoneNumber``
     ///   for a value that is not valid UTF-8.
     public static func decodeRequest(_ bytes: UnsafeRawBufferPointer) throws(WireCodecError) -> IdentifyRequest {
-        if let request = simpleRequest(bytes) { return request }
+        // Typed bytes: `String(validating:)` takes its fast path on them.
+        if let request = bytes.withMemoryRebound(to: UInt8.self, simpleRequest) { return request }
         var email: WireValue?
         var phoneNumber: WireValue?
         try readObject(bytes, notAnObject: .invalidRequest) { key, value in
@@ -99,7 +100,7 @@ extension WireCodec {
     /// `"phoneNumber"`, each at most once, each a string in valid UTF-8 without escapes or
     /// control characters, with only JSON whitespace around the tokens; otherwise `nil`
     /// (the general reader then decides).
-    static func simpleRequest(_ bytes: UnsafeRawBufferPointer) -> IdentifyRequest? {
+    static func simpleRequest(_ bytes: UnsafeBufferPointer<UInt8>) -> IdentifyRequest? {
         var reader = SimpleReader(bytes: bytes)
         guard reader.take(UInt8(ascii: "{")) else { return nil }
         var email: String?
@@ -110,7 +111,7 @@ extension WireCodec {
             while true {
                 guard let key = reader.string(), reader.take(UInt8(ascii: ":")),
                     let value = reader.string(),
-                    let text = String(validating: UnsafeRawBufferPointer(rebasing: bytes[value]), as: UTF8.self)
+                    let text = String(validating: UnsafeBufferPointer(rebasing: bytes[value]), as: UTF8.self)
                 else { return nil }
                 if !sawEmail && bytes[key].elementsEqual("email".utf8) {
                     sawEmail = true
@@ -133,7 +134,7 @@ extension WireCodec {
 
     /// A cursor over a simple request's bytes.
     private struct SimpleReader {
-        let bytes: UnsafeRawBufferPointer
+        let bytes: UnsafeBufferPointer<UInt8>
         var index = 0
 
         var isAtEnd: Bool { index == bytes.count }

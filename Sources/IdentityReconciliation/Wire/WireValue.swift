@@ -38,10 +38,6 @@ public enum WireValue: Sendable, Hashable {
         }
     }
 
-    /// Whether the member counts as absent: `null` (an absent member is `nil`, and a caller
-    /// checks `value?.isNull ?? true`).
-    public var isNull: Bool { self == .null }
-
     /// What an error message calls the value when it has the wrong type: `the number 1.5`
     /// for a number that is not an integer, else the ``typeName``.
     var foundDescription: String {
