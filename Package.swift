@@ -7,8 +7,6 @@ let package = Package(
     products: [
         .library(name: "IdentityReconciliation", targets: ["IdentityReconciliation"]),
         .library(name: "IdentityReconciliationTesting", targets: ["IdentityReconciliationTesting"]),
-        .executable(name: "reconcile", targets: ["reconcile"]),
-        .executable(name: "QuickStart", targets: ["QuickStart"]),
     ],
     targets: [
         // The library: model, normalization, resolution rules and stores.
@@ -19,21 +17,12 @@ let package = Package(
             dependencies: ["IdentityReconciliation"]
         ),
 
-        // Examples, built and tested with the package (see Examples/).
+        // The README's example, run with `swift run QuickStart` and tested by running it. Not a
+        // product: the other examples are packages of their own under Examples/.
         .executableTarget(
             name: "QuickStart",
             dependencies: ["IdentityReconciliation"],
             path: "Examples/QuickStart"
-        ),
-        .target(
-            name: "ReconcileCommand",
-            dependencies: ["IdentityReconciliation"],
-            path: "Examples/Reconcile/ReconcileCommand"
-        ),
-        .executableTarget(
-            name: "reconcile",
-            dependencies: ["ReconcileCommand"],
-            path: "Examples/Reconcile/reconcile"
         ),
 
         // Tests.
@@ -57,10 +46,6 @@ let package = Package(
             name: "FileStoreCrashHelper",
             dependencies: ["IdentityReconciliation", "IdentityReconciliationTestSupport"],
             path: "Tests/FileStoreCrashHelper"
-        ),
-        .testTarget(
-            name: "ReconcileTests",
-            dependencies: ["ReconcileCommand", "IdentityReconciliation", "IdentityReconciliationTesting"]
         ),
     ],
     swiftLanguageModes: [.v6]

@@ -2,7 +2,8 @@
 """Writes a realistic stream of identify requests (JSON lines) for timing `reconcile identify`.
 
     python3 Examples/Reconcile/Scripts/order-stream.py 1000000 > orders.jsonl
-    time .build/release/reconcile identify --stats < orders.jsonl > /dev/null
+    swift build -c release --package-path Examples/Reconcile
+    time Examples/Reconcile/.build/release/reconcile identify --stats < orders.jsonl > /dev/null
 
 Customers place repeat orders (a few are very frequent), mostly with the same email and
 phone number, sometimes with a new email or phone, sometimes with only one of them;

@@ -41,20 +41,16 @@ struct APIError: HTTPResponseError, Equatable, CustomStringConvertible {
 
 extension APIError: JSONWritable {
     /// `{"error":{"code":…,"message":…}}`, with `"field":…` after them when there is a field.
-    func write(to json: inout JSONWriter) {
-        json.beginObject()
-        json.key("error")
-        json.beginObject()
-        json.key("code")
-        json.string(code)
-        json.key("message")
-        json.string(message)
+    func write(to json: inout [UInt8]) {
+        json.append(contentsOf: #"{"error":{"code":"#.utf8)
+        WireCodec.appendString(code, to: &json)
+        json.append(contentsOf: #","message":"#.utf8)
+        WireCodec.appendString(message, to: &json)
         if let field {
-            json.key("field")
-            json.string(field)
+            json.append(contentsOf: #","field":"#.utf8)
+            WireCodec.appendString(field, to: &json)
         }
-        json.endObject()
-        json.endObject()
+        json.append(contentsOf: "}}".utf8)
     }
 }
 
@@ -64,15 +60,21 @@ extension APIError {
         self.init(.badRequest, code: error.code, message: error.description, field: error.field)
     }
 
-    /// The 400s for a `POST /identify` field of the wrong JSON type, with the codes
-    /// ``InputError`` uses for the field.
-    static let identifyFieldTypeErrors: [String: APIError] = [
-        "email": APIError(
-            .badRequest, code: "invalid_email", message: "email must be a string or null", field: "email"),
-        "phoneNumber": APIError(
-            .badRequest, code: "invalid_phone_number",
-            message: "phoneNumber must be a string, an integer or null", field: "phoneNumber"),
-    ]
+    /// 400 for a body the wire codec refused: a field of the wrong JSON type with the code
+    /// ``InputError`` uses for the field (`invalid_email`, `invalid_phone_number`); anything
+    /// else (not JSON, not UTF-8, not an object) `invalid_json`.
+    init(_ error: WireCodecError) {
+        switch (error.code, error.field) {
+        case (.invalidRequest, "email"?):
+            self.init(.badRequest, code: "invalid_email", message: error.message, field: "email")
+        case (.invalidRequest, "phoneNumber"?):
+            self.init(.badRequest, code: "invalid_phone_number", message: error.message, field: "phoneNumber")
+        case (.invalidRequest, nil):
+            self = .invalidJSON("the body must be a JSON object")
+        default:
+            self = .invalidJSON(error.message)
+        }
+    }
 
     /// 400 for a body that is not the JSON the route expects.
     static func invalidJSON(_ message: String) -> APIError {

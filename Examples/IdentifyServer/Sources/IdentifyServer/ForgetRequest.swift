@@ -1,11 +1,12 @@
+import Hummingbird
 import IdentityReconciliation
 
 /// The body of `POST /forget`: `{"email":…}` or `{"phoneNumber":…}`, exactly one of them.
 ///
-/// The fields decode as `POST /identify`'s do (``IdentityReconciliation/IdentifyRequest``:
-/// `null` is absent, `phoneNumber` may be a string or an integer), but a destructive request
-/// does not guess: a body with both fields, neither, or any other member is refused.
-struct ForgetRequest: Decodable {
+/// The fields decode as `POST /identify`'s do (``IdentityReconciliation/WireCodec``: `null`
+/// is absent, `phoneNumber` may be a string or an integer), but a destructive request does
+/// not guess: a body with both fields, neither, or any other member is refused.
+struct ForgetRequest {
     /// The value to forget, as the client sent it (the resolver normalizes it).
     enum Value: Equatable {
         case email(String)
@@ -17,10 +18,28 @@ struct ForgetRequest: Decodable {
     /// The body's members other than `email` and `phoneNumber`, in name order.
     private var unknownMembers: [String]
 
-    init(from decoder: any Decoder) throws {
-        fields = try IdentifyRequest(from: decoder)
-        unknownMembers = try decoder.container(keyedBy: MemberName.self).allKeys.map(\.stringValue)
-            .filter { $0 != "email" && $0 != "phoneNumber" }.sorted()
+    /// Reads the body.
+    ///
+    /// - Throws: ``APIError`` 400 for a body that is not a JSON object or has a field of the
+    ///   wrong type (see ``APIError/init(_:)-(WireCodecError)``).
+    init(body: ByteBuffer) throws(APIError) {
+        var email: WireValue?
+        var phoneNumber: WireValue?
+        var others: Set<String> = []
+        let decoded = body.withUnsafeReadableBytes { bytes in
+            Result { () throws(WireCodecError) in
+                try WireCodec.readObject(bytes) { key, value in
+                    switch key {
+                    case "email": if email == nil { email = value }
+                    case "phoneNumber": if phoneNumber == nil { phoneNumber = value }
+                    default: others.insert(key)
+                    }
+                }
+                return try WireCodec.request(email: email, phoneNumber: phoneNumber)
+            }
+        }
+        fields = try decoded.mapError { APIError($0) }.get()
+        unknownMembers = others.sorted()
     }
 
     /// The one value the body names.
@@ -46,13 +65,5 @@ struct ForgetRequest: Decodable {
                 .badRequest, code: "both_email_and_phone_number",
                 message: "the body must have either an email or a phoneNumber, not both; forget them one at a time")
         }
-    }
-
-    /// Any member name, to list them all.
-    private struct MemberName: CodingKey {
-        var stringValue: String
-        var intValue: Int? { nil }
-        init(stringValue: String) { self.stringValue = stringValue }
-        init?(intValue: Int) { nil }
     }
 }

@@ -55,10 +55,7 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
 
     /// `POST /identify`: the task's endpoint.
     func identify(_ request: Request) async throws -> Response {
-        let body = try await Self.jsonBody(of: request)
-        let input =
-            try SimpleIdentifyBody.decode(body)
-            ?? JSONBody.decode(IdentifyRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
+        let input = try JSONBody.identifyRequest(from: try await Self.jsonBody(of: request))
         do {
             return JSONBody.response(try await resolver.identify(input).response)
         } catch let error as InputError {
@@ -76,7 +73,7 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
         let page = rows.prefix(limit)
         return JSONBody.response(
             ContactPage(
-                contacts: page.map(ContactRow.init(contact:)),
+                contacts: Array(page),
                 nextAfter: rows.count > limit ? page.last?.id : nil))
     }
 
@@ -98,9 +95,7 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
     /// `POST /forget`: removes an email or a phone number from every row and answers the
     /// people the rows that held it form now.
     func forget(_ request: Request) async throws -> Response {
-        let body = try await Self.jsonBody(of: request)
-        let value = try JSONBody.decode(ForgetRequest.self, from: body, fieldErrors: APIError.identifyFieldTypeErrors)
-            .value()
+        let value = try ForgetRequest(body: try await Self.jsonBody(of: request)).value()
         return try await correct {
             switch value {
             case .email(let email): try await resolver.forget(email: email)

@@ -2,8 +2,8 @@ import IdentityReconciliation
 
 extension IdentifyResponse: JSONWritable {
     /// `{"contact":{"primaryContatctId":…,"emails":[…],"phoneNumbers":[…],"secondaryContactIds":[…]}}`:
-    /// the library's ``IdentityReconciliation/IdentifyResponse/wireFormatJSON``, the task's body byte for byte.
-    func write(to json: inout JSONWriter) {
-        json.rawValue(wireFormatJSON)
+    /// the task's body byte for byte, by ``IdentityReconciliation/WireCodec/appendResponse(_:to:)``.
+    func write(to json: inout [UInt8]) {
+        WireCodec.appendResponse(contact, to: &json)
     }
 }

@@ -1,52 +1,36 @@
 import Hummingbird
+import IdentityReconciliation
 
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
+/// A value that writes itself as one JSON value, keys in a fixed order.
+///
+/// `JSONEncoder` on Linux writes object keys in hash order, which changes from run to run;
+/// the task's examples have a fixed key order and clients compare bodies byte for byte, so
+/// the service writes its bodies with the library's ``IdentityReconciliation/WireCodec``.
+protocol JSONWritable {
+    /// Appends the value's JSON text.
+    func write(to json: inout [UInt8])
+}
 
 /// JSON in and out of request and response bodies, in the task's wire format.
 enum JSONBody {
     /// A response with `value` as its compact JSON body.
     static func response(_ value: some JSONWritable, status: HTTPResponse.Status = .ok) -> Response {
-        var json = JSONWriter()
-        json.value(value)
+        var json: [UInt8] = []
+        json.reserveCapacity(256)
+        value.write(to: &json)
         return Response(
             status: status,
             headers: [.contentType: "application/json; charset=utf-8"],
-            body: ResponseBody(byteBuffer: json.buffer))
+            body: ResponseBody(byteBuffer: ByteBuffer(bytes: json)))
     }
 
-    /// Decodes a request body, turning every decoding failure into an ``APIError``.
+    /// Reads a `POST /identify` body with ``IdentityReconciliation/WireCodec/decodeRequest(_:)``.
     ///
-    /// A body that is not JSON, or not an object, is `invalid_json`; a field of the wrong JSON
-    /// type is reported with the error `fieldErrors` gives for that field.
-    static func decode<Value: Decodable>(
-        _ type: Value.Type, from buffer: ByteBuffer, fieldErrors: [String: APIError]
-    ) throws(APIError) -> Value {
-        do {
-            return try JSONDecoder().decode(type, from: Data(buffer.readableBytesView))
-        } catch let error as DecodingError {
-            throw apiError(for: error, fieldErrors: fieldErrors)
-        } catch {
-            throw .invalidJSON("the body is not valid JSON")
+    /// - Throws: ``APIError`` 400 (see ``APIError/init(_:)-(WireCodecError)``).
+    static func identifyRequest(from buffer: ByteBuffer) throws(APIError) -> IdentifyRequest {
+        let decoded = buffer.withUnsafeReadableBytes { bytes in
+            Result { () throws(WireCodecError) in try WireCodec.decodeRequest(bytes) }
         }
-    }
-
-    private static func apiError(for error: DecodingError, fieldErrors: [String: APIError]) -> APIError {
-        switch error {
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            guard let field = context.codingPath.first?.stringValue, let fieldError = fieldErrors[field] else {
-                return .invalidJSON("the body must be a JSON object")
-            }
-            return fieldError
-        case .keyNotFound(let key, _):
-            return .invalidJSON("the body has no \(key.stringValue)")
-        case .dataCorrupted:
-            return .invalidJSON("the body is not valid JSON")
-        @unknown default:
-            return .invalidJSON("the body is not valid JSON")
-        }
+        return try decoded.mapError { APIError($0) }.get()
     }
 }

@@ -66,6 +66,9 @@ struct IdentifyRouteTests {
             (#"[]"#, "invalid_json", nil),
             (#""a@b.co""#, "invalid_json", nil),
             (#"null"#, "invalid_json", nil),
+            // Strict RFC 8259, as reconcile reads lines (Foundation's JSONDecoder takes these).
+            (#"{"email":"a@b.co",}"#, "invalid_json", nil),
+            (#"{"email":"a@b.co"} {}"#, "invalid_json", nil),
         ] as [(String, String, String?)]
     )
     func badInput(body: String, code: String, field: String?) async throws {

@@ -1,0 +1,33 @@
+/// The tool's exit statuses.
+enum ExitStatus: Int32, Error {
+    /// Everything succeeded.
+    case success = 0
+    /// The command ran, but some input was refused or nothing matched (`identify` wrote
+    /// error lines, `show` found no contact, `import` refused the table, `verify` found problems).
+    case failure = 1
+    /// The command could not run: bad usage, or the store could not be opened, read or written.
+    case usageOrStoreError = 2
+}
+
+/// A command stopped with a message for standard error and an exit status.
+struct CommandFailure: Error, CustomStringConvertible {
+    /// What went wrong, for a person.
+    var message: String
+    /// The exit status to use.
+    var status: ExitStatus
+
+    init(_ message: String, status: ExitStatus) {
+        self.message = message
+        self.status = status
+    }
+
+    var description: String { "\(message)" }
+}
+
+extension ExitStatus {
+    /// Ends a command with this status: returns for success, else throws it, so that
+    /// ``Reconcile/run(_:)`` exits with it (a command's own messages are already printed).
+    func end() throws(ExitStatus) {
+        if self != .success { throw self }
+    }
+}
