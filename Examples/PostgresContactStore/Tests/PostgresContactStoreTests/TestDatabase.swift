@@ -70,8 +70,14 @@ final class ScratchSchemas: Sendable {
     }
 
     /// A new, empty store in a new schema.
-    func store(_ client: PostgresClient) async throws -> PostgresContactStore {
-        try await PostgresContactStore.open(client: client, schema: make())
+    ///
+    /// The deadline is generous: CI machines are shared, and the concurrent scenarios queue
+    /// 16 callers on one group. The fault tests set their own.
+    func store(
+        _ client: PostgresClient,
+        options: PostgresContactStoreOptions = PostgresContactStoreOptions(timeout: .seconds(60))
+    ) async throws -> PostgresContactStore {
+        try await PostgresContactStore.open(client: client, schema: make(), options: options)
     }
 
     func dropAll(_ client: PostgresClient) async throws {
