@@ -72,7 +72,14 @@ final class ConnectionSession: Sendable {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Value, any Error>) in
                     let request: Request = { connection in
                         do {
-                            reply.resume(returning: try await operation(connection.get()))
+                            let connection = try connection.get()
+                            // PostgresNIO 1.33.2 never answers a query written to a closed channel.
+                            guard !connection.isClosed else {
+                                throw PostgresContactStoreError.connectionLost(
+                                    reason: "the connection was closed before the statement was sent",
+                                    mayHaveBeenApplied: false)
+                            }
+                            reply.resume(returning: try await operation(connection))
                             return true
                         } catch {
                             reply.resume(throwing: error)
@@ -99,7 +106,14 @@ final class ConnectionSession: Sendable {
         do {
             try await client.withConnection { connection in
                 for await request in self.requests {
-                    guard await request(.success(connection)) else {
+                    // The worker stops waiting at the deadline too, so that a step stuck in
+                    // the driver does not keep the connection leased forever.
+                    let usable = try? await Deadline.race(
+                        until: self.deadline, timeout: self.timeout, mayHaveWritten: { false }
+                    ) {
+                        await request(.success(connection))
+                    }
+                    guard usable == true else {
                         // Never send anything on a connection that failed (PostgresNIO 1.33.2
                         // would wait forever): close it; the pool then drops it.
                         self.sender.finish()

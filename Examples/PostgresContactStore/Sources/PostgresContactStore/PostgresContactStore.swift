@@ -510,6 +510,7 @@ public final class PostgresContactStore: ContactStore {
     /// Whether `error` means the connection can no longer be used: the socket closed or
     /// failed, or the server ended the session (`FATAL`, SQLSTATE class `57P`, class `08`).
     static func isConnectionLevel(_ error: any Error) -> Bool {
+        if case .connectionLost? = error as? PostgresContactStoreError { return true }
         guard let error = error as? PSQLError else { return false }
         guard error.code == .server else { return error.code != .queryCancelled && error.code != .tooManyParameters }
         let sqlState = error.serverInfo?[.sqlState] ?? ""

@@ -40,15 +40,31 @@ struct ClosedConnectionTests {
             .collect().first?.decode(Int.self)
         let killer = Task {
             try await TestDatabase.withClient { client, _ in
-                try await Task.sleep(for: .milliseconds(300))
-                try await TestDatabase.execute(client, "SELECT pg_terminate_backend(\(pid ?? 0))")
+                // Terminated while the statement runs, not before.
+                for _ in 0..<100 {
+                    let rows = try await client.query(
+                        """
+                        SELECT pg_terminate_backend(pid) FROM pg_stat_activity
+                        WHERE pid = \(pid ?? 0) AND state = 'active' AND query LIKE 'SELECT pg_sleep%'
+                        """
+                    ).collect()
+                    if !rows.isEmpty { return }
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
         }
         defer { killer.cancel() }
         do {
             try await Deadline.race(until: .now + .seconds(3), timeout: .seconds(3), mayHaveWritten: { false }) {
                 try await wrapper(connection) { connection in
-                    try await connection.query("SELECT pg_sleep(10)", logger: PostgresContactStore.silentLogger)
+                    do {
+                        try await connection.query("SELECT pg_sleep(10)", logger: PostgresContactStore.silentLogger)
+                    } catch {
+                        // The wrapper's next step comes after the channel has closed, as it
+                        // does when the server's goodbye and the close arrive together.
+                        try? await connection.closeFuture.get()
+                        throw error
+                    }
                 }
             }
             return nil

@@ -17,6 +17,8 @@ enum TestDatabase {
     static var isRequired: Bool { environment["POSTGRES_TESTS_REQUIRED"] == "1" }
     /// Whether the suites that need a server run.
     static var shouldRun: Bool { isConfigured || isRequired }
+    /// Whether the fault tests, which stop and restart the server, run (see `FaultTests`).
+    static var runsFaultTests: Bool { shouldRun && environment["POSTGRES_FAULT_TESTS"] == "1" }
     static let skipReason: Comment =
         "no PostgreSQL server configured: set PGHOST/PGPORT/PGUSER/PGDATABASE or run scripts/postgres.sh"
 
