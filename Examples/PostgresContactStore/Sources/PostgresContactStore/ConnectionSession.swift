@@ -64,6 +64,7 @@ final class ConnectionSession: Sendable {
     /// Runs `operation` on the connection and returns its result, or throws
     /// ``PostgresContactStoreError`` (connection errors translated, with whether a write
     /// was in flight), `timeout` when the deadline passes first.
+    @discardableResult
     func perform<Value: Sendable>(
         _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {

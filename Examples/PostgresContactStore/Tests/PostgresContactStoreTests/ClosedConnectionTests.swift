@@ -26,8 +26,9 @@ struct ClosedConnectionTests {
     }
 
     /// Runs `wrapper` around a statement whose backend another session terminates, bounded
-    /// by a 3-second deadline, and returns the error it ended with.
+    /// by a deadline of `seconds`, and returns the error it ended with.
     static func terminatedStatement(
+        seconds: Int = 3,
         _ wrapper:
             @escaping @Sendable (PostgresConnection, (PostgresConnection) async throws -> Void) async throws ->
             Void
@@ -55,7 +56,9 @@ struct ClosedConnectionTests {
         }
         defer { killer.cancel() }
         do {
-            try await Deadline.race(until: .now + .seconds(3), timeout: .seconds(3), mayHaveWritten: { false }) {
+            try await Deadline.race(
+                until: .now + .seconds(seconds), timeout: .seconds(seconds), mayHaveWritten: { false }
+            ) {
                 try await wrapper(connection) { connection in
                     do {
                         try await connection.query("SELECT pg_sleep(10)", logger: PostgresContactStore.silentLogger)
@@ -86,7 +89,8 @@ struct ClosedConnectionTests {
     /// The store's wrapper sends nothing after the connection failed, and its error is a
     /// connection loss, within the deadline.
     @Test func storeWrapperThrowsConnectionLost() async throws {
-        let error = try await Self.terminatedStatement { connection, body in
+        // A long deadline: on a busy machine the terminating session can take seconds to start.
+        let error = try await Self.terminatedStatement(seconds: 30) { connection, body in
             try await PostgresContactStore.inTransaction(connection, logger: PostgresContactStore.silentLogger, body)
         }
         let translated = error.map { PostgresContactStore.translate($0) }
