@@ -258,10 +258,15 @@ public final class PostgresContactStore: ContactStore {
                     session.setWriting(true)
                     let result = try await apply(
                         checked, selection: selection, fingerprint: read.fingerprint ?? "", keys: keys, session)
-                    // Unchanged: every change to it needs a key held here.
+                    // Every change to the selection needs a key held here, so only a program
+                    // writing the table without the store's keys can have changed it: start again.
                     guard result.fingerprint == nil else {
-                        throw PostgresContactStoreError.invalidRow(
-                            contactID: nil, column: "id", reason: "the selection changed under its locks")
+                        session.setWriting(false)
+                        try await session.perform { connection in
+                            try await connection.query("ROLLBACK", logger: self.logger)
+                        }
+                        session.setDirty(false)
+                        continue
                     }
                     insertedIDs = result.insertedIDs
                 }
