@@ -12,6 +12,9 @@
 # (PostgreSQL refuses to run as root). postgres_cluster_stop [status] stops the server
 # (immediate shutdown), prints the end of its log when status is not 0, and removes the
 # directory; it does nothing when no cluster was started, so calling it twice is safe.
+# postgres_cluster_start also writes $postgres_cluster_work/server-control, exported as
+# POSTGRES_TEST_SERVER_CONTROL, which the store's fault tests run to stop, start and restart
+# the server: `server-control stop|start|restart` (fast shutdown, waiting).
 # Used by scripts/postgres.sh (the store's tests) and scripts/bench.sh (the benchmark).
 
 postgres_cluster_work=""
@@ -69,6 +72,23 @@ postgres_cluster_start() {
         -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400"
 
     export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=postgres PGSSLMODE=disable
+
+    # For the fault tests: the same server, stopped, started and restarted as its owner.
+    local run_as=""
+    if [ "$(id -u)" -eq 0 ]; then run_as="runuser -u $postgres_cluster_user --"; fi
+    cat >"$work/server-control" <<CONTROL
+#!/usr/bin/env bash
+set -euo pipefail
+case "\$1" in
+    stop) $run_as "$bin/pg_ctl" -D "$work/data" -m fast -w -t 60 stop ;;
+    start) $run_as "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start \\
+        -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400" ;;
+    restart) $run_as "$bin/pg_ctl" -D "$work/data" -m fast -w -t 60 restart ;;
+    *) echo "usage: server-control stop|start|restart" >&2; exit 2 ;;
+esac
+CONTROL
+    chmod +x "$work/server-control"
+    export POSTGRES_TEST_SERVER_CONTROL="$work/server-control"
 }
 
 postgres_cluster_stop() {

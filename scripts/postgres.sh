@@ -3,8 +3,9 @@
 #   bash scripts/postgres.sh
 # Installs PostgreSQL from Debian's packages when it is missing (needs root), creates a
 # cluster under a temporary directory on a free loopback port, runs the package's tests
-# with PG* pointing at it, and stops and removes the cluster on exit. Extra arguments go
-# to `swift test` (for example `--filter CrossProcess`).
+# with PG* pointing at it, and stops and removes the cluster on exit. The fault tests, which
+# stop and restart the server, run alone afterwards. Extra arguments go to both
+# `swift test` runs (for example `--filter CrossProcess`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -30,4 +31,6 @@ if grep -E "$package/(Sources|Tests)/.*: warning:" "$build_log"; then
     fail "warnings in $package (listed above)"
 fi
 step "testing $package"
-swift test --package-path "$package" "$@"
+swift test --package-path "$package" --skip-build --skip FaultTests "$@"
+step "fault tests of $package (the server is stopped and restarted)"
+POSTGRES_FAULT_TESTS=1 swift test --package-path "$package" --skip-build --filter FaultTests "$@"

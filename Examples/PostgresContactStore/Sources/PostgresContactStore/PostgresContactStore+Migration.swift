@@ -48,6 +48,7 @@ extension PostgresContactStore {
             try await checkColumns(connection, table: table, layout: &layout, logger: logger)
             try await createMissingIndexes(connection, table: table, logger: logger)
             try await createLinksTable(connection, layout: layout, logger: logger)
+            try await installFunctions(connection, layout: layout, logger: logger)
             // Rows inserted with explicit ids by other tools may have left the sequence
             // behind them; the store's inserts would then collide. Move it past them.
             try await connection.query(
@@ -100,6 +101,25 @@ extension PostgresContactStore {
             throw PostgresContactStoreError.incompatibleSchema(
                 table: links, column: column,
                 reason: "is \(types[column].map { "of type \($0)" } ?? "missing"); expected \(type)")
+        }
+    }
+
+    /// Installs the store's functions (see ``StoreFunctions``) when missing or when their
+    /// body differs from this version's for this table; functions of other versions are
+    /// left alone, for processes still running them.
+    private static func installFunctions(
+        _ connection: PostgresConnection, layout: ContactTableLayout, logger: Logger
+    ) async throws {
+        let installed = try await connection.query(
+            """
+            SELECT p.proname::text, p.prosrc FROM pg_proc p
+            WHERE p.pronamespace = to_regnamespace(\(ContactTableLayout.quoted(layout.schema)))::oid
+              AND p.proname LIKE 'identity\\_%'
+            """, logger: logger
+        ).collect().map { try $0.decode((String, String).self) }
+        let bodies = Dictionary(installed, uniquingKeysWith: { first, _ in first })
+        for function in StoreFunctions(layout: layout).definitions where bodies[function.name] != function.body {
+            try await connection.query(PostgresQuery(unsafeSQL: function.create), logger: logger)
         }
     }
 

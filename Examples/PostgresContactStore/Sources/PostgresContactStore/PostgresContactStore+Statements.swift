@@ -8,33 +8,7 @@ import Foundation
 #endif
 
 extension PostgresContactStore {
-    // MARK: - Locks
-
-    /// Takes the advisory locks of a transaction, waiting for each: the import barrier in
-    /// shared mode, then `keys` in ascending order. Every transaction waits for locks only
-    /// here, in this order, so transactions cannot deadlock.
-    func lock(_ keys: Set<Int64>, _ connection: PostgresConnection) async throws {
-        let ordered = [AdvisoryLockKey.importBarrier] + keys.sorted()
-        // unnest yields the array in order and each row's expression runs before the next row's.
-        _ = try await connection.query(
-            """
-            SELECT CASE WHEN k = \(AdvisoryLockKey.importBarrier) THEN pg_advisory_xact_lock_shared(k)
-                        ELSE pg_advisory_xact_lock(k) END
-            FROM unnest(\(ordered)::int8[]) AS k
-            """, logger: logger
-        ).collect()
-    }
-
-    /// Tries to take more locks without waiting.
-    ///
-    /// - Returns: Whether all were taken (those that were stay held until the transaction ends).
-    func tryLock(_ keys: Set<Int64>, _ connection: PostgresConnection) async throws -> Bool {
-        let rows = try await connection.query(
-            "SELECT bool_and(pg_try_advisory_xact_lock(k)) FROM unnest(\(keys.sorted())::int8[]) AS k",
-            logger: logger
-        ).collect()
-        return try rows.first?.decode(Bool?.self) ?? false
-    }
+    // MARK: - Lock keys
 
     /// The keys of a value pair: what a transaction selecting or inserting these values holds.
     static func valueKeys(email: String?, phoneNumber: String?) -> Set<Int64> {
@@ -87,153 +61,86 @@ extension PostgresContactStore {
 
     // MARK: - Reading
 
-    /// What `selection` selects (see `ContactSelection`), in one statement: the live rows
-    /// of each group flattened under its root (see Chains on ``PostgresContactStore``), then
-    /// the selected deleted rows as stored, then the selected links.
-    func select(_ selection: ContactSelection, _ connection: PostgresConnection) async throws -> SelectedContacts {
-        guard !selection.isEmpty else { return .empty }
-        let rows = try await connection.query(selectQuery(selection), logger: logger)
+    /// The arguments every store function starts with (see ``StoreFunctions``).
+    static func selectionArguments(_ selection: ContactSelection, into bindings: inout PostgresBindings) {
+        bindings.append(selection.email)
+        bindings.append(selection.phoneNumber)
+        bindings.append(selection.contactID)
+        bindings.append(selection.includesDeletedRows)
+        bindings.append(selection.includesLinks)
+    }
+
+    /// What `selection` selects, in one call of `identity_select` (without a fingerprint)
+    /// or `identity_read` (with one).
+    func select(
+        _ selection: ContactSelection, fingerprinted: Bool, _ session: ConnectionSession
+    ) async throws -> FunctionResult {
+        guard !selection.isEmpty else { return FunctionResult() }
+        var bindings = PostgresBindings(capacity: 5)
+        Self.selectionArguments(selection, into: &bindings)
+        let function = functions.name(fingerprinted ? "read" : "select")
+        return try await call(
+            PostgresQuery(unsafeSQL: "SELECT * FROM \(function)($1, $2, $3, $4, $5)", binds: bindings), session)
+    }
+
+    /// The rows of a store function (see ``StoreFunctions``), decoded.
+    struct FunctionResult: Sendable {
         var selected = SelectedContacts(rows: [])
+        /// The selection's fingerprint (kind 3), when the function returned one.
+        var fingerprint: String?
+        /// Inserted ids (kind 4), in the order the server returned them.
+        var insertedIDs: [Int] = []
+    }
+
+    /// Runs a store function and decodes its rows: kind 0 live (linkedId = the root), 1
+    /// deleted, 2 link, 3 fingerprint, 4 inserted id.
+    func call(_ query: PostgresQuery, _ session: ConnectionSession) async throws -> FunctionResult {
+        try await session.perform { connection in try await self.decode(connection.query(query, logger: self.logger)) }
+    }
+
+    private func decode(_ rows: PostgresRowSequence) async throws -> FunctionResult {
+        var result = FunctionResult()
         for try await row in rows {
             let (kind, id, email, phone, linkedID, precedence, createdAt, updatedAt, deletedAt) = try row.decode(
                 (
-                    Int, Int?, String?, String?, Int?, String?, PostgresTimestamp, PostgresTimestamp?,
+                    Int, Int?, String?, String?, Int?, String?, PostgresTimestamp?, PostgresTimestamp?,
                     PostgresTimestamp?
                 ).self)
-            switch (kind, id) {
-            case (0, let id?):
-                selected.rows.append(
+            switch (kind, id, createdAt) {
+            case (0, let id?, let createdAt?):
+                result.selected.rows.append(
                     Contact(
                         id: id, email: email, phoneNumber: phone, linkedId: linkedID,
                         linkPrecedence: linkedID == nil ? .primary : .secondary, createdAt: createdAt.date,
                         updatedAt: updatedAt?.date ?? createdAt.date))
-            case (1, let id?):
+            case (1, let id?, let createdAt?):
                 guard let precedence, let linkPrecedence = LinkPrecedence(rawValue: precedence) else {
                     throw PostgresContactStoreError.invalidRow(
                         contactID: id, column: "linkPrecedence",
                         reason: "\((precedence ?? "NULL").debugDescription) is neither primary nor secondary")
                 }
-                selected.rows.append(
+                result.selected.rows.append(
                     Contact(
                         id: id, email: email, phoneNumber: phone, linkedId: linkedID, linkPrecedence: linkPrecedence,
                         createdAt: createdAt.date, updatedAt: updatedAt?.date ?? createdAt.date,
                         deletedAt: deletedAt?.date))
-            default:
+            case (2, _, let createdAt?):
                 guard let email, let phone else {
                     throw PostgresContactStoreError.invalidRow(
                         contactID: nil, column: "email", reason: "a link without an email or a phone number")
                 }
-                selected.links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
+                result.selected.links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
+            case (3, _, _):
+                result.fingerprint = email ?? ""
+            case (4, let id?, _):
+                result.insertedIDs.append(id)
+            default:
+                throw PostgresContactStoreError.invalidRow(
+                    contactID: id, column: "createdAt",
+                    reason: "a store function returned a row of kind \(kind) without it")
             }
         }
-        return selected
-    }
-
-    /// The statement of ``select(_:_:)``. Its output columns: kind (0 live, 1 deleted,
-    /// 2 link), id, email, phone, linkedId (the root for live rows), linkPrecedence (deleted
-    /// rows), createdAt, updatedAt, deletedAt; timestamps as `timestamptz`.
-    func selectQuery(_ selection: ContactSelection) -> PostgresQuery {
-        let table = layout.qualifiedName
-        var bindings = PostgresBindings(capacity: 3)
-        var email: String?
-        var phone: String?
-        var id: String?
-        if let value = selection.email {
-            bindings.append(value)
-            email = "$\(bindings.count)::text"
-        }
-        if let value = selection.phoneNumber {
-            bindings.append(value)
-            phone = "$\(bindings.count)::text"
-        }
-        if let value = selection.contactID {
-            bindings.append(value)
-            id = "$\(bindings.count)::int8"
-        }
-        func seed(_ alias: String) -> String {
-            var conditions: [String] = []
-            if let email { conditions.append("\(alias).email = \(email)") }
-            if let phone { conditions.append("\(alias).\"phoneNumber\" = \(phone)") }
-            if let id { conditions.append("\(alias).id = \(id)") }
-            return conditions.joined(separator: " OR ")
-        }
-        func timestamps(_ alias: String) -> String {
-            "\(layout.read("createdAt", of: alias)) AS created, \(layout.read("updatedAt", of: alias)) AS updated"
-        }
-        // A chain longer than this is cut off: the rows beyond it are not reached.
-        let depth = 32
-        var sql = """
-            WITH RECURSIVE up(id, next, depth) AS (
-                SELECT c.id::int8, c."linkedId"::int8, 0 FROM \(table) c WHERE c."deletedAt" IS NULL AND (\(seed("c")))
-              UNION ALL
-                SELECT c.id::int8, c."linkedId"::int8, up.depth + 1 FROM up JOIN \(table) c ON c.id = up.next
-                WHERE c."deletedAt" IS NULL AND up.depth < \(depth)
-            ), roots AS (
-                SELECT DISTINCT up.id FROM up
-                WHERE up.next IS NULL
-                   OR NOT EXISTS (SELECT 1 FROM \(table) p WHERE p.id = up.next AND p."deletedAt" IS NULL)
-            ), down(id, root, depth) AS (
-                SELECT id, id, 0 FROM roots
-              UNION ALL
-                SELECT c.id::int8, down.root, down.depth + 1 FROM down JOIN \(table) c ON c."linkedId" = down.id
-                WHERE c."deletedAt" IS NULL AND c.id <> down.root AND down.depth < \(depth)
-            ), live AS (
-                SELECT DISTINCT ON (c.id) c.id::int8 AS id, c.email::text AS email, c."phoneNumber"::text AS phone,
-                       NULLIF(down.root, c.id) AS linked, \(timestamps("c"))
-                FROM down JOIN \(table) c ON c.id = down.id
-                ORDER BY c.id
-            )
-            """
-        var parts = [
-            """
-            SELECT 0 AS kind, id, email, phone, linked, NULL::text AS precedence, created, updated,
-                   NULL::timestamptz AS deleted
-            FROM live
-            """
-        ]
-        // Links are selected by the selection's values and the live rows' (not deleted rows').
-        var linkValues = ["SELECT email, phone FROM live"]
-        if selection.includesDeletedRows {
-            let deletedAt = layout.read("deletedAt", of: "c")
-            sql += """
-                , deleted AS (
-                    SELECT d.id::int8 AS id FROM \(table) d WHERE d."deletedAt" IS NOT NULL AND (\(seed("d")))
-                  UNION SELECT d.id::int8 FROM live JOIN \(table) d ON d.email = live.email
-                    WHERE d."deletedAt" IS NOT NULL
-                  UNION SELECT d.id::int8 FROM live JOIN \(table) d ON d."phoneNumber" = live.phone
-                    WHERE d."deletedAt" IS NOT NULL
-                  UNION SELECT d.id::int8 FROM live JOIN \(table) d ON d."linkedId" = live.id
-                    WHERE d."deletedAt" IS NOT NULL
-                ), deletedRows AS (
-                    SELECT c.id::int8 AS id, c.email::text AS email, c."phoneNumber"::text AS phone,
-                           c."linkedId"::int8 AS linked, c."linkPrecedence"::text AS precedence, \(timestamps("c")),
-                           \(deletedAt) AS deleted
-                    FROM deleted JOIN \(table) c ON c.id = deleted.id
-                )
-                """
-            parts.append(
-                "SELECT 1, id, email, phone, linked, precedence, created, updated, deleted FROM deletedRows")
-        }
-        if selection.includesLinks {
-            let links = layout.linksQualifiedName
-            if email != nil || phone != nil {
-                linkValues.append("SELECT \(email ?? "NULL::text"), \(phone ?? "NULL::text")")
-            }
-            sql += """
-                , linkValues(email, phone) AS (
-                    \(linkValues.joined(separator: " UNION ALL "))
-                ), links AS (
-                    SELECT l.email, l."phoneNumber", l."createdAt" FROM \(links) l
-                    WHERE l.email IN (SELECT email FROM linkValues)
-                  UNION
-                    SELECT l.email, l."phoneNumber", l."createdAt" FROM \(links) l
-                    WHERE l."phoneNumber" IN (SELECT phone FROM linkValues)
-                )
-                """
-            parts.append("SELECT 2, NULL, email, \"phoneNumber\", NULL, NULL, \"createdAt\", NULL, NULL FROM links")
-        }
-        sql += "\n" + parts.joined(separator: "\nUNION ALL\n")
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        return result
     }
 
     /// The statement of ``links(after:limit:)``: a keyset page in `ContactLink`'s order, which
@@ -297,110 +204,48 @@ extension PostgresContactStore {
         return try ContactPlan(writes).checked(against: checked.selected)
     }
 
-    /// Persists a checked plan in one statement, whatever its size: one UPDATE of every
-    /// changed row by id (every field), the links removed and added, and one INSERT of the
-    /// new rows under ids from the table's sequence, in the plan's order.
+    /// Calls `identity_apply`: locks `keys`, and persists `plan` when the selection's
+    /// fingerprint is still `fingerprint`. Without a plan (and with an empty fingerprint)
+    /// it only locks and reads.
     ///
-    /// - Returns: The ids of the inserted rows, in the order of the plan's inserts.
-    func persist(_ plan: CheckedContactPlan, _ connection: PostgresConnection) async throws -> [Int] {
-        guard let query = persistQuery(plan) else { return [] }
-        let rows = try await connection.query(query, logger: logger).collect()
-        guard plan.insertCount > 0 else { return [] }
+    /// - Returns: The inserted ids in the order of the plan's inserts, or the fresh
+    ///   selection and fingerprint (nothing written) when the selection changed.
+    func apply(
+        _ plan: CheckedContactPlan?, selection: ContactSelection, fingerprint: String, keys: Set<Int64>,
+        _ session: ConnectionSession
+    ) async throws -> FunctionResult {
+        var bindings = PostgresBindings(capacity: 25)
+        Self.selectionArguments(selection, into: &bindings)
+        bindings.append(fingerprint)
+        bindings.append(([AdvisoryLockKey.importBarrier] + keys.sorted()))
+        let updated = plan?.updatedRows ?? []
+        bindings.append(updated.map(\.id))
+        bindings.append(PostgresArray(updated.map(\.email)))
+        bindings.append(PostgresArray(updated.map(\.phoneNumber)))
+        bindings.append(PostgresArray(updated.map(\.linkedId)))
+        bindings.append(updated.map(\.linkPrecedence.rawValue))
+        bindings.append(updated.map { PostgresTimestamp($0.updatedAt) })
+        bindings.append(PostgresArray(updated.map { $0.deletedAt.map(PostgresTimestamp.init) }))
+        for links in [plan?.removedLinks ?? [], plan?.addedLinks ?? []] {
+            bindings.append(links.map(\.email))
+            bindings.append(links.map(\.phoneNumber))
+            bindings.append(links.map { PostgresTimestamp($0.createdAt) })
+        }
+        // The ids are placeholders: only their count matters to insertedRows(ids:).
+        let inserted = plan.map { $0.insertedRows(ids: Array(repeating: 0, count: $0.insertCount)) } ?? []
+        bindings.append(PostgresArray(inserted.map(\.email)))
+        bindings.append(PostgresArray(inserted.map(\.phoneNumber)))
+        bindings.append(PostgresArray(inserted.map(\.linkedId)))
+        bindings.append(inserted.map(\.linkPrecedence.rawValue))
+        bindings.append(inserted.map { PostgresTimestamp($0.createdAt) })
+        let parameters = (1...bindings.count).map { "$\($0)" }.joined(separator: ", ")
+        var result = try await call(
+            PostgresQuery(unsafeSQL: "SELECT * FROM \(functions.name("apply"))(\(parameters))", binds: bindings),
+            session)
         // The sequence hands out increasing ids in the order the rows are inserted (the
         // order of the plan), so the ids sorted are the ids of the plan's inserts in order.
-        return try rows.map { try $0.decode(Int.self) }.sorted()
-    }
-
-    /// The statement of ``persist(_:_:)``, or `nil` for an empty plan.
-    func persistQuery(_ plan: CheckedContactPlan) -> PostgresQuery? {
-        let table = layout.qualifiedName
-        let links = layout.linksQualifiedName
-        var bindings = PostgresBindings()
-        func bind<Value: PostgresNonThrowingEncodable>(_ value: Value) -> String {
-            bindings.append(value)
-            return "$\(bindings.count)"
-        }
-        func write(_ expression: String, into column: String) -> String {
-            let (prefix, suffix) = layout.write(column)
-            return prefix + expression + suffix
-        }
-        var steps: [String] = []
-        let updated = plan.updatedRows
-        if !updated.isEmpty {
-            let columns = [
-                "\(bind(updated.map(\.id)))::int8[]",
-                "\(bind(PostgresArray(updated.map(\.email))))::text[]",
-                "\(bind(PostgresArray(updated.map(\.phoneNumber))))::text[]",
-                "\(bind(PostgresArray(updated.map(\.linkedId))))::int8[]",
-                "\(bind(updated.map(\.linkPrecedence.rawValue)))::text[]",
-                "\(bind(updated.map { PostgresTimestamp($0.updatedAt) }))::timestamptz[]",
-                "\(bind(PostgresArray(updated.map { $0.deletedAt.map(PostgresTimestamp.init) })))::timestamptz[]",
-            ]
-            steps.append(
-                """
-                updated AS (
-                    UPDATE \(table) AS c
-                    SET email = u.email, "phoneNumber" = u.phone, "linkedId" = u.linked,
-                        "linkPrecedence" = u.precedence::\(layout.precedenceType),
-                        "updatedAt" = \(write("u.updated", into: "updatedAt")),
-                        "deletedAt" = \(write("u.deleted", into: "deletedAt"))
-                    FROM unnest(\(columns.joined(separator: ", ")))
-                         AS u(id, email, phone, linked, precedence, updated, deleted)
-                    WHERE c.id = u.id
-                    RETURNING 1
-                )
-                """)
-        }
-        func linkColumns(_ links: [ContactLink]) -> String {
-            "unnest(\(bind(links.map(\.email)))::text[], \(bind(links.map(\.phoneNumber)))::text[], "
-                + "\(bind(links.map { PostgresTimestamp($0.createdAt) }))::timestamptz[])"
-        }
-        if !plan.removedLinks.isEmpty {
-            steps.append(
-                """
-                removedLinks AS (
-                    DELETE FROM \(links) AS l USING \(linkColumns(plan.removedLinks)) AS r(email, phone, created)
-                    WHERE l.email = r.email AND l."phoneNumber" = r.phone AND l."createdAt" = r.created
-                    RETURNING 1
-                )
-                """)
-        }
-        if !plan.addedLinks.isEmpty {
-            steps.append(
-                """
-                addedLinks AS (
-                    INSERT INTO \(links) (email, "phoneNumber", "createdAt")
-                    SELECT * FROM \(linkColumns(plan.addedLinks)) ON CONFLICT DO NOTHING
-                    RETURNING 1
-                )
-                """)
-        }
-        var main = "SELECT NULL::int8 WHERE false"
-        if plan.insertCount > 0 {
-            // The ids are placeholders: only their count matters to insertedRows(ids:).
-            let inserted = plan.insertedRows(ids: Array(repeating: 0, count: plan.insertCount))
-            let created = "u.created"
-            let columns = [
-                "\(bind(PostgresArray(inserted.map(\.email))))::text[]",
-                "\(bind(PostgresArray(inserted.map(\.phoneNumber))))::text[]",
-                "\(bind(PostgresArray(inserted.map(\.linkedId))))::int8[]",
-                "\(bind(inserted.map(\.linkPrecedence.rawValue)))::text[]",
-                "\(bind(inserted.map { PostgresTimestamp($0.createdAt) }))::timestamptz[]",
-            ]
-            main = """
-                INSERT INTO \(table) (email, "phoneNumber", "linkedId", "linkPrecedence", "createdAt", "updatedAt")
-                SELECT u.email, u.phone, u.linked, u.precedence::\(layout.precedenceType),
-                       \(write(created, into: "createdAt")), \(write(created, into: "updatedAt"))
-                FROM unnest(\(columns.joined(separator: ", ")))
-                     WITH ORDINALITY AS u(email, phone, linked, precedence, created, position)
-                ORDER BY u.position
-                RETURNING id::int8
-                """
-        } else if steps.isEmpty {
-            return nil
-        }
-        let sql = steps.isEmpty ? main : "WITH " + steps.joined(separator: ", ") + "\n" + main
-        return PostgresQuery(unsafeSQL: sql, binds: bindings)
+        result.insertedIDs.sort()
+        return result
     }
 
     // MARK: - Import

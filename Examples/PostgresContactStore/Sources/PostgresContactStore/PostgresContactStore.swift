@@ -49,17 +49,23 @@ public final class PostgresContactStore: ContactStore {
     public let client: PostgresClient
     /// The logger passed to PostgresNIO for each statement.
     public let logger: Logger
+    /// The deadline and the retries of every call.
+    public let options: PostgresContactStoreOptions
     let layout: ContactTableLayout
+    let functions: StoreFunctions
 
-    /// How often a transaction may restart because the groups it read changed under it.
+    /// How often a transaction may decide its plan again because the selection changed
+    /// between its read and its write.
     static let maximumAttempts = 64
 
     /// The schema holding the `"Contact"` table.
     public var schema: String { layout.schema }
 
-    init(client: PostgresClient, layout: ContactTableLayout, logger: Logger) {
+    init(client: PostgresClient, layout: ContactTableLayout, options: PostgresContactStoreOptions, logger: Logger) {
         self.client = client
         self.layout = layout
+        self.functions = StoreFunctions(layout: layout)
+        self.options = options
         self.logger = logger
     }
 
@@ -72,6 +78,7 @@ public final class PostgresContactStore: ContactStore {
     ///   - client: A running PostgresNIO client.
     ///   - schema: The schema holding `"Contact"`; created with the table when missing.
     ///   - createIfMissing: Whether to create the table when it does not exist.
+    ///   - options: The deadline and retries of each call.
     ///   - logger: Where PostgresNIO logs; nothing is logged by default.
     /// - Throws: ``PostgresContactStoreError`` when the server is unreachable or the table
     ///   cannot be used.
@@ -79,13 +86,17 @@ public final class PostgresContactStore: ContactStore {
         client: PostgresClient,
         schema: String = "public",
         createIfMissing: Bool = true,
+        options: PostgresContactStoreOptions = PostgresContactStoreOptions(),
         logger: Logger = PostgresContactStore.silentLogger
     ) async throws -> PostgresContactStore {
-        let layout = try await Self.withLeasedConnection(client) { connection in
-            try await Self.migrate(
-                connection: connection, schema: schema, createIfMissing: createIfMissing, logger: logger)
+        let timeout = options.bulkTimeout
+        let layout = try await ConnectionSession.with(client, deadline: .now + timeout, timeout: timeout) { session in
+            try await session.perform { connection in
+                try await Self.migrate(
+                    connection: connection, schema: schema, createIfMissing: createIfMissing, logger: logger)
+            }
         }
-        return PostgresContactStore(client: client, layout: layout, logger: logger)
+        return PostgresContactStore(client: client, layout: layout, options: options, logger: logger)
     }
 
     /// Connects, prepares the table, runs `body` with a store, and closes the connections.
@@ -95,6 +106,8 @@ public final class PostgresContactStore: ContactStore {
     ///   - schema: The schema holding `"Contact"`.
     ///   - createIfMissing: Whether to create the table when it does not exist.
     ///   - maximumConnections: The most connections the store opens.
+    ///   - options: The deadline and retries of each call.
+    ///   - logger: Where PostgresNIO logs; nothing is logged by default.
     ///   - body: Uses the store; the connections close when it returns.
     /// - Returns: What `body` returns.
     /// - Throws: ``PostgresContactStoreError/unreachable(endpoint:reason:)`` when no
@@ -104,6 +117,7 @@ public final class PostgresContactStore: ContactStore {
         schema: String = "public",
         createIfMissing: Bool = true,
         maximumConnections: Int = 20,
+        options: PostgresContactStoreOptions = PostgresContactStoreOptions(),
         logger: Logger = PostgresContactStore.silentLogger,
         _ body: (PostgresContactStore) async throws -> Result
     ) async throws -> Result {
@@ -132,7 +146,7 @@ public final class PostgresContactStore: ContactStore {
         let client = PostgresClient(
             configuration: settings.clientConfiguration(maximumConnections: maximumConnections),
             backgroundLogger: logger)
-        let store = PostgresContactStore(client: client, layout: layout, logger: logger)
+        let store = PostgresContactStore(client: client, layout: layout, options: options, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             // Leaving the group cancels run(), which closes the connections.
@@ -146,67 +160,138 @@ public final class PostgresContactStore: ContactStore {
 
     // MARK: - ContactStore
 
-    /// Reads a selection (see `ContactSelection`) in one statement, without locks or
-    /// writes: it sees one committed snapshot.
+    /// Reads a selection (see `ContactSelection`) in one call of `identity_select`,
+    /// without locks or writes: it sees one committed snapshot.
+    ///
+    /// Retried after a transient failure (it writes nothing), within the deadline.
     ///
     /// - Throws: ``PostgresContactStoreError``.
     public func read(_ selection: ContactSelection) async throws -> SelectedContacts {
         guard !selection.isEmpty else { return .empty }
-        return try await Self.withLeasedConnection(client) { connection in
-            try await self.select(selection, connection)
+        return try await run(retryingInDoubt: true) { session in
+            try await self.select(selection, fingerprinted: false, session).selected
         }
     }
 
-    /// Runs one transaction (see `ContactStore`): locks the selection's values and the
-    /// groups it reads (advisory locks, released at commit), reads the selection, calls
-    /// `plan` with it, persists the checked plan in one statement and commits.
+    /// Runs one transaction (see `ContactStore`) in at most two round trips, each one
+    /// statement that is its own transaction on the server:
     ///
-    /// The locks are taken in a fixed order, waiting, at the start; keys found missing later
-    /// (a group the read reached, a value the plan writes) are only tried, and when one is
-    /// busy the transaction ends without writing and starts again, waiting for the larger
-    /// key set. `plan` is then called again with fresh rows; the plan of the last call is
-    /// persisted. A selection by contact id starts with no key but the import barrier and
-    /// locks the group the read finds, like any other group: every change to a live row or a
-    /// group is made under its group's key, and a contact id that names no live row can
-    /// only become one by an insert, which no plan decided here can depend on (an insert
-    /// refers to an existing primary, never to an id yet to come).
+    /// 1. `identify_read` reads the selection and its fingerprint (a committed snapshot, no
+    ///    locks); `plan` decides on it. A plan that writes nothing ends the transaction here.
+    /// 2. `identity_apply` takes the transaction-scoped advisory locks of what was read
+    ///    and what the plan writes (see ``readKeys(_:_:)``), in ascending order, reads the
+    ///    selection again, and writes the plan only when the selection is unchanged. When
+    ///    it changed, it returns the fresh rows instead; `plan` is called again with them
+    ///    (the plan of the last call is persisted) and step 2 repeats.
+    ///
+    /// The write is linearized at step 2: every change to what a selection reads is made
+    /// under one of the keys held there, so the rows the plan was decided on are the rows
+    /// the write sees. The locks are released when the statement commits.
+    ///
+    /// **Retries.** After a lost connection, a server shutting down or a serialization
+    /// failure the whole transaction runs again (fresh read, fresh plan) on a new
+    /// connection, at most ``PostgresContactStoreOptions/maximumRetries`` times, within
+    /// the deadline. A failure during step 2 leaves the write in doubt; it is retried
+    /// only for an identify's selection (values only, no deleted rows, no links): identify
+    /// is idempotent, so the retry reads what the first attempt may have written and
+    /// writes nothing more, and returns the same contact (with the outcome `unchanged`
+    /// when the first attempt had committed). Other transactions in doubt throw with
+    /// ``PostgresContactStoreError/mayHaveBeenApplied`` set.
     ///
     /// Dates are rounded to the table's precision before the plan is persisted (the plan
     /// is checked again when that changes it), and the receipt reports the rounded plan.
     ///
     /// - Throws: What `plan` throws; ``PostgresContactStoreError``. Nothing is written when
-    ///   it throws, except in the in-doubt case described under Durability.
+    ///   it throws, except when its ``PostgresContactStoreError/mayHaveBeenApplied`` says so.
     public func transaction(
         reading selection: ContactSelection,
         _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
-        var lockSet = Self.valueKeys(email: selection.email, phoneNumber: selection.phoneNumber)
+        let isIdentify = !selection.includesDeletedRows && !selection.includesLinks && selection.contactID == nil
+        return try await run(retryingInDoubt: isIdentify) { session in
+            try await self.attempt(selection, plan, session)
+        }
+    }
+
+    /// One attempt of ``transaction(reading:_:)`` on one connection.
+    func attempt(
+        _ selection: ContactSelection, _ plan: (consuming SelectedContacts) throws -> CheckedContactPlan,
+        _ session: ConnectionSession
+    ) async throws -> ContactStoreReceipt {
+        let read = try await select(selection, fingerprinted: true, session)
+        let checked = try stored(plan(read.selected))
+        guard !checked.plan.writes.isEmpty else { return ContactStoreReceipt(plan: checked, insertedIDs: []) }
+        let keys = Self.readKeys(selection, read.selected).union(Self.writeKeys(checked))
+        session.setWriting(true)
+        let result = try await apply(
+            checked, selection: selection, fingerprint: read.fingerprint ?? "", keys: keys, session)
+        guard result.fingerprint != nil else {
+            return ContactStoreReceipt(plan: checked, insertedIDs: result.insertedIDs)
+        }
+        // The selection changed between the read and the write: nothing was written. Under
+        // such contention, deciding again on a fresh read could lose the race again and
+        // again; lock first instead.
+        session.setWriting(false)
+        return try await lockedAttempt(selection, plan, keys: keys, session)
+    }
+
+    /// The contended path of ``transaction(reading:_:)``, like the store's first design:
+    /// in one transaction, takes the keys (`identity_apply` with no plan locks and reads),
+    /// decides on what it read under them, writes and commits; four round trips. When the
+    /// read or the plan needs keys it does not hold, it rolls back and starts again with
+    /// the larger set: it only ever waits for keys in ascending order, holding smaller
+    /// ones, so it cannot deadlock.
+    func lockedAttempt(
+        _ selection: ContactSelection, _ plan: (consuming SelectedContacts) throws -> CheckedContactPlan,
+        keys: Set<Int64>, _ session: ConnectionSession
+    ) async throws -> ContactStoreReceipt {
+        var keys = keys
         for _ in 0..<Self.maximumAttempts {
-            let attempt: Attempt = try await withTransaction { connection in
-                try await self.lock(lockSet, connection)
-                var held = lockSet
-                for _ in 0..<8 {
-                    let selected = try await self.select(selection, connection)
-                    var missing = Self.readKeys(selection, selected).subtracting(held)
-                    if missing.isEmpty {
-                        let checked = try self.stored(plan(selected))
-                        missing = Self.writeKeys(checked).subtracting(held)
-                        if missing.isEmpty {
-                            let ids = try await self.persist(checked, connection)
-                            return .committed(ContactStoreReceipt(plan: checked, insertedIDs: ids))
+            session.setDirty(true)
+            try await session.perform { connection in try await connection.query("BEGIN", logger: self.logger) }
+            do {
+                let read = try await apply(nil, selection: selection, fingerprint: "", keys: keys, session)
+                let checked = try stored(plan(read.selected))
+                let needed = Self.readKeys(selection, read.selected).union(Self.writeKeys(checked))
+                var insertedIDs: [Int] = []
+                if needed.isSubset(of: keys) && !checked.plan.writes.isEmpty {
+                    session.setWriting(true)
+                    let result = try await apply(
+                        checked, selection: selection, fingerprint: read.fingerprint ?? "", keys: keys, session)
+                    // Every change to the selection needs a key held here, so only a program
+                    // writing the table without the store's keys can have changed it: start again.
+                    guard result.fingerprint == nil else {
+                        session.setWriting(false)
+                        try await session.perform { connection in
+                            try await connection.query("ROLLBACK", logger: self.logger)
                         }
+                        session.setDirty(false)
+                        continue
                     }
-                    // The new keys may only be tried here: waiting while holding keys out of
-                    // order could deadlock with another transaction. Once taken, the
-                    // selection is read again, since what they guard may have changed.
-                    held.formUnion(missing)
-                    guard try await self.tryLock(missing, connection) else { break }
+                    insertedIDs = result.insertedIDs
                 }
-                return .retry(held)
-            }
-            switch attempt {
-            case .committed(let receipt): return receipt
-            case .retry(let keys): lockSet = keys
+                guard needed.isSubset(of: keys) else {
+                    try await session.perform { connection in
+                        try await connection.query("ROLLBACK", logger: self.logger)
+                    }
+                    session.setDirty(false)
+                    keys.formUnion(needed)
+                    continue
+                }
+                try await session.perform { connection in try await connection.query("COMMIT", logger: self.logger) }
+                session.setDirty(false)
+                return ContactStoreReceipt(plan: checked, insertedIDs: insertedIDs)
+            } catch {
+                switch error as? PostgresContactStoreError {
+                case .connectionLost?, .serverShuttingDown?, .timeout?, .unreachable?:
+                    break  // The connection is closed on the way back (the session is dirty).
+                default:
+                    let rolledBack = try? await session.perform { connection in
+                        try await connection.query("ROLLBACK", logger: self.logger)
+                    }
+                    if rolledBack != nil { session.setDirty(false) }
+                }
+                throw error
             }
         }
         throw PostgresContactStoreError.lockSetUnstable(attempts: Self.maximumAttempts)
@@ -218,32 +303,38 @@ public final class PostgresContactStore: ContactStore {
     ///   row's `"linkPrecedence"` is neither `primary` nor `secondary`.
     public func contacts(afterID: Int, limit: Int) async throws -> [Contact] {
         guard limit > 0 else { return [] }
-        return try await Self.withLeasedConnection(client) { connection in
-            let rows = try await connection.query(
-                """
-                SELECT id::int8, email::text, "phoneNumber"::text, "linkedId"::int8, "linkPrecedence"::text,
-                       "createdAt", "updatedAt", "deletedAt"
-                FROM \(unescaped: self.layout.qualifiedName) WHERE id > \(afterID) ORDER BY id LIMIT \(limit)
-                """, logger: self.logger)
-            var contacts: [Contact] = []
-            for try await row in rows {
-                let (id, email, phone, linkedID, precedence, createdAt, updatedAt, deletedAt) = try row.decode(
-                    (
-                        Int, String?, String?, Int?, String, PostgresTimestamp, PostgresTimestamp,
-                        PostgresTimestamp?
-                    ).self)
-                guard let linkPrecedence = LinkPrecedence(rawValue: precedence) else {
-                    throw PostgresContactStoreError.invalidRow(
-                        contactID: id, column: "linkPrecedence",
-                        reason: "\(precedence.debugDescription) is neither primary nor secondary")
-                }
-                contacts.append(
-                    Contact(
-                        id: id, email: email, phoneNumber: phone, linkedId: linkedID, linkPrecedence: linkPrecedence,
-                        createdAt: createdAt.date, updatedAt: updatedAt.date, deletedAt: deletedAt?.date))
+        return try await run(retryingInDoubt: true) { session in
+            try await session.perform { connection in
+                try await self.contacts(afterID: afterID, limit: limit, connection)
             }
-            return contacts
         }
+    }
+
+    private func contacts(afterID: Int, limit: Int, _ connection: PostgresConnection) async throws -> [Contact] {
+        let rows = try await connection.query(
+            """
+            SELECT id::int8, email::text, "phoneNumber"::text, "linkedId"::int8, "linkPrecedence"::text,
+                   "createdAt", "updatedAt", "deletedAt"
+            FROM \(unescaped: self.layout.qualifiedName) WHERE id > \(afterID) ORDER BY id LIMIT \(limit)
+            """, logger: self.logger)
+        var contacts: [Contact] = []
+        for try await row in rows {
+            let (id, email, phone, linkedID, precedence, createdAt, updatedAt, deletedAt) = try row.decode(
+                (
+                    Int, String?, String?, Int?, String, PostgresTimestamp, PostgresTimestamp,
+                    PostgresTimestamp?
+                ).self)
+            guard let linkPrecedence = LinkPrecedence(rawValue: precedence) else {
+                throw PostgresContactStoreError.invalidRow(
+                    contactID: id, column: "linkPrecedence",
+                    reason: "\(precedence.debugDescription) is neither primary nor secondary")
+            }
+            contacts.append(
+                Contact(
+                    id: id, email: email, phoneNumber: phone, linkedId: linkedID, linkPrecedence: linkPrecedence,
+                    createdAt: createdAt.date, updatedAt: updatedAt.date, deletedAt: deletedAt?.date))
+        }
+        return contacts
     }
 
     /// Links after `after` in ascending order (`createdAt`, then the bytes of `email`, then
@@ -256,14 +347,16 @@ public final class PostgresContactStore: ContactStore {
     /// - Throws: ``PostgresContactStoreError``.
     public func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] {
         guard limit > 0 else { return [] }
-        return try await Self.withLeasedConnection(client) { connection in
-            let rows = try await connection.query(self.linksQuery(after: after, limit: limit), logger: self.logger)
-            var links: [ContactLink] = []
-            for try await row in rows {
-                let (email, phone, createdAt) = try row.decode((String, String, PostgresTimestamp).self)
-                links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
+        return try await run(retryingInDoubt: true) { session in
+            try await session.perform { connection in
+                let rows = try await connection.query(self.linksQuery(after: after, limit: limit), logger: self.logger)
+                var links: [ContactLink] = []
+                for try await row in rows {
+                    let (email, phone, createdAt) = try row.decode((String, String, PostgresTimestamp).self)
+                    links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
+                }
+                return links
             }
-            return links
         }
     }
 
@@ -336,27 +429,66 @@ public final class PostgresContactStore: ContactStore {
     /// - Throws: ``PostgresContactStoreError``.
     public func vacuum(full: Bool = false) async throws {
         let sql = "VACUUM \(full ? "FULL " : "")\(layout.qualifiedName), \(layout.linksQualifiedName)"
-        try await Self.withLeasedConnection(client) { connection in
-            _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+        let timeout = options.bulkTimeout
+        try await ConnectionSession.with(client, deadline: .now + timeout, timeout: timeout) { session in
+            try await session.perform { connection in
+                _ = try await connection.query(PostgresQuery(unsafeSQL: sql), logger: self.logger)
+            }
         }
     }
 
-    // MARK: - Transactions
+    // MARK: - Calls
 
-    enum Attempt: Sendable {
-        case committed(ContactStoreReceipt)
-        case retry(Set<Int64>)
-    }
-
-    /// Runs `body` in a transaction on a leased connection; commits when it returns.
-    func withTransaction<Result: Sendable>(
-        _ body: (PostgresConnection) async throws -> Result
+    /// Runs `body` with a leased connection under the call's deadline, and runs it again
+    /// after a transient failure (see ``PostgresContactStoreError/isTransient``), with
+    /// backoff, at most ``PostgresContactStoreOptions/maximumRetries`` times: always when
+    /// nothing was written, and when the write is in doubt only if `retryingInDoubt`.
+    func run<Result: Sendable>(
+        retryingInDoubt: Bool, _ body: (ConnectionSession) async throws -> Result
     ) async throws -> Result {
-        try await Self.withLeasedConnection(client) { connection in
-            try await Self.inTransaction(connection, logger: self.logger, body)
+        let timeout = options.timeout
+        let deadline = ContinuousClock.now + timeout
+        var delay = options.retryDelay
+        var retries = 0
+        var inDoubt = false
+        while true {
+            do {
+                return try await ConnectionSession.with(client, deadline: deadline, timeout: timeout, body)
+            } catch let error as PostgresContactStoreError {
+                inDoubt = inDoubt || error.mayHaveBeenApplied
+                if case .timeout = error { throw Deadline.timeoutError(timeout, mayHaveBeenApplied: inDoubt) }
+                guard error.isTransient, retries < options.maximumRetries, retryingInDoubt || !inDoubt else {
+                    throw error
+                }
+                // Jitter spreads the callers a restart failed at once.
+                let wait = delay * Double.random(in: 0.5...1.5)
+                guard ContinuousClock.now + wait < deadline else {
+                    throw Deadline.timeoutError(timeout, mayHaveBeenApplied: inDoubt)
+                }
+                try await Task.sleep(for: wait)
+                retries += 1
+                delay *= 2
+            }
         }
     }
 
+    /// Runs `body` in a transaction on a leased connection (one step of a session, under
+    /// ``PostgresContactStoreOptions/bulkTimeout``); commits when it returns.
+    func withTransaction<Result: Sendable>(
+        _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
+    ) async throws -> Result {
+        let timeout = options.bulkTimeout
+        return try await ConnectionSession.with(client, deadline: .now + timeout, timeout: timeout) { session in
+            try await session.perform { connection in
+                try await Self.inTransaction(connection, logger: self.logger, body)
+            }
+        }
+    }
+
+    /// Runs `body` between `BEGIN` and `COMMIT`. When it fails, rolls back, unless the
+    /// connection itself failed: then nothing more is sent on it (PostgresNIO 1.33.2 would
+    /// never answer a query on a closed connection, see the README), it is closed, and the
+    /// server rolls the transaction back itself.
     static func inTransaction<Result: Sendable>(
         _ connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
@@ -366,6 +498,10 @@ public final class PostgresContactStore: ContactStore {
             try await connection.query("COMMIT", logger: logger)
             return result
         } catch {
+            if isConnectionLevel(error) {
+                try? await connection.close()
+                throw error
+            }
             do {
                 try await connection.query("ROLLBACK", logger: logger)
             } catch {
@@ -376,45 +512,39 @@ public final class PostgresContactStore: ContactStore {
         }
     }
 
-    /// Leases a connection and turns PostgresNIO's errors into ``PostgresContactStoreError``.
-    ///
-    /// Errors thrown by `body` (a transaction's `plan` included) pass through unchanged.
-    static func withLeasedConnection<Result: Sendable>(
-        _ client: PostgresClient, _ body: (PostgresConnection) async throws -> Result
-    ) async throws -> Result {
-        do {
-            return try await client.withConnection { connection in
-                do {
-                    return try await body(connection)
-                } catch {
-                    throw BodyError(error: translate(error))
-                }
-            }
-        } catch let error as BodyError {
-            throw error.error
-        } catch let error as PostgresContactStoreError {
-            throw error
-        } catch is CancellationError {
-            throw CancellationError()
-        } catch {
-            // Errors thrown outside `body` come from leasing a connection.
-            throw PostgresContactStoreError.unreachable(endpoint: "the client's server", reason: reason(for: error))
-        }
+    /// Whether `error` means the connection can no longer be used: the socket closed or
+    /// failed, or the server ended the session (`FATAL`, SQLSTATE class `57P`, class `08`).
+    static func isConnectionLevel(_ error: any Error) -> Bool {
+        if case .connectionLost? = error as? PostgresContactStoreError { return true }
+        guard let error = error as? PSQLError else { return false }
+        guard error.code == .server else { return error.code != .queryCancelled && error.code != .tooManyParameters }
+        let sqlState = error.serverInfo?[.sqlState] ?? ""
+        let severity = error.serverInfo?[.severity] ?? ""
+        return severity == "FATAL" || severity == "PANIC" || sqlState.hasPrefix("57P") || sqlState.hasPrefix("08")
     }
 
-    /// An error thrown inside a leased connection's body, told apart from leasing errors.
-    private struct BodyError: Error {
-        var error: any Error
-    }
-
-    /// PostgresNIO's errors as ``PostgresContactStoreError``; other errors unchanged.
-    static func translate(_ error: any Error) -> any Error {
+    /// PostgresNIO's errors as ``PostgresContactStoreError``, classified (see its cases);
+    /// `mayHaveBeenApplied` says whether a write was in flight. Other errors unchanged.
+    static func translate(_ error: any Error, mayHaveBeenApplied: Bool = false) -> any Error {
         if let error = error as? PSQLError {
-            if error.code == .server, let info = error.serverInfo {
+            let sqlState = error.serverInfo?[.sqlState] ?? ""
+            let message = error.serverInfo?[.message] ?? "no message"
+            switch sqlState {
+            case "57P02", "57P03":
+                return PostgresContactStoreError.serverShuttingDown(
+                    sqlState: sqlState, message: message, mayHaveBeenApplied: mayHaveBeenApplied)
+            case "40001", "40P01":
+                return PostgresContactStoreError.serializationFailure(sqlState: sqlState, message: message)
+            case _ where sqlState.hasPrefix("23"):
+                return PostgresContactStoreError.constraintViolation(
+                    sqlState: sqlState, constraint: error.serverInfo?[.constraintName], message: message)
+            case _ where isConnectionLevel(error):
+                return PostgresContactStoreError.connectionLost(
+                    reason: reason(for: error), mayHaveBeenApplied: mayHaveBeenApplied)
+            default:
                 return PostgresContactStoreError.server(
-                    sqlState: info[.sqlState] ?? "?????", message: info[.message] ?? "no message")
+                    sqlState: sqlState.isEmpty ? "?????" : sqlState, message: message)
             }
-            return PostgresContactStoreError.connectionLost(reason: reason(for: error))
         }
         if let error = error as? PostgresDecodingError {
             return PostgresContactStoreError.invalidRow(
@@ -427,6 +557,7 @@ public final class PostgresContactStore: ContactStore {
     static func reason(for error: any Error) -> String {
         guard let error = error as? PSQLError else { return String(describing: error) }
         var parts = ["\(error.code)"]
+        if let sqlState = error.serverInfo?[.sqlState] { parts.append(sqlState) }
         if let message = error.serverInfo?[.message] { parts.append(message) }
         if let underlying = error.underlying { parts.append(String(describing: underlying)) }
         return parts.joined(separator: ": ")

@@ -4,7 +4,7 @@
 // environment variables:
 //
 //   postgres-identify-worker --schema S --seed 7 --requests 2000 --emails 40 --phones 40 \
-//       --worker 0 --workers 3 --tasks 8
+//       --worker 0 --workers 3 --tasks 8 [--timeout 5]
 //
 // Worker `w` of `n` takes requests w, w + n, w + 2n, … of the sequence that
 // `SplitMix64(seed: seed).request(emails:phones:)` generates, and runs them from `tasks`
@@ -24,6 +24,8 @@ struct Options {
     var worker = 0
     var workers = 1
     var tasks = 8
+    /// The store's deadline per call, in seconds.
+    var timeout = 5
 
     init(arguments: [String]) throws {
         var iterator = arguments.makeIterator()
@@ -44,6 +46,7 @@ struct Options {
             case "--worker": worker = try number()
             case "--workers": workers = max(1, try number())
             case "--tasks": tasks = max(1, try number())
+            case "--timeout": timeout = max(1, try number())
             default: throw UsageError(message: "unknown option \(flag)")
             }
         }
@@ -63,7 +66,8 @@ do {
     let settings = try PostgresConnectionSettings.environment()
     let elapsed = try await PostgresContactStore.withStore(
         settings: settings, schema: options.schema,
-        maximumConnections: max(2, options.tasks)
+        maximumConnections: max(2, options.tasks),
+        options: PostgresContactStoreOptions(timeout: .seconds(options.timeout))
     ) { store in
         let resolver = IdentityResolver(store: store)
         let start = ContinuousClock.now

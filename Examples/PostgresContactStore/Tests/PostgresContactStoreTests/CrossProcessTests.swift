@@ -37,6 +37,8 @@ struct CrossProcessTests {
                         "--schema", store.schema, "--seed", "\(seed)", "--requests", "\(requestCount)",
                         "--emails", "\(alphabet)", "--phones", "\(alphabet)",
                         "--worker", "\(index)", "--workers", "\(processes)", "--tasks", "4",
+                        // Generous: the other suites load the same two cores meanwhile.
+                        "--timeout", "60",
                     ])
             }
             for (process, output) in running {
@@ -51,6 +53,56 @@ struct CrossProcessTests {
 
             var random = SplitMix64(seed: seed)
             let requests = (0..<requestCount).map { _ in random.request(emails: alphabet, phones: alphabet) }
+            let replay = IdentityResolver(store: InMemoryContactStore(), clock: ManualClock(step: 1))
+            for request in requests {
+                _ = try await replay.identify(email: request.email, phoneNumber: request.phoneNumber)
+            }
+            let replayRows = try await InvariantChecker.check(store: replay.store)
+            #expect(InvariantChecker.valueGroups(rows) == InvariantChecker.valueGroups(replayRows))
+        }
+    }
+
+    /// Processes start and stop during the load: two workers run the whole workload, a
+    /// third is killed (SIGTERM, which it does not handle) after a moment and a fourth starts
+    /// then. The killed process's writes are whole or absent (its server transactions roll
+    /// back), so after the survivors finish and every request is sent once more, the
+    /// invariants hold and the groups equal a sequential replay.
+    @Test func processesStartingAndStoppingDuringTheLoad() async throws {
+        let worker = Self.workerURL
+        try #require(FileManager.default.isExecutableFile(atPath: worker.path), "build the worker first")
+        let (seed, alphabet, requestCount) = (13 as UInt64, 60, 900)
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(client)
+            func arguments(_ index: Int, of workers: Int) -> [String] {
+                [
+                    "--schema", store.schema, "--seed", "\(seed)", "--requests", "\(requestCount)",
+                    "--emails", "\(alphabet)", "--phones", "\(alphabet)", "--worker", "\(index)",
+                    "--workers", "\(workers)", "--tasks", "4", "--timeout", "60",
+                ]
+            }
+            var running = [
+                try Self.launch(worker, arguments: arguments(0, of: 1)),
+                try Self.launch(worker, arguments: arguments(0, of: 2)),
+            ]
+            let doomed = try Self.launch(worker, arguments: arguments(1, of: 2))
+            try await Task.sleep(for: .milliseconds(1_500))
+            doomed.0.terminate()  // SIGTERM: the worker has no handler, so it dies at once.
+            await Self.wait(for: doomed.0)
+            #expect(doomed.0.terminationReason == .uncaughtSignal, "the worker ended before it was stopped")
+            running.append(try Self.launch(worker, arguments: arguments(1, of: 2)))
+            for (process, output) in running {
+                await Self.wait(for: process)
+                let text = String(decoding: output.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                #expect(process.terminationStatus == 0, "worker failed: \(text)")
+            }
+
+            var random = SplitMix64(seed: seed)
+            let requests = (0..<requestCount).map { _ in random.request(emails: alphabet, phones: alphabet) }
+            let resolver = IdentityResolver(store: store)
+            for request in requests {
+                _ = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+            }
+            let rows = try await InvariantChecker.check(store: store)
             let replay = IdentityResolver(store: InMemoryContactStore(), clock: ManualClock(step: 1))
             for request in requests {
                 _ = try await replay.identify(email: request.email, phoneNumber: request.phoneNumber)

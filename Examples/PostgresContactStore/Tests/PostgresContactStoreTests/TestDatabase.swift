@@ -17,6 +17,8 @@ enum TestDatabase {
     static var isRequired: Bool { environment["POSTGRES_TESTS_REQUIRED"] == "1" }
     /// Whether the suites that need a server run.
     static var shouldRun: Bool { isConfigured || isRequired }
+    /// Whether the fault tests, which stop and restart the server, run (see `FaultTests`).
+    static var runsFaultTests: Bool { shouldRun && environment["POSTGRES_FAULT_TESTS"] == "1" }
     static let skipReason: Comment =
         "no PostgreSQL server configured: set PGHOST/PGPORT/PGUSER/PGDATABASE or run scripts/postgres.sh"
 
@@ -70,8 +72,14 @@ final class ScratchSchemas: Sendable {
     }
 
     /// A new, empty store in a new schema.
-    func store(_ client: PostgresClient) async throws -> PostgresContactStore {
-        try await PostgresContactStore.open(client: client, schema: make())
+    ///
+    /// The deadline is generous: CI machines are shared, and the concurrent scenarios queue
+    /// 16 callers on one group. The fault tests set their own.
+    func store(
+        _ client: PostgresClient,
+        options: PostgresContactStoreOptions = PostgresContactStoreOptions(timeout: .seconds(60))
+    ) async throws -> PostgresContactStore {
+        try await PostgresContactStore.open(client: client, schema: make(), options: options)
     }
 
     func dropAll(_ client: PostgresClient) async throws {

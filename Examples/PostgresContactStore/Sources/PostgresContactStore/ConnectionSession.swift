@@ -1,0 +1,142 @@
+import Logging
+import PostgresNIO
+import Synchronization
+
+/// One leased connection, driven step by step from the calling task, every step bounded
+/// by the call's deadline.
+///
+/// PostgresNIO 1.33.2 can leave a query on a closed connection waiting forever, deaf to
+/// cancellation (see the README), and a pooled connection is only lent for the duration
+/// of a closure. So the lease and the queries run in a worker task that holds the
+/// connection, and the caller (who keeps the rules and the `plan` closure in its own task)
+/// hands it one operation at a time, waiting for each answer against the deadline
+/// (``Deadline/race(until:_:)``). After a connection-level error the worker sends
+/// nothing more and gives the connection back closed; after a timeout the caller stops
+/// waiting for a worker that may never answer.
+final class ConnectionSession: Sendable {
+    /// A step: runs on the connection (or learns why there is none) and resumes the caller.
+    /// Returns whether the connection may still be used.
+    private typealias Request = @Sendable (Result<PostgresConnection, any Error>) async -> Bool
+
+    private let requests: AsyncStream<Request>
+    private let sender: AsyncStream<Request>.Continuation
+    /// Set while a write is in flight or after one failed: a failure then leaves the call in doubt.
+    private let writing = Atomic<Bool>(false)
+    /// Set while the connection is not fit to go back to the pool (a transaction is open,
+    /// or a step outlived the deadline): the worker then closes it instead.
+    private let dirty = Atomic<Bool>(false)
+    let deadline: ContinuousClock.Instant
+    let timeout: Duration
+
+    private init(deadline: ContinuousClock.Instant, timeout: Duration) {
+        (requests, sender) = AsyncStream<Request>.makeStream()
+        self.deadline = deadline
+        self.timeout = timeout
+    }
+
+    /// Whether a write of this session may have reached the server.
+    var mayHaveWritten: Bool { writing.load(ordering: .acquiring) }
+
+    /// Marks that a write is about to be sent (`true`), or that the last one was answered
+    /// without writing (`false`).
+    func setWriting(_ value: Bool) { writing.store(value, ordering: .releasing) }
+
+    /// Marks the connection as not fit for the pool (`true`, for example at `BEGIN`) or fit
+    /// again (`false`, after `COMMIT` or `ROLLBACK`).
+    func setDirty(_ value: Bool) { dirty.store(value, ordering: .releasing) }
+
+    /// Leases a connection of `client` for `body`'s steps, and gives it back when `body` ends.
+    ///
+    /// - Throws: What `body` throws; ``PostgresContactStoreError`` for the lease and the steps.
+    static func with<Result>(
+        _ client: PostgresClient, deadline: ContinuousClock.Instant, timeout: Duration,
+        _ body: (ConnectionSession) async throws -> Result
+    ) async throws -> Result {
+        let session = ConnectionSession(deadline: deadline, timeout: timeout)
+        let worker = Task { await session.serve(client) }
+        defer {
+            session.sender.finish()
+            _ = worker  // The worker ends when the stream does; it is not awaited (it may hang in the driver).
+        }
+        return try await body(session)
+    }
+
+    /// Runs `operation` on the connection and returns its result, or throws
+    /// ``PostgresContactStoreError`` (connection errors translated, with whether a write
+    /// was in flight), `timeout` when the deadline passes first.
+    @discardableResult
+    func perform<Value: Sendable>(
+        _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
+    ) async throws -> Value {
+        do {
+            return try await Deadline.race(until: deadline, timeout: timeout, mayHaveWritten: { self.mayHaveWritten }) {
+                try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Value, any Error>) in
+                    let request: Request = { connection in
+                        do {
+                            let connection = try connection.get()
+                            // PostgresNIO 1.33.2 never answers a query written to a closed channel.
+                            guard !connection.isClosed else {
+                                throw PostgresContactStoreError.connectionLost(
+                                    reason: "the connection was closed before the statement was sent",
+                                    mayHaveBeenApplied: false)
+                            }
+                            reply.resume(returning: try await operation(connection))
+                            return true
+                        } catch {
+                            reply.resume(throwing: error)
+                            return !PostgresContactStore.isConnectionLevel(error)
+                        }
+                    }
+                    if case .terminated = self.sender.yield(request) {
+                        reply.resume(
+                            throwing: PostgresContactStoreError.connectionLost(
+                                reason: "the connection was discarded after an earlier error",
+                                mayHaveBeenApplied: false))
+                    }
+                }
+            }
+        } catch {
+            if case .timeout = error as? PostgresContactStoreError { setDirty(true) }
+            throw PostgresContactStore.translate(error, mayHaveBeenApplied: mayHaveWritten)
+        }
+    }
+
+    /// The worker: leases a connection and runs the steps sent to it until the caller is
+    /// done or the connection failed; without a connection, fails every step.
+    private func serve(_ client: PostgresClient) async {
+        do {
+            try await client.withConnection { connection in
+                for await request in self.requests {
+                    // The worker stops waiting at the deadline too, so that a step stuck in
+                    // the driver does not keep the connection leased forever.
+                    let usable = try? await Deadline.race(
+                        until: self.deadline, timeout: self.timeout, mayHaveWritten: { false }
+                    ) {
+                        await request(.success(connection))
+                    }
+                    guard usable == true else {
+                        // Never send anything on a connection that failed (PostgresNIO 1.33.2
+                        // would wait forever): close it; the pool then drops it.
+                        self.sender.finish()
+                        try? await connection.close()
+                        return
+                    }
+                }
+                if self.dirty.load(ordering: .acquiring) { try? await connection.close() }
+            }
+        } catch {
+            let failure = PostgresContactStoreError.unreachable(
+                endpoint: "the client's server", reason: PostgresContactStore.reason(for: error))
+            for await request in requests {
+                _ = await request(.failure(error is CancellationError ? error : failure))
+            }
+        }
+        // Steps still queued when the stream ended are answered, so no caller waits on them.
+        for await request in requests {
+            _ = await request(
+                .failure(
+                    PostgresContactStoreError.connectionLost(
+                        reason: "the connection was discarded after an earlier error", mayHaveBeenApplied: false)))
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import IdentityReconciliation
+import PostgresNIO
+import Testing
+
+@testable import PostgresContactStore
+
+/// The identify path reads and writes by index only, so its cost does not grow with the
+/// table: checked on a table of 100,000 rows (chains, deleted rows and links included).
+@Suite("Index-only statements", .enabled(if: TestDatabase.shouldRun, TestDatabase.skipReason))
+struct IndexOnlyTests {
+    static let rowCount = 100_000
+
+    /// Fills the store's tables: rows `e<i>@x.io`/`<i>` with id i; every fourth row a
+    /// secondary of the row before, every tenth from the fifth deleted; 10,000 links.
+    static func fill(_ client: PostgresClient, _ store: PostgresContactStore) async throws {
+        let table = store.layout.qualifiedName
+        let links = store.layout.linksQualifiedName
+        for sql in [
+            """
+            INSERT INTO \(table) (id, email, "phoneNumber", "linkedId", "linkPrecedence", "createdAt", "updatedAt",
+                                  "deletedAt")
+            OVERRIDING SYSTEM VALUE
+            SELECT i, 'e' || i || '@x.io', i::text, CASE WHEN i % 4 = 0 THEN i - 1 END,
+                   CASE WHEN i % 4 = 0 THEN 'secondary' ELSE 'primary' END, now(), now(),
+                   CASE WHEN i % 10 = 5 THEN now() END
+            FROM generate_series(1, \(rowCount)) AS i
+            """,
+            "SELECT setval(pg_get_serial_sequence('\(table)', 'id'), \(rowCount))",
+            """
+            INSERT INTO \(links) (email, "phoneNumber", "createdAt")
+            SELECT 'e' || i || '@x.io', (i + 1)::text, now() FROM generate_series(1, \(rowCount), 10) AS i
+            """,
+            "ANALYZE \(table)", "ANALYZE \(links)",
+        ] {
+            try await TestDatabase.execute(client, sql)
+        }
+    }
+
+    /// `EXPLAIN` of the selection statement of `identity_select`, with literal values (a
+    /// custom plan) and as a generic plan (what PL/pgSQL may settle on after five calls):
+    /// neither scans `"Contact"` or `"ContactLink"` sequentially.
+    @Test func selectionPlansUseIndexesOnly() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(client)
+            try await Self.fill(client, store)
+            // The same statement as an inlinable SQL function, so that EXPLAIN shows its plan.
+            let explained = ContactTableLayout.quoted(store.schema) + ".explained_select"
+            try await TestDatabase.execute(
+                client,
+                """
+                CREATE FUNCTION \(explained)(\(StoreFunctions.selectionParameters)) RETURNS \(StoreFunctions.rowType)
+                LANGUAGE sql STABLE AS $fn$\(store.functions.selectBody)$fn$
+                """)
+            let plans = try await client.withConnection { connection in
+                var plans: [String] = []
+                for arguments in ["'e8@x.io', '7', NULL, false, false", "'e5@x.io', '12', 16, true, true"] {
+                    plans.append(
+                        try await Self.explain(connection, "EXPLAIN SELECT * FROM \(explained)(\(arguments))"))
+                }
+                _ = try await connection.query(
+                    PostgresQuery(
+                        unsafeSQL:
+                            "PREPARE generic(text, text, int8, bool, bool) AS SELECT * FROM \(explained)($1, $2, $3, $4, $5)"
+                    ), logger: PostgresContactStore.silentLogger)
+                _ = try await connection.query(
+                    "SET plan_cache_mode = force_generic_plan", logger: PostgresContactStore.silentLogger)
+                plans.append(
+                    try await Self.explain(connection, "EXPLAIN EXECUTE generic('e8@x.io', '7', 9, true, true)"))
+                _ = try await connection.query("DEALLOCATE generic", logger: PostgresContactStore.silentLogger)
+                _ = try await connection.query("RESET plan_cache_mode", logger: PostgresContactStore.silentLogger)
+                return plans
+            }
+            for plan in plans {
+                #expect(!plan.contains("Seq Scan on \"Contact\""), "\(plan)")
+                #expect(!plan.contains("Seq Scan on \"ContactLink\""), "\(plan)")
+                #expect(plan.contains("Index Scan"), "\(plan)")
+            }
+        }
+    }
+
+    /// Identifies of every kind (known values, new secondaries, merges of two groups, new
+    /// people) through the store's functions, on their own connections: the server's
+    /// counters show index scans of `"Contact"` and not one sequential scan.
+    @Test func identifiesScanNoTableSequentially() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(client)
+            try await Self.fill(client, store)
+            let before = try await Self.scans(client, store)
+            // A client of its own: when it stops, its backends end and report their counters.
+            try await PostgresContactStore.withStore(
+                settings: try TestDatabase.settings(), schema: store.schema, maximumConnections: 2
+            ) { store in
+                let resolver = IdentityResolver(store: store)
+                for i in stride(from: 1, to: 2_000, by: 20) {
+                    _ = try await resolver.identify(email: "e\(i)@x.io", phoneNumber: nil)
+                    _ = try await resolver.identify(email: "e\(i + 1)@x.io", phoneNumber: "\(900_000 + i)")
+                    _ = try await resolver.identify(email: "e\(i + 2)@x.io", phoneNumber: "\(i + 6)")
+                    _ = try await resolver.identify(email: "new\(i)@x.io", phoneNumber: "\(800_000 + i)")
+                    _ = try await resolver.contact(id: i + 3)
+                }
+            }
+            var after = before
+            for _ in 0..<50 where after.indexScans == before.indexScans {
+                try await Task.sleep(for: .milliseconds(100))
+                after = try await Self.scans(client, store)
+            }
+            #expect(after.indexScans > before.indexScans, "the counters never moved")
+            #expect(after.sequentialScans == before.sequentialScans, "sequential scans of \"Contact\"")
+        }
+    }
+
+    static func explain(_ connection: PostgresConnection, _ sql: String) async throws -> String {
+        try await connection.query(PostgresQuery(unsafeSQL: sql), logger: PostgresContactStore.silentLogger)
+            .collect().map { try $0.decode(String.self) }.joined(separator: "\n")
+    }
+
+    static func scans(
+        _ client: PostgresClient, _ store: PostgresContactStore
+    ) async throws -> (sequentialScans: Int, indexScans: Int) {
+        let row = try await client.query(
+            PostgresQuery(
+                unsafeSQL: """
+                    SELECT seq_scan::int8, COALESCE(idx_scan, 0)::int8 FROM pg_stat_user_tables
+                    WHERE relid = '\(store.layout.qualifiedName)'::regclass
+                    """)
+        ).collect().first
+        let (sequential, index) = try #require(row).decode((Int, Int).self)
+        return (sequential, index)
+    }
+}
