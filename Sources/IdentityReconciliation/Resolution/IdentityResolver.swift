@@ -161,19 +161,13 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     }
 
     /// The answer to an identify, from what its transaction did.
-    ///
-    /// Built from the receipt rather than a ``ContactCommit``, which would copy the rows
-    /// once more: at a couple of microseconds per identify, that copy is a measurable share.
     private static func identification(of receipt: consuming ContactStoreReceipt) throws -> Identification {
-        try receipt.checkInsertedIDs()
-        let checked = receipt.plan
+        let commit = try ContactCommit(receipt: receipt)
         let outcome: Identification.Outcome
         let primaryID: Int?
-        var rows = checked.rowsAfter
-        switch checked.plan.writes.first {
+        switch commit.plan.writes.first {
         case .insert(_, _, let linkedId, _)?:
-            checked.forEachInsertedRow(ids: receipt.insertedIDs) { rows.append($0) }
-            let id = receipt.insertedIDs[0]
+            let id = commit.insertedIDs[0]
             outcome = linkedId == nil ? .createdPrimary(contactID: id) : .createdSecondary(contactID: id)
             primaryID = linkedId ?? id
         case .relinkGroup(let demotedID, let survivorID, _)?:
@@ -181,22 +175,14 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
             primaryID = survivorID
         default:
             outcome = .unchanged
-            primaryID = rows.isEmpty ? nil : rows[0].primaryID
+            primaryID = commit.rows.first?.primaryID
         }
         // The rules leave the request's values on live rows of one group, unless the store's
         // read returned rows that do not hold what they were selected by.
-        guard let primaryID, let contact = ReconciliationRules.consolidate(group(ofPrimary: primaryID, in: rows))
+        guard let primaryID, let contact = ReconciliationRules.consolidate(commit.group(ofPrimary: primaryID))
         else {
             throw ContactStoreError.contractViolation("the rows read for the request hold neither of its values")
         }
         return Identification(contact: contact, outcome: outcome)
-    }
-
-    /// The live rows among `rows` whose group's primary is `primaryID`.
-    private static func group(ofPrimary primaryID: Int, in rows: consuming [Contact]) -> [Contact] {
-        // An identify's rows are its group (it read the groups it matched, and its plan
-        // leaves them one): the common case costs one pass and no copy.
-        if rows.allSatisfy({ $0.isLive && $0.primaryID == primaryID }) { return rows }
-        return rows.filter { $0.isLive && $0.primaryID == primaryID }
     }
 }
