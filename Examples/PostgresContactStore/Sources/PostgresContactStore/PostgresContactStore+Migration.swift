@@ -22,8 +22,9 @@ extension PostgresContactStore {
         var layout = ContactTableLayout(schema: schema)
         let table = layout.qualifiedName
         return try await Self.inTransaction(connection, logger: logger) { connection in
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.migration(table)))", logger: logger)
+            _ = try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.migration(table)))", logger: logger
+            ).collect()
             let schemaExists =
                 try await connection.query(
                     "SELECT count(*)::int8 FROM pg_namespace WHERE nspname = \(schema)", logger: logger
@@ -51,13 +52,14 @@ extension PostgresContactStore {
             try await installFunctions(connection, layout: layout, logger: logger)
             // Rows inserted with explicit ids by other tools may have left the sequence
             // behind them; the store's inserts would then collide. Move it past them.
-            try await connection.query(
+            _ = try await connection.query(
                 """
                 SELECT setval(s.seq, s.maxID)
                 FROM (SELECT pg_get_serial_sequence(\(table), 'id')::regclass AS seq,
                              (SELECT max(id) FROM \(unescaped: table))::int8 AS maxID) AS s
                 WHERE s.maxID > COALESCE(pg_sequence_last_value(s.seq), 0)
-                """, logger: logger)
+                """, logger: logger
+            ).collect()
             return layout
         }
     }

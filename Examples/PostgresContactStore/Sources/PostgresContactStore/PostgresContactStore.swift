@@ -372,8 +372,12 @@ public final class PostgresContactStore: ContactStore {
     public func importContacts(_ contacts: ContactImport) async throws {
         let table = layout.qualifiedName
         try await withTransaction { connection in
-            try await connection.query(
-                "SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.importBarrier))", logger: self.logger)
+            // Statements that return rows are read to the end: `query` returns at the row
+            // description, and an error that comes later would otherwise go unseen (and a
+            // COMMIT after it silently rolls back).
+            _ = try await connection.query(
+                "SELECT pg_advisory_xact_lock(\(AdvisoryLockKey.importBarrier))", logger: self.logger
+            ).collect()
             let isEmpty =
                 try await connection.query(
                     """
@@ -394,12 +398,13 @@ public final class PostgresContactStore: ContactStore {
             }
             guard !rows.isEmpty else { return }
             // Never move the sequence backwards: ids the store handed out before stay unused.
-            try await connection.query(
+            _ = try await connection.query(
                 """
                 SELECT setval(s.seq, GREATEST(s.maxID, COALESCE(pg_sequence_last_value(s.seq), 0)))
                 FROM (SELECT pg_get_serial_sequence(\(table), 'id')::regclass AS seq,
                              (SELECT max(id) FROM \(unescaped: table))::int8 AS maxID) AS s
-                """, logger: self.logger)
+                """, logger: self.logger
+            ).collect()
         }
     }
 

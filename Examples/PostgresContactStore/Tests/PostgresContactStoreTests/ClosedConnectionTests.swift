@@ -61,7 +61,10 @@ struct ClosedConnectionTests {
             ) {
                 try await wrapper(connection) { connection in
                     do {
-                        try await connection.query("SELECT pg_sleep(10)", logger: PostgresContactStore.silentLogger)
+                        // Read to the end: `query` returns at the row description, and the
+                        // termination only shows when the rows are read.
+                        _ = try await connection.query("SELECT pg_sleep(10)", logger: PostgresContactStore.silentLogger)
+                            .collect()
                     } catch {
                         // The wrapper's next step comes after the channel has closed, as it
                         // does when the server's goodbye and the close arrive together.
