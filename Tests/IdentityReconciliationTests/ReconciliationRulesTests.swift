@@ -1,6 +1,7 @@
-import IdentityReconciliation
 import IdentityReconciliationTesting
 import Testing
+
+@testable import IdentityReconciliation
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -194,6 +195,39 @@ struct ReconciliationRulesTests {
                     primaryContactID: 1, emails: ["a@x.io", "b@x.io"], phoneNumbers: ["1"], secondaryContactIDs: [3]))
         #expect(ReconciliationRules.consolidate([F.primary(1, "a@x.io", "1", at: 10, deletedAt: 20)]) == nil)
         #expect(ReconciliationRules.consolidate([]) == nil)
+    }
+
+    @Test("adding a row consolidates as the rows and the row together would, in any order")
+    func consolidateAddingARow() {
+        var random = SplitMix64(seed: 11)
+        let emails: [String?] = [nil, "a@x.io", "b@x.io", "c@x.io"]
+        let phones: [String?] = [nil, "1", "2"]
+        for _ in 0..<2_000 {
+            var rows: [Contact] = []
+            let count = Int.random(in: 0...5, using: &random)
+            for id in 1...max(count, 1) where count > 0 {
+                let deletedAt: Double? = Int.random(in: 0..<5, using: &random) == 0 ? 99 : nil
+                let (email, phone) = (emails.randomElement(using: &random)!, phones.randomElement(using: &random)!)
+                rows.append(
+                    id == 1
+                        ? Fixture.primary(id, email, phone, at: 10, deletedAt: deletedAt)
+                        : Fixture.secondary(id, email, phone, of: 1, at: Double(10 * id), deletedAt: deletedAt))
+            }
+            if Bool.random(using: &random) { rows.shuffle(using: &random) }
+            // Newest or not, live or not, a primary of its own when nothing else is.
+            let createdAt = Double(Int.random(in: 0...70, using: &random))
+            let deletedAt: Double? = Int.random(in: 0..<6, using: &random) == 0 ? 99 : nil
+            let (email, phone) = (emails.randomElement(using: &random)!, phones.randomElement(using: &random)!)
+            let newRow =
+                rows.isEmpty || Int.random(in: 0..<4, using: &random) == 0
+                ? Fixture.primary(count + 1, email, phone, at: createdAt, deletedAt: deletedAt)
+                : Fixture.secondary(count + 1, email, phone, of: 1, at: createdAt, deletedAt: deletedAt)
+            #expect(
+                ReconciliationRules.consolidate(rows, adding: newRow)
+                    == ReconciliationRules.consolidate(rows + [newRow]),
+                "\(rows) + \(newRow)")
+            #expect(ReconciliationRules.consolidate(rows, adding: nil) == ReconciliationRules.consolidate(rows))
+        }
     }
 
     // MARK: Ordering of the consolidated contact

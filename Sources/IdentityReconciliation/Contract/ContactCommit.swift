@@ -15,18 +15,10 @@ public struct ContactCommit: Sendable, Hashable {
     /// - Throws: ``ContactStoreError/contractViolation(_:)`` when the store assigned a different
     ///   number of ids than the plan inserts, or an id of a row it read, or one below 1.
     public init(receipt: ContactStoreReceipt) throws(ContactStoreError) {
+        try receipt.checkInsertedIDs()
         let plan = receipt.plan
-        guard receipt.insertedIDs.count == plan.insertCount else {
-            throw .contractViolation(
-                "the plan inserts \(plan.insertCount) row(s), but the store assigned \(receipt.insertedIDs.count) id(s)"
-            )
-        }
         var rows = plan.rowsAfter
         if plan.insertCount > 0 {
-            let selectedIDs = plan.selected.rows.lazy.map(\.id)
-            if let reused = receipt.insertedIDs.first(where: { $0 <= 0 || selectedIDs.contains($0) }) {
-                throw .contractViolation("the store assigned id \(reused) to a new row")
-            }
             rows.reserveCapacity(rows.count + plan.insertCount)
             plan.forEachInsertedRow(ids: receipt.insertedIDs) { rows.append($0) }
         }
@@ -39,13 +31,5 @@ public struct ContactCommit: Sendable, Hashable {
         self.selected = selected
         self.insertedIDs = insertedIDs
         self.rows = rows
-    }
-
-    /// The live rows after the plan whose group's primary is `primaryID`.
-    public func group(ofPrimary primaryID: Int) -> [Contact] {
-        // An identify's rows are its group (it read the groups it matched, and its plan
-        // leaves them one): the common case costs one pass and no copy.
-        if rows.allSatisfy({ $0.isLive && $0.primaryID == primaryID }) { return rows }
-        return rows.filter { $0.isLive && $0.primaryID == primaryID }
     }
 }

@@ -160,29 +160,44 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         }
     }
 
-    /// The answer to an identify, from what its transaction did.
+    /// The answer to an identify, from what its transaction did: the rows it read as they
+    /// are after the plan, and the row it inserted, taken as they are (see
+    /// ``ContactCommit`` for the general case, which collects them into one array).
     private static func identification(of receipt: consuming ContactStoreReceipt) throws -> Identification {
-        let commit = try ContactCommit(receipt: receipt)
+        try receipt.checkInsertedIDs()
+        let plan = receipt.plan
         let outcome: Identification.Outcome
         let primaryID: Int?
-        switch commit.plan.writes.first {
+        var inserted: Contact?
+        switch plan.plan.writes.first {
         case .insert(_, _, let linkedId, _)?:
-            let id = commit.insertedIDs[0]
+            let id = receipt.insertedIDs[0]
             outcome = linkedId == nil ? .createdPrimary(contactID: id) : .createdSecondary(contactID: id)
             primaryID = linkedId ?? id
+            plan.forEachInsertedRow(ids: receipt.insertedIDs) { inserted = inserted ?? $0 }
         case .relinkGroup(let demotedID, let survivorID, _)?:
             outcome = .merged(primaryID: survivorID, demotedPrimaryID: demotedID)
             primaryID = survivorID
         default:
             outcome = .unchanged
-            primaryID = commit.rows.first?.primaryID
+            primaryID = plan.rowsAfter.first?.primaryID
         }
         // The rules leave the request's values on live rows of one group, unless the store's
         // read returned rows that do not hold what they were selected by.
-        guard let primaryID, let contact = ReconciliationRules.consolidate(commit.group(ofPrimary: primaryID))
+        guard let primaryID,
+            let contact = ReconciliationRules.consolidate(
+                group(ofPrimary: primaryID, in: plan.rowsAfter), adding: inserted)
         else {
             throw ContactStoreError.contractViolation("the rows read for the request hold neither of its values")
         }
         return Identification(contact: contact, outcome: outcome)
+    }
+
+    /// The live rows of `rows` whose group's primary is `primaryID`.
+    private static func group(ofPrimary primaryID: Int, in rows: [Contact]) -> [Contact] {
+        // An identify's rows are its group (it read the groups it matched, and its plan
+        // leaves them one): the common case costs one pass and no copy.
+        if rows.allSatisfy({ $0.isLive && $0.primaryID == primaryID }) { return rows }
+        return rows.filter { $0.isLive && $0.primaryID == primaryID }
     }
 }

@@ -78,25 +78,52 @@ public enum ReconciliationRules {
     /// - Returns: The consolidated contact, or `nil` when `group` has no live row.
     ///   The primary is the row marked ``LinkPrecedence/primary`` (the oldest row if none is).
     public static func consolidate(_ group: [Contact]) -> ConsolidatedContact? {
-        var rows = group.allSatisfy(\.isLive) ? group : group.filter(\.isLive)
-        guard !rows.isEmpty else { return nil }
-        // Stores usually hand rows over oldest first; sorting only when needed saves a pass.
-        if !zip(rows, rows.dropFirst()).allSatisfy({ !$1.isOlder(than: $0) }) {
-            rows.sort { $0.isOlder(than: $1) }
-        }
-        let primaryIndex = rows.firstIndex { $0.linkPrecedence == .primary } ?? 0
-        let primary = rows[primaryIndex]
+        consolidate(group, adding: nil)
+    }
 
-        var emails = UniqueValues(capacity: rows.count)
-        var phoneNumbers = UniqueValues(capacity: rows.count)
+    /// ``consolidate(_:)`` of `group` and `newRow` together. When `group` is live and oldest
+    /// first and `newRow` is live and newer than all of it (what an identify's insert leaves),
+    /// neither is copied into a new array: a measurable share of an in-memory identify.
+    static func consolidate(_ group: [Contact], adding newRow: Contact?) -> ConsolidatedContact? {
+        let inOrder =
+            group.allSatisfy(\.isLive) && zip(group, group.dropFirst()).allSatisfy({ !$1.isOlder(than: $0) })
+            && newRow.map { row in row.isLive && group.last.map { !row.isOlder(than: $0) } ?? true } ?? true
+        guard inOrder else {
+            // Stores usually hand rows over oldest first; sorting only when needed saves a pass.
+            let rows = (newRow.map { group + [$0] } ?? group).filter(\.isLive).sorted { $0.isOlder(than: $1) }
+            return consolidate(oldestFirst: rows, then: nil)
+        }
+        return consolidate(oldestFirst: group, then: newRow)
+    }
+
+    /// The consolidated contact of live rows given oldest first: `rows`, then `newest`.
+    private static func consolidate(oldestFirst rows: [Contact], then newest: Contact?) -> ConsolidatedContact? {
+        let count = rows.count + (newest == nil ? 0 : 1)
+        guard count > 0 else { return nil }
+        // The row marked primary, the oldest row if none is.
+        let primary: Contact
+        if let index = rows.firstIndex(where: { $0.linkPrecedence == .primary }) {
+            primary = rows[index]
+        } else if let newest, newest.linkPrecedence == .primary || rows.isEmpty {
+            primary = newest
+        } else {
+            primary = rows[0]
+        }
+        var emails = UniqueValues(capacity: count)
+        var phoneNumbers = UniqueValues(capacity: count)
         var secondaryIDs: [Int] = []
-        secondaryIDs.reserveCapacity(rows.count - 1)
+        secondaryIDs.reserveCapacity(count - 1)
         emails.append(primary.email)
         phoneNumbers.append(primary.phoneNumber)
-        for (index, row) in rows.enumerated() where index != primaryIndex {
-            emails.append(row.email)
-            phoneNumbers.append(row.phoneNumber)
-            secondaryIDs.append(row.id)
+        for index in rows.indices where rows[index].id != primary.id {
+            emails.append(rows[index].email)
+            phoneNumbers.append(rows[index].phoneNumber)
+            secondaryIDs.append(rows[index].id)
+        }
+        if let newest, newest.id != primary.id {
+            emails.append(newest.email)
+            phoneNumbers.append(newest.phoneNumber)
+            secondaryIDs.append(newest.id)
         }
         return ConsolidatedContact(
             primaryContactID: primary.id,
