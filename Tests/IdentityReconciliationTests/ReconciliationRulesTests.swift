@@ -226,7 +226,6 @@ struct ReconciliationRulesTests {
                 ReconciliationRules.consolidate(rows, adding: newRow)
                     == ReconciliationRules.consolidate(rows + [newRow]),
                 "\(rows) + \(newRow)")
-            #expect(ReconciliationRules.consolidate(rows, adding: nil) == ReconciliationRules.consolidate(rows))
         }
     }
 

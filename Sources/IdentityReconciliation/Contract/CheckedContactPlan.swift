@@ -95,10 +95,7 @@ public struct CheckedContactPlan: Sendable, Hashable {
             guard case .insert(let email, let phoneNumber, let linkedId, let createdAt) = write, let id = next.next()
             else { continue }
             try body(
-                Contact(
-                    id: id, email: email, phoneNumber: phoneNumber, linkedId: linkedId,
-                    linkPrecedence: linkedId == nil ? .primary : .secondary, createdAt: createdAt,
-                    updatedAt: createdAt))
+                Contact(inserted: id, email: email, phoneNumber: phoneNumber, linkedId: linkedId, createdAt: createdAt))
         }
     }
 
@@ -111,5 +108,15 @@ public struct CheckedContactPlan: Sendable, Hashable {
         rows.reserveCapacity(insertCount)
         forEachInsertedRow(ids: ids) { rows.append($0) }
         return rows
+    }
+}
+
+extension Contact {
+    /// The row an ``ContactWrite/insert(email:phoneNumber:linkedId:createdAt:)`` write
+    /// inserts, under the id `id`.
+    init(inserted id: Int, email: String?, phoneNumber: String?, linkedId: Int?, createdAt: Date) {
+        self.init(
+            id: id, email: email, phoneNumber: phoneNumber, linkedId: linkedId,
+            linkPrecedence: linkedId == nil ? .primary : .secondary, createdAt: createdAt, updatedAt: createdAt)
     }
 }

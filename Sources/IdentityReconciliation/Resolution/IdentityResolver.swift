@@ -167,27 +167,27 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         try receipt.checkInsertedIDs()
         let plan = receipt.plan
         let outcome: Identification.Outcome
-        let primaryID: Int?
-        var inserted: Contact?
+        let contact: ConsolidatedContact?
         switch plan.plan.writes.first {
-        case .insert(_, _, let linkedId, _)?:
+        case .insert(let email, let phoneNumber, let linkedId, let createdAt)?:
             let id = receipt.insertedIDs[0]
             outcome = linkedId == nil ? .createdPrimary(contactID: id) : .createdSecondary(contactID: id)
-            primaryID = linkedId ?? id
-            plan.forEachInsertedRow(ids: receipt.insertedIDs) { inserted = inserted ?? $0 }
+            contact = ReconciliationRules.consolidate(
+                group(ofPrimary: linkedId ?? id, in: plan.rowsAfter),
+                adding: Contact(
+                    inserted: id, email: email, phoneNumber: phoneNumber, linkedId: linkedId, createdAt: createdAt))
         case .relinkGroup(let demotedID, let survivorID, _)?:
             outcome = .merged(primaryID: survivorID, demotedPrimaryID: demotedID)
-            primaryID = survivorID
+            contact = ReconciliationRules.consolidate(group(ofPrimary: survivorID, in: plan.rowsAfter))
         default:
             outcome = .unchanged
-            primaryID = plan.rowsAfter.first?.primaryID
+            contact = plan.rowsAfter.first.flatMap {
+                ReconciliationRules.consolidate(group(ofPrimary: $0.primaryID, in: plan.rowsAfter))
+            }
         }
         // The rules leave the request's values on live rows of one group, unless the store's
         // read returned rows that do not hold what they were selected by.
-        guard let primaryID,
-            let contact = ReconciliationRules.consolidate(
-                group(ofPrimary: primaryID, in: plan.rowsAfter), adding: inserted)
-        else {
+        guard let contact else {
             throw ContactStoreError.contractViolation("the rows read for the request hold neither of its values")
         }
         return Identification(contact: contact, outcome: outcome)

@@ -78,52 +78,56 @@ public enum ReconciliationRules {
     /// - Returns: The consolidated contact, or `nil` when `group` has no live row.
     ///   The primary is the row marked ``LinkPrecedence/primary`` (the oldest row if none is).
     public static func consolidate(_ group: [Contact]) -> ConsolidatedContact? {
-        consolidate(group, adding: nil)
+        var rows = group.allSatisfy(\.isLive) ? group : group.filter(\.isLive)
+        // Stores usually hand rows over oldest first; sorting only when needed saves a pass.
+        if !isOldestFirst(rows) { rows.sort { $0.isOlder(than: $1) } }
+        return consolidate(oldestFirst: rows, room: 0)
     }
 
-    /// ``consolidate(_:)`` of `group` and `newRow` together. When `group` is live and oldest
-    /// first and `newRow` is live and newer than all of it (what an identify's insert leaves),
-    /// neither is copied into a new array: a measurable share of an in-memory identify.
-    static func consolidate(_ group: [Contact], adding newRow: Contact?) -> ConsolidatedContact? {
-        let inOrder =
-            group.allSatisfy(\.isLive) && zip(group, group.dropFirst()).allSatisfy({ !$1.isOlder(than: $0) })
-            && newRow.map { row in row.isLive && group.last.map { !row.isOlder(than: $0) } ?? true } ?? true
-        guard inOrder else {
-            // Stores usually hand rows over oldest first; sorting only when needed saves a pass.
-            let rows = (newRow.map { group + [$0] } ?? group).filter(\.isLive).sorted { $0.isOlder(than: $1) }
-            return consolidate(oldestFirst: rows, then: nil)
+    /// ``consolidate(_:)`` of `group` and `newRow` together. When `group` is live, oldest
+    /// first and has its primary, and `newRow` is a live secondary newer than all of it (what
+    /// an identify's insert leaves), `group` is not copied into a new array: a measurable
+    /// share of an in-memory identify.
+    static func consolidate(_ group: [Contact], adding newRow: Contact) -> ConsolidatedContact? {
+        if group.isEmpty {
+            guard newRow.isLive else { return nil }
+            return ConsolidatedContact(
+                primaryContactID: newRow.id, emails: newRow.email.map { [$0] } ?? [],
+                phoneNumbers: newRow.phoneNumber.map { [$0] } ?? [], secondaryContactIDs: [])
         }
-        return consolidate(oldestFirst: group, then: newRow)
+        guard newRow.isLive, newRow.linkPrecedence == .secondary, let last = group.last, !newRow.isOlder(than: last),
+            group.allSatisfy(\.isLive), isOldestFirst(group),
+            var contact = consolidate(oldestFirst: group, room: 1), contact.primaryContactID != newRow.id
+        else { return consolidate(group + [newRow]) }
+        if let email = newRow.email, !contact.emails.contains(email) { contact.emails.append(email) }
+        if let phoneNumber = newRow.phoneNumber, !contact.phoneNumbers.contains(phoneNumber) {
+            contact.phoneNumbers.append(phoneNumber)
+        }
+        contact.secondaryContactIDs.append(newRow.id)
+        return contact
     }
 
-    /// The consolidated contact of live rows given oldest first: `rows`, then `newest`.
-    private static func consolidate(oldestFirst rows: [Contact], then newest: Contact?) -> ConsolidatedContact? {
-        let count = rows.count + (newest == nil ? 0 : 1)
-        guard count > 0 else { return nil }
+    private static func isOldestFirst(_ rows: [Contact]) -> Bool {
+        zip(rows, rows.dropFirst()).allSatisfy { !$1.isOlder(than: $0) }
+    }
+
+    /// The consolidated contact of live rows given oldest first, its lists allocated with
+    /// `room` for more values.
+    private static func consolidate(oldestFirst rows: [Contact], room: Int) -> ConsolidatedContact? {
+        guard !rows.isEmpty else { return nil }
         // The row marked primary, the oldest row if none is.
-        let primary: Contact
-        if let index = rows.firstIndex(where: { $0.linkPrecedence == .primary }) {
-            primary = rows[index]
-        } else if let newest, newest.linkPrecedence == .primary || rows.isEmpty {
-            primary = newest
-        } else {
-            primary = rows[0]
-        }
-        var emails = UniqueValues(capacity: count)
-        var phoneNumbers = UniqueValues(capacity: count)
+        let primaryIndex = rows.firstIndex { $0.linkPrecedence == .primary } ?? 0
+        let primary = rows[primaryIndex]
+        var emails = UniqueValues(capacity: rows.count + room)
+        var phoneNumbers = UniqueValues(capacity: rows.count + room)
         var secondaryIDs: [Int] = []
-        secondaryIDs.reserveCapacity(count - 1)
+        secondaryIDs.reserveCapacity(rows.count - 1 + room)
         emails.append(primary.email)
         phoneNumbers.append(primary.phoneNumber)
-        for index in rows.indices where rows[index].id != primary.id {
-            emails.append(rows[index].email)
-            phoneNumbers.append(rows[index].phoneNumber)
-            secondaryIDs.append(rows[index].id)
-        }
-        if let newest, newest.id != primary.id {
-            emails.append(newest.email)
-            phoneNumbers.append(newest.phoneNumber)
-            secondaryIDs.append(newest.id)
+        for (index, row) in rows.enumerated() where index != primaryIndex {
+            emails.append(row.email)
+            phoneNumbers.append(row.phoneNumber)
+            secondaryIDs.append(row.id)
         }
         return ConsolidatedContact(
             primaryContactID: primary.id,

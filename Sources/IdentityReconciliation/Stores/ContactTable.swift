@@ -269,7 +269,12 @@ struct ContactTable: Sendable {
 
     /// The ids the next `count` inserted rows get.
     func nextIDs(_ count: Int) -> [Int] {
-        Array(nextID..<(nextID + count))
+        // An identify inserts one row or none: skip the generic copy of a range.
+        switch count {
+        case 0: []
+        case 1: [nextID]
+        default: Array(nextID..<(nextID + count))
+        }
     }
 
     /// Persists a checked plan (see ``ContactStore``): updates its rows in place, then its
