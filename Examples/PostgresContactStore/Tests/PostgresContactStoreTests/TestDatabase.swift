@@ -1,5 +1,6 @@
 import Foundation
 import IdentityReconciliation
+import IdentityReconciliationTesting
 import PostgresContactStore
 import PostgresNIO
 import Synchronization
@@ -32,6 +33,20 @@ enum TestDatabase {
     /// A schema name no other test uses.
     static func uniqueSchema() -> String {
         "irtest_" + UUID().uuidString.replacingOccurrences(of: "-", with: "").prefix(16).lowercased()
+    }
+
+    /// Checks the invariants of `store`'s rows (see ``InvariantChecker``) and that its groups
+    /// equal those of `requests` identified one after another in a new in-memory store.
+    static func expectGroupsOfReplay(
+        _ store: PostgresContactStore, _ requests: [(email: String?, phoneNumber: String?)]
+    ) async throws {
+        let rows = try await InvariantChecker.check(store: store)
+        let replay = IdentityResolver(store: InMemoryContactStore(), clock: ManualClock(step: 1))
+        for request in requests {
+            _ = try await replay.identify(email: request.email, phoneNumber: request.phoneNumber)
+        }
+        let replayRows = try await InvariantChecker.check(store: replay.store)
+        #expect(InvariantChecker.valueGroups(rows) == InvariantChecker.valueGroups(replayRows))
     }
 
     /// Runs `body` with a running client; every schema registered in `scratch` is dropped afterwards.
