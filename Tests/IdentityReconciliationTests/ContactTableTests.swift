@@ -122,4 +122,37 @@ struct ContactTableTests {
         #expect(table.select(ContactSelection(email: "c", includesLinks: true)).links.isEmpty)
         #expect(table.links.isEmpty)
     }
+
+    @Test("links page in ascending order whatever order they came in, before and after a removal")
+    func linksInOrder() throws {
+        var table = try Self.mergedTable()
+        var random = SplitMix64(seed: 5)
+        let extras = (0..<300).map { index in
+            ContactLink(
+                email: "e\(index % 7)", phoneNumber: "p\(index)",
+                createdAt: F.at(Double(Int.random(in: 0..<100, using: &random))))
+        }
+        for link in extras { table.add(link) }
+        func paged() -> [ContactLink] {
+            var all: [ContactLink] = []
+            var after: ContactLink?
+            while true {
+                let page = table.links(after: after, limit: 7)
+                guard let last = page.last else { return all }
+                all += page
+                after = last
+            }
+        }
+        #expect(table.links == (extras + [Self.link]).sorted())
+        #expect(paged() == (extras + [Self.link]).sorted())
+        // A link added out of order after a sort, then a removal.
+        let late = ContactLink(email: "e0", phoneNumber: "late", createdAt: F.at(0))
+        table.add(late)
+        try Self.run(
+            &table, ContactSelection(contactID: 1, includesLinks: true),
+            [.removeLink(Self.link), .setLink(contactID: 3, linkedId: nil, updatedAt: F.at(5))])
+        #expect(table.linkCount == extras.count + 1)
+        #expect(table.links == (extras + [late]).sorted())
+        #expect(paged() == (extras + [late]).sorted())
+    }
 }

@@ -40,8 +40,11 @@ struct ContactTable: Sendable {
     private var deletedByEmail: [String: [Int]] = [:]
     private var deletedByPhone: [String: [Int]] = [:]
     private var deletedByLinkedID: [Int: [Int]] = [:]
-    /// Every link in ascending order, and again under its email and under its phone number.
-    private var orderedLinks: [ContactLink] = []
+    /// Every link, and again under its email and under its phone number. Kept in ascending
+    /// order only when a reader needs the order: inserting each link in place would move
+    /// half the list, which over a store's life is quadratic in its number of links.
+    private var allLinks: [ContactLink] = []
+    private var allLinksAreSorted = true
     private var linksByEmail: [String: [ContactLink]] = [:]
     private var linksByPhone: [String: [ContactLink]] = [:]
     /// Live secondaries appended before their primary (possible only in imported rows, where
@@ -50,7 +53,7 @@ struct ContactTable: Sendable {
     /// The id the next inserted row gets.
     private(set) var nextID = 1
     /// The number of links.
-    var linkCount: Int { orderedLinks.count }
+    var linkCount: Int { allLinks.count }
 
     init() {}
 
@@ -81,13 +84,18 @@ struct ContactTable: Sendable {
     }
 
     /// Every link in ascending order.
-    var links: [ContactLink] { orderedLinks }
+    var links: [ContactLink] { allLinksAreSorted ? allLinks : allLinks.sorted() }
 
-    /// Links after `after` in ascending order, at most `limit`.
-    func links(after: ContactLink?, limit: Int) -> [ContactLink] {
+    /// Links after `after` in ascending order, at most `limit`. Sorts the links first when
+    /// links were added since the last sort.
+    mutating func links(after: ContactLink?, limit: Int) -> [ContactLink] {
         guard limit > 0 else { return [] }
-        let start = after.map { after in Self.firstIndex(in: orderedLinks) { $0 <= after } } ?? 0
-        return Array(orderedLinks[start..<min(orderedLinks.count, start + min(limit, orderedLinks.count))])
+        if !allLinksAreSorted {
+            allLinks.sort()
+            allLinksAreSorted = true
+        }
+        let start = after.map { after in Self.firstIndex(in: allLinks) { $0 <= after } } ?? 0
+        return Array(allLinks[start..<min(allLinks.count, start + min(limit, allLinks.count))])
     }
 
     /// The first index of `elements` whose element no longer satisfies `isBefore`, by binary
@@ -337,7 +345,8 @@ struct ContactTable: Sendable {
 
     /// Records a link under both of its values.
     mutating func add(_ link: ContactLink) {
-        orderedLinks.insert(link, at: Self.firstIndex(in: orderedLinks) { $0 < link })
+        if allLinksAreSorted, let last = allLinks.last, !(last < link) { allLinksAreSorted = false }
+        allLinks.append(link)
         linksByEmail[link.email, default: []].append(link)
         linksByPhone[link.phoneNumber, default: []].append(link)
     }
@@ -351,8 +360,12 @@ struct ContactTable: Sendable {
             linksByPhone[link.phoneNumber]!.remove(at: other)
             if linksByPhone[link.phoneNumber]!.isEmpty { linksByPhone[link.phoneNumber] = nil }
         }
-        let ordered = Self.firstIndex(in: orderedLinks) { $0 < link }
-        if ordered < orderedLinks.count && orderedLinks[ordered] == link { orderedLinks.remove(at: ordered) }
+        if allLinksAreSorted {
+            let index = Self.firstIndex(in: allLinks) { $0 < link }
+            if index < allLinks.count && allLinks[index] == link { allLinks.remove(at: index) }
+        } else if let index = allLinks.firstIndex(of: link) {
+            allLinks.remove(at: index)
+        }
     }
 
     /// Adds a deleted row to the indexes of deleted rows.
