@@ -24,13 +24,21 @@ struct TestServer<Store: ContactStore> {
 
     /// Runs `body` with a client whose requests go straight to the router.
     func run<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await makeApplication().test(.router, body)
+    }
+
+    /// Runs `body` with the port of the server listening on loopback, for tests over a real socket.
+    func runLive<Value: Sendable>(_ body: @Sendable (_ port: Int) async throws -> Value) async throws -> Value {
+        try await makeApplication().test(.live) { client in try await body(try #require(client.port)) }
+    }
+
+    private func makeApplication() -> some ApplicationProtocol {
         let logs = self.logs
         var logger = Logger(label: "identify-server-test") { _ in logs }
         logger.logLevel = .info
-        let app = IdentifyApp.makeApplication(
+        return IdentifyApp.makeApplication(
             resolver: IdentityResolver(store: store, clock: clock), adminToken: adminToken, host: "127.0.0.1",
             port: 0, logger: logger)
-        return try await app.test(.router, body)
     }
 }
 
