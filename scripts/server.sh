@@ -7,6 +7,11 @@
 #    with SIGTERM and checks it exited cleanly, restarts it on the same store file and
 #    checks that every row is still there, byte for byte; the last restart has an admin
 #    token, and checks the corrections (401s, a forget, a delete that splits, an erase).
+# 3. Connection flood (scripts/server-flood.py): a server at `ulimit -n 1024` with short
+#    timeouts holds 2,000 idle and 50 slow-header connections, keeps answering fresh ones
+#    within a second, and closes every flood connection after its timeouts.
+# 4. schemathesis (pinned, from PyPI; installed when CI=true or when missing) against the
+#    server with the admin token: every phase and check, a fixed seed, zero failures.
 #
 # Needs curl (installed with apt-get when missing). The server is always killed on exit.
 set -euo pipefail
@@ -142,6 +147,19 @@ request POST /forget -H 'Authorization: Bearer anything' -H 'Content-Type: appli
 expect_error 404 not_found
 request DELETE /contacts/1
 expect_error 405 method_not_allowed
+# A body cut short by a half-close is the client's doing: a 400, not a 500.
+CUT="$(printf 'POST /identify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"email":' |
+    python3 -c 'import socket, sys; s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(sys.stdin.buffer.read()); s.shutdown(socket.SHUT_WR); print(s.makefile("rb").read().decode())' "$PORT")"
+[[ "$CUT" == "HTTP/1.1 400 "* && "$CUT" == *'"code":"incomplete_body"'* ]] || fail "a body cut short answered: $CUT"
+# Requests the HTTP parser refuses get a JSON 400 too.
+for raw in 'FOO / HTTP/1.1\r\nHost: x\r\n\r\n' 'GET / HTTP/1.1\r\nHost: x\r\nX: a\0b\r\n\r\n' \
+    'POST /identify HTTP/1.1\r\nHost: x\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\n' \
+    '\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03'; do
+    ANSWER="$(printf "$raw" | python3 -c 'import socket, sys; s = socket.create_connection(("127.0.0.1", int(sys.argv[1]))); s.sendall(sys.stdin.buffer.read()); print(s.makefile("rb").read().decode("latin-1"))' "$PORT")"
+    [[ "$ANSWER" == "HTTP/1.1 400 "* && "$ANSWER" == *'"code":"malformed_request"'* ]] || fail "$raw answered: $ANSWER"
+done
+if grep -qE ' (error|critical) identify-server' "$LOG"; then fail "client mistakes were logged as errors"; fi
+
 request GET /openapi.yaml
 [[ "$STATUS" == 200 ]] || fail "GET /openapi.yaml answered $STATUS"
 cmp -s "$WORK/body" "$PACKAGE/openapi.yaml" || fail "GET /openapi.yaml differs from $PACKAGE/openapi.yaml"
@@ -219,6 +237,33 @@ expect_error 404 contact_not_found
 if grep -qa 'doc@hillvalley.edu' "$STORE"; then fail "the erased email is still in the store file"; fi
 grep -q 'admin routes enabled' "$LOG" || fail "the server did not log that the admin routes are enabled"
 if grep -q "$TOKEN" "$LOG"; then fail "the admin token was logged"; fi
+stop TERM
+
+step "connection flood at ulimit -n 1024"
+# `ulimit -n` in a child shell lowers both limits, so the server cannot raise them back.
+start_server flood bash -c 'ulimit -n 1024 && exec "$0" "$@"' "$BIN" --in-memory --idle-timeout 3 --request-timeout 2
+grep -q 'open_files=soft 1024, hard 1024' "$LOG" || fail "the server did not log its open-file limit: $(cat "$LOG")"
+grep -q 'max_connections=896' "$LOG" || fail "the server did not fit its connections under 1024 descriptors"
+python3 scripts/server-flood.py "$PORT" 2000 50 15 || fail "the connection flood test failed"
+kill -0 "$PID" 2>/dev/null || fail "the server died during the flood"
+stop TERM
+
+step "schemathesis"
+SCHEMATHESIS_VERSION=4.32.5
+if [[ "${CI:-}" == true ]] || ! python3 -c "import importlib.metadata as m, sys
+sys.exit(m.version('schemathesis') != '$SCHEMATHESIS_VERSION')" 2>/dev/null; then
+    python3 -m pip install --quiet --disable-pip-version-check "schemathesis==$SCHEMATHESIS_VERSION"
+fi
+start_server schemathesis "$BIN" --in-memory --admin-token-file "$WORK/admin.token"
+# Every phase and check over the document the server serves; the seed makes a failure
+# reproducible with the same command. Bounded by the examples per operation (about 3,000
+# cases, 1.5 minutes here). Run in $WORK, where it keeps its example database. Strings are
+# generated in ASCII: openapi.yaml's patterns describe the input policy for ASCII values (the
+# server also accepts other Unicode letters, which a pattern cannot describe exactly).
+(cd "$WORK" && python3 -m schemathesis.cli run "$URL/openapi.yaml" --url "$URL" --checks all \
+    --phases examples,coverage,fuzzing,stateful --mode all --seed 18 --max-examples 250 --workers 1 \
+    --generation-codec ascii --no-color \
+    -H "Authorization: Bearer $TOKEN") || fail "schemathesis found failures (above)"
 stop TERM
 
 echo

@@ -1,5 +1,6 @@
 import Hummingbird
 import IdentityReconciliation
+import NIOHTTP1
 
 /// An error answered to the client as `{"error":{"code":…,"message":…,"field":…}}`.
 ///
@@ -120,6 +121,25 @@ extension APIError {
     /// 413 for a body over the route's limit.
     static func payloadTooLarge(limit: Int) -> APIError {
         APIError(.contentTooLarge, code: "payload_too_large", message: "the request body is larger than \(limit) bytes")
+    }
+
+    /// 400 for a body that ended early: the client half-closed or closed the connection before
+    /// the announced `Content-Length` or the last chunk. The answer may reach nobody.
+    static func incompleteBody() -> APIError {
+        APIError(
+            .badRequest, code: "incomplete_body",
+            message: "the connection ended before the request body did (Content-Length or last chunk)")
+    }
+
+    /// 400 for a body whose framing the HTTP parser refused, such as a malformed chunk size.
+    static func malformedBody(_ error: any Error) -> APIError {
+        APIError(.badRequest, code: "malformed_body", message: "the request body's framing is invalid (\(error))")
+    }
+
+    /// 400 for a request the HTTP parser refused before its head was complete (not HTTP/1.1,
+    /// a forbidden header combination, a head over the size limit); the connection is closed.
+    static func malformedRequest(_ error: HTTPParserError) -> APIError {
+        APIError(.badRequest, code: "malformed_request", message: "the request is not valid HTTP/1.1 (\(error))")
     }
 
     /// 415 for a body that is not declared as JSON.

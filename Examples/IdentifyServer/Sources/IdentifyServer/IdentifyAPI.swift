@@ -1,5 +1,7 @@
 import Hummingbird
 import IdentityReconciliation
+import NIOCore
+import NIOHTTP1
 
 /// The route handlers, over any ``ContactStore``.
 ///
@@ -126,7 +128,8 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
     /// The body of a JSON request, read up to ``maxBodySize``.
     ///
     /// - Throws: ``APIError`` 415 when it is not declared as JSON, 413 when it is larger (as
-    ///   announced, or as streamed).
+    ///   announced, or as streamed), 400 `incomplete_body` when the client stopped sending (or
+    ///   closed the connection) before the body's end: the client's doing, not the server's.
     static func jsonBody(of request: Request) async throws -> ByteBuffer {
         let contentType = request.headers[.contentType]
         guard isJSON(contentType) else { throw APIError.unsupportedMediaType(contentType) }
@@ -139,6 +142,15 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
         } catch let error as any HTTPResponseError where error.status == .contentTooLarge {
             // A chunked body gives no length up front; NIO stops collecting at the limit.
             throw APIError.payloadTooLarge(limit: maxBodySize)
+        } catch let error as HTTPParserError {
+            // End of input before the announced length or the last chunk: NIO's decoder says
+            // invalidEOFState; a malformed chunk header is another parser error.
+            throw error == .invalidEOFState ? APIError.incompleteBody() : APIError.malformedBody(error)
+        } catch is ChannelError {
+            throw APIError.incompleteBody()
+        } catch is IOError {
+            // A reset connection (ECONNRESET) in the middle of the body.
+            throw APIError.incompleteBody()
         }
     }
 

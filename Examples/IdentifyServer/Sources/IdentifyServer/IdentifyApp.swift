@@ -1,4 +1,5 @@
 public import Hummingbird
+import HummingbirdCore
 public import IdentityReconciliation
 public import Logging
 
@@ -46,6 +47,9 @@ public enum IdentifyApp {
     ///   - adminToken: The token that unlocks the destructive routes; `nil` leaves them unrouted.
     ///   - host: The address to bind, such as `127.0.0.1`.
     ///   - port: The port to bind; `0` picks a free one (see `onServerRunning`).
+    ///   - limits: The connection cap and timeouts (``ServerLimits``); its ``ServerLimits/maxConnections``
+    ///     is used as given, so lower it under the descriptor limit first
+    ///     (``ServerLimits/connectionCap(openFileLimit:)``).
     ///   - logger: The logger for the server and every request.
     ///   - onServerRunning: Called once the server listens, with the bound port.
     public static func makeApplication<Store: ContactStore>(
@@ -53,12 +57,34 @@ public enum IdentifyApp {
         adminToken: AdminToken? = nil,
         host: String,
         port: Int,
+        limits: ServerLimits = ServerLimits(),
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
+        makeApplication(
+            resolver: resolver, adminToken: adminToken, host: host, port: port, limits: limits,
+            connections: ConnectionRegistry(maxConnections: limits.maxConnections), logger: logger,
+            onServerRunning: onServerRunning)
+    }
+
+    /// ``makeApplication(resolver:adminToken:host:port:limits:logger:onServerRunning:)`` with
+    /// the registry of its connections given, so tests can watch it.
+    static func makeApplication<Store: ContactStore>(
+        resolver: IdentityResolver<Store>,
+        adminToken: AdminToken?,
+        host: String,
+        port: Int,
+        limits: ServerLimits,
+        connections registry: ConnectionRegistry,
         logger: Logger,
         onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
     ) -> some ApplicationProtocol {
         Application(
             router: makeRouter(resolver: resolver, adminToken: adminToken),
-            configuration: ApplicationConfiguration(address: .hostname(host, port: port)),
+            server: HTTPServerBuilder { responder in
+                LimitedHTTP1Channel(responder: responder, limits: limits, registry: registry)
+            },
+            configuration: ApplicationConfiguration(address: .hostname(host, port: port), backlog: limits.backlog),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port) },
             logger: logger
         )

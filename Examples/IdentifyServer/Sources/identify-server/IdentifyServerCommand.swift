@@ -52,7 +52,44 @@ struct IdentifyServerCommand: AsyncParsableCommand {
             """)
     var adminTokenFile: String?
 
+    @Option(
+        help: """
+            The most connections held open at once, lowered at start to fit under the open-file \
+            limit with \(ServerLimits.reservedDescriptors) descriptors to spare. Beyond it a new \
+            connection closes the one idle longest, or is closed itself when every connection is \
+            in the middle of a request.
+            """)
+    var maxConnections = ServerLimits().maxConnections
+
+    @Option(help: "Seconds a connection may stay open without a request (after connecting or after an answer).")
+    var idleTimeout: Double = 60
+
+    @Option(
+        help: """
+            Seconds a request may take to arrive, from its first byte to the end of its body; \
+            the connection is closed when it has not.
+            """)
+    var requestTimeout: Double = 30
+
+    @Option(help: "The length of the queue of connections the kernel holds until the server accepts them.")
+    var backlog = ServerLimits().backlog
+
+    /// The limits the flags give, before the connection cap is fitted to the open-file limit.
+    var limits: ServerLimits {
+        ServerLimits(
+            maxConnections: maxConnections, idleTimeout: .milliseconds(Int64(idleTimeout * 1_000)),
+            requestTimeout: .milliseconds(Int64(requestTimeout * 1_000)), backlog: backlog)
+    }
+
     func validate() throws {
+        guard maxConnections >= 1 else { throw ValidationError("--max-connections must be at least 1.") }
+        // A day at most: a longer wait is no timeout, and the milliseconds stay far from overflow.
+        for (flag, seconds) in [("--idle-timeout", idleTimeout), ("--request-timeout", requestTimeout)] {
+            guard seconds > 0, seconds <= 86_400 else {
+                throw ValidationError("\(flag) must be more than 0 and at most 86400 seconds.")
+            }
+        }
+        guard (1...65_535).contains(backlog) else { throw ValidationError("--backlog must be from 1 to 65535.") }
         if inMemory && store != nil {
             throw ValidationError("--store and --in-memory cannot be used together.")
         }
@@ -98,8 +135,24 @@ struct IdentifyServerCommand: AsyncParsableCommand {
         close: @Sendable () throws -> Void
     ) async throws {
         let host = self.host
+        var limits = self.limits
+        // Connections beyond the open-file limit would fail in accept and leave the runtime no
+        // descriptor (libdispatch aborts when it cannot open /proc files): raise it, fit under it.
+        let openFiles = OpenFileLimit.raiseSoftToHard()
+        if let openFiles {
+            limits.maxConnections = limits.connectionCap(openFileLimit: openFiles.soft)
+        }
+        logger.info(
+            "limits",
+            metadata: [
+                "open_files": "\(openFiles.map(String.init(describing:)) ?? "unknown")",
+                "max_connections": "\(limits.maxConnections)",
+                "idle_timeout": "\(limits.idleTimeout)", "request_timeout": "\(limits.requestTimeout)",
+                "backlog": "\(limits.backlog)",
+            ])
         let app = IdentifyApp.makeApplication(
-            resolver: IdentityResolver(store: store), adminToken: adminToken, host: host, port: port, logger: logger
+            resolver: IdentityResolver(store: store), adminToken: adminToken, host: host, port: port, limits: limits,
+            logger: logger
         ) { boundPort in
             logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort.map(String.init) ?? "?")"])
         }

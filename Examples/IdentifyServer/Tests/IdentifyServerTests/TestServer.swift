@@ -1,12 +1,14 @@
 import Foundation
 import Hummingbird
 import HummingbirdTesting
-import IdentifyServer
 import IdentityReconciliation
 import IdentityReconciliationTesting
 import InMemoryLogging
 import Logging
+import ServiceLifecycle
 import Testing
+
+@testable import IdentifyServer
 
 /// A service driven in-process through HummingbirdTesting's router client; in memory unless given a store.
 struct TestServer<Store: ContactStore> {
@@ -16,27 +18,65 @@ struct TestServer<Store: ContactStore> {
     /// Starts at 2023-11-14T22:13:20.000Z and moves 0.25 s per reading, so timestamps are known.
     let clock = ManualClock(step: 0.25)
     let logs = InMemoryLogHandler()
+    /// The connection cap and timeouts (the defaults unless a test is about them).
+    let limits: ServerLimits
+    /// The open connections of the server, for tests of the connection cap.
+    let connections: ConnectionRegistry
 
-    init(store: Store, adminToken: AdminToken? = nil) {
+    init(store: Store, adminToken: AdminToken? = nil, limits: ServerLimits = ServerLimits()) {
         self.store = store
         self.adminToken = adminToken
+        self.limits = limits
+        self.connections = ConnectionRegistry(maxConnections: limits.maxConnections)
     }
 
     /// Runs `body` with a client whose requests go straight to the router.
     func run<Value: Sendable>(_ body: @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
+        try await makeApplication().test(.router, body)
+    }
+
+    /// Runs `body` with the port of the server listening on loopback, for tests over a real
+    /// socket; the server holds no connection but those `body` opens (unlike HummingbirdTesting's
+    /// live mode, whose client keeps one open). Stops the server gracefully afterwards.
+    func runLive<Value: Sendable>(_ body: @Sendable (_ port: Int) async throws -> Value) async throws -> Value {
+        let (ports, portContinuation) = AsyncStream.makeStream(of: Int.self)
+        let app = makeApplication { port in portContinuation.yield(port ?? 0) }
+        let group = ServiceGroup(configuration: .init(services: [app], logger: Logger(label: "test-service-group")))
+        return try await withThrowingTaskGroup(of: Value?.self) { tasks in
+            tasks.addTask {
+                try await group.run()
+                return nil
+            }
+            defer { tasks.cancelAll() }
+            let port = try #require(await ports.first { _ in true })
+            let result: Result<Value, any Error>
+            do { result = .success(try await body(port)) } catch { result = .failure(error) }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+            return try result.get()
+        }
+    }
+
+    private func makeApplication(
+        onServerRunning: @escaping @Sendable (_ port: Int?) async -> Void = { _ in }
+    ) -> some ApplicationProtocol {
         let logs = self.logs
         var logger = Logger(label: "identify-server-test") { _ in logs }
         logger.logLevel = .info
-        let app = IdentifyApp.makeApplication(
+        return IdentifyApp.makeApplication(
             resolver: IdentityResolver(store: store, clock: clock), adminToken: adminToken, host: "127.0.0.1",
-            port: 0, logger: logger)
-        return try await app.test(.router, body)
+            port: 0, limits: limits, connections: connections, logger: logger, onServerRunning: onServerRunning)
     }
 }
 
 extension TestServer where Store == InMemoryContactStore {
     init(adminToken: AdminToken? = nil) {
         self.init(store: InMemoryContactStore(), adminToken: adminToken)
+    }
+
+    /// An in-memory server under `limits`.
+    init(limits: ServerLimits) {
+        self.init(store: InMemoryContactStore(), limits: limits)
     }
 
     /// An in-memory server with the corrections routed, behind ``testAdminToken``.
