@@ -56,6 +56,23 @@ extension ContactPlan {
     }
 }
 
+extension ContactPlan {
+    /// Whether ``checked(against:)`` reads the links of the values of the groups the plan
+    /// touches, or only those of its own link writes' values. Only writes that change a
+    /// single row (``ContactWrite/setLink(contactID:linkedId:updatedAt:)``,
+    /// ``ContactWrite/delete(contactID:at:)``, ``ContactWrite/clearValues(contactID:email:phoneNumber:updatedAt:)``)
+    /// make it check the groups against their links; a merge (a relink and its link) does not,
+    /// so a store replaying one need not collect the groups' links.
+    var checkNeedsLinksOfGroups: Bool {
+        writes.contains {
+            switch $0 {
+            case .setLink, .delete, .clearValues: true
+            case .insert, .relinkGroup, .addLink, .removeLink: false
+            }
+        }
+    }
+}
+
 /// The selected rows and links while a plan's writes are applied to them one by one.
 ///
 /// Each method returns the reason the write cannot be applied, or `nil`.

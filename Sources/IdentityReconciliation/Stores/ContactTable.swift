@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -184,9 +183,12 @@ struct ContactTable: Sendable {
     }
 
     /// What a recorded plan naming these contacts read: the live group of each live one,
-    /// each deleted one itself, and the links of the live rows' values and of `linkValues`. Uses no value index, so it works while a file is loading.
+    /// each deleted one itself, and the links of `linkValues` and (unless
+    /// `includingLinksOfRows` is `false`) of the live rows' values. Uses no value index, so it
+    /// works while a file is loading.
     func select(
-        groupsOf ids: [Int], linkValues: (emails: [String], phoneNumbers: [String]) = ([], [])
+        groupsOf ids: [Int], linkValues: (emails: [String], phoneNumbers: [String]) = ([], []),
+        includingLinksOfRows: Bool = true
     ) -> SelectedContacts {
         var primaries: [Int] = []
         var rows: [Contact] = []
@@ -204,7 +206,7 @@ struct ContactTable: Sendable {
         rows += deleted
         guard linkCount > 0 else { return SelectedContacts(rows: rows) }
         var found = Set<ContactLink>()
-        let live = rows.filter(\.isLive)
+        let live = includingLinksOfRows ? rows.filter(\.isLive) : []
         for email in live.compactMap(\.email) + linkValues.emails { found.formUnion(linksByEmail[email] ?? []) }
         for phone in live.compactMap(\.phoneNumber) + linkValues.phoneNumbers {
             found.formUnion(linksByPhone[phone] ?? [])
@@ -432,8 +434,8 @@ struct ContactTable: Sendable {
     /// with two cores.
     mutating func indexValues() {
         let rows = self.storage
-        let emailOwners = Mutex(ValueIndex())
-        let phoneOwners = Mutex(ValueIndex())
+        let emailOwners = StoreLock(ValueIndex())
+        let phoneOwners = StoreLock(ValueIndex())
         DispatchQueue.concurrentPerform(iterations: 2) { part in
             rows.withUnsafeBufferPointer { rows in
                 // Each thread reads only its own field through the buffer: copying whole rows

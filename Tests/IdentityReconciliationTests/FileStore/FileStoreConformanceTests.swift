@@ -39,7 +39,8 @@ struct FileStoreConformanceTests {
 final class ReopeningStore: ContactStore {
     private let path: String
     private let durability: FileContactStore.Durability
-    private let store: Mutex<FileContactStore>
+    // The library's lock, which ThreadSanitizer builds replace with one it understands.
+    private let store: StoreLock<FileContactStore>
     private let calls = Atomic<Int>(0)
     /// Reopens after this many identifies.
     static let interval = 7
@@ -47,7 +48,7 @@ final class ReopeningStore: ContactStore {
     init(path: String, durability: FileContactStore.Durability) throws {
         self.path = path
         self.durability = durability
-        store = Mutex(try FileContactStore(path: path, durability: durability))
+        store = StoreLock(try FileContactStore(path: path, durability: durability))
     }
 
     private var current: FileContactStore { store.withLock { $0 } }

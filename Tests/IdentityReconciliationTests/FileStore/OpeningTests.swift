@@ -46,6 +46,37 @@ struct OpeningTests {
         #expect(free.finished, "\(free.errors)")
     }
 
+    /// Corrections in a group that only links hold together replay when the file is opened
+    /// again: the checks of the replayed plans see the links of the group's values. The file
+    /// is copied while the store is open, as a crash would leave it (closing would compact
+    /// it, after a forget).
+    @Test func correctionsInAGroupHeldByLinksReplayOnOpening() async throws {
+        let directory = try TemporaryDirectory()
+        // Erased values are not purged, so that the forget stays a plan in the journal.
+        var options = FileContactStore.Options(durability: .immediate)
+        options.purgesErasedValues = false
+        let store = try FileContactStore(path: directory.file(), options: options)
+        defer { try? store.close() }
+        let resolver = IdentityResolver(store: store, clock: ManualClock(step: 1))
+        for (email, phoneNumber) in [
+            ("a@x.io", "1"), ("b@x.io", "2"), ("c@x.io", "3"), ("a@x.io", "2"), ("c@x.io", "1"),
+        ] {
+            _ = try await resolver.identify(email: email, phoneNumber: phoneNumber)
+        }
+        // Rows 1 (a, 1), 2 (b, 2) and 3 (c, 3) share no value: the links (a, 2) and (c, 1) join them.
+        _ = try await resolver.identify(email: "d@x.io", phoneNumber: "1")
+        _ = try await resolver.delete(contactID: 4)
+        _ = try await resolver.forget(email: "b@x.io")
+        let (rows, links) = (try await resolver.allContacts(), try await resolver.allLinks())
+        #expect(links.count == 2)
+        try FileManager.default.copyItem(atPath: directory.file(), toPath: directory.file("copy"))
+        let copy = try FileContactStore(path: directory.file("copy"), options: options)
+        defer { try? copy.close() }
+        let again = IdentityResolver(store: copy)
+        #expect(try await again.allContacts() == rows)
+        #expect(try await again.allLinks() == links)
+    }
+
     @Test func newFilesAreCreatedWithMode0600() throws {
         let directory = try TemporaryDirectory()
         let store = try FileContactStore(path: directory.file())

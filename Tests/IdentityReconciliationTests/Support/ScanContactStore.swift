@@ -1,5 +1,4 @@
-import IdentityReconciliation
-import Synchronization
+@testable import IdentityReconciliation
 
 #if canImport(FoundationEssentials)
 import FoundationEssentials
@@ -55,7 +54,8 @@ final class ScanContactStore: ContactStore {
     }
 
     let fault: Fault
-    private let state = Mutex(State())
+    // The library's lock, which ThreadSanitizer builds replace with one it understands.
+    private let state = StoreLock(State())
 
     init(fault: Fault) {
         self.fault = fault

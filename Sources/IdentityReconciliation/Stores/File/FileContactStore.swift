@@ -1,5 +1,4 @@
 import Dispatch
-import Synchronization
 
 /// A ``ContactStore`` kept in one file on disk, safe against crashes, power loss and full
 /// disks, with no database server and no dependency.
@@ -167,7 +166,7 @@ public final class FileContactStore: ContactStore {
     public let recovery: FileStoreRecovery?
 
     let fileSystem: any FileSystem
-    let state: Mutex<State>
+    let state: StoreLock<State>
     /// Serializes the file work of grouped flushes, compaction, ``sync()`` and ``close()``.
     let ioQueue = DispatchQueue(label: "IdentityReconciliation.FileContactStore.io")
 
@@ -208,7 +207,7 @@ public final class FileContactStore: ContactStore {
             formatVersion: opened.formatVersion)
         state.holdsErasedValues = opened.holdsErasedValues
         Self.updateCompactionThreshold(&state, options: options)
-        self.state = Mutex(state)
+        self.state = StoreLock(state)
         if opened.holdsErasedValues {
             // A crash came between an erasure's record and its purge: finish it before any use.
             try purge()

@@ -273,7 +273,10 @@ struct StoreLoader {
     private mutating func replay(_ plan: ContactPlan, insertedIDs: [Int]) throws(ByteReader.Malformed) {
         let checked: CheckedContactPlan
         do {
-            checked = try plan.checked(against: table.select(groupsOf: plan.contactIDs, linkValues: plan.linkValues))
+            checked = try plan.checked(
+                against: table.select(
+                    groupsOf: plan.contactIDs, linkValues: plan.linkValues,
+                    includingLinksOfRows: plan.checkNeedsLinksOfGroups))
         } catch {
             throw ByteReader.Malformed(reason: "a recorded plan cannot be applied: \(error)")
         }

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// A ``ContactStore`` that keeps every row in memory; nothing survives the process.
 ///
 /// Use it in tests, in short-lived tools, and as the reference for what a store does.
@@ -11,18 +9,18 @@ import Synchronization
 /// **Cost.** Hash indexes by email and phone number and a member list per group: an
 /// identify costs O(size of the groups it touches), never O(number of rows).
 public final class InMemoryContactStore: ContactStore {
-    private let table: Mutex<ContactTable>
+    private let table: StoreLock<ContactTable>
 
     /// Creates an empty store; the first row gets id 1.
     public init() {
-        table = Mutex(ContactTable())
+        table = StoreLock(ContactTable())
     }
 
     /// Creates a store holding existing rows, for example fixtures in a test.
     ///
     /// - Throws: ``ContactStoreError/invalidContacts(_:)`` when the rows break ``ContactInvariants``.
     public init(contacts: [Contact]) throws(ContactStoreError) {
-        table = Mutex(ContactTable(importing: try ContactImport(contacts: contacts)))
+        table = StoreLock(ContactTable(importing: try ContactImport(contacts: contacts)))
     }
 
     /// Reads a selection. Never throws.
