@@ -124,12 +124,12 @@ struct IdentifyRouteTests {
     @Test("a body that is not UTF-8 outside the fields' strings, or is UTF-16, is invalid JSON")
     func invalidUTF8() async throws {
         try await TestServer().run { client in
-            let text = #"{"email":"u16@x.com"}"#
-            for bytes in [
-                Array(#"{"e"#.utf8) + [0xFF] + Array(#"":1}"#.utf8),
-                text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
-                [0xFF, 0xFE] + text.utf16.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] },
-            ] {
+            let utf16LE: [UInt8] = #"{"email":"u16@x.com"}"#.utf16.flatMap { unit -> [UInt8] in
+                [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+            }
+            let badKey: [UInt8] = Array(#"{"e"#.utf8) + [0xFF] + Array(#"":1}"#.utf8)
+            let bodies: [[UInt8]] = [badKey, utf16LE, [0xFF, 0xFE] + utf16LE]
+            for bytes in bodies {
                 let response = try await client.execute(
                     uri: "/identify", method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: bytes))
                 #expect(response.status == .badRequest)
