@@ -50,3 +50,13 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// libFuzzer targets, only when IDENTITY_RECONCILIATION_FUZZ is set, so that a normal build and
+// `swift test` neither see nor build them: `bash scripts/fuzz.sh` (see Fuzz/README.md) builds
+// them with `swift build --sanitize=fuzzer` and runs each for a fixed time.
+if Context.environment["IDENTITY_RECONCILIATION_FUZZ"] != nil {
+    for name in ["FuzzRequestDecoder", "FuzzStoreLoader", "FuzzRowImport"] {
+        package.targets.append(
+            .executableTarget(name: name, dependencies: ["IdentityReconciliation"], path: "Fuzz/Sources/\(name)"))
+    }
+}

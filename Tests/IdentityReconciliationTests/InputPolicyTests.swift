@@ -147,6 +147,53 @@ struct InputPolicyTests {
         }
     }
 
+    // MARK: Standard: invisible characters
+
+    /// Format characters (general category Cf) and U+034F COMBINING GRAPHEME JOINER.
+    static let invisibleCharacters: [Unicode.Scalar] = [
+        "\u{200B}", "\u{FEFF}", "\u{00AD}", "\u{202E}", "\u{2060}", "\u{034F}", "\u{200C}", "\u{200D}", "\u{200E}",
+        "\u{2066}", "\u{180E}", "\u{E0001}",
+    ]
+
+    @Test("invisible characters in an email are refused, naming the character", arguments: invisibleCharacters)
+    func invisibleCharactersInEmails(scalar: Unicode.Scalar) async throws {
+        for raw in ["zw\(scalar)sp@x.com", "\(scalar)zwsp@x.com", "zwsp@x.com\(scalar)", "ZW\(scalar)SP@X.COM"] {
+            let resolver = try StoreKind.inMemory.makeResolver()
+            await #expect(throws: InputError.invalidEmail(reason: .invisibleCharacter(scalar))) {
+                try await resolver.identify(email: raw, phoneNumber: "123")
+            }
+            #expect(throws: InputError.invalidEmail(reason: .invisibleCharacter(scalar))) {
+                try StandardNormalizationPolicy().normalizeEmail(raw)
+            }
+            #expect(try await resolver.allContacts().isEmpty)
+        }
+    }
+
+    @Test("invisible characters in a phone number are refused, naming the character", arguments: invisibleCharacters)
+    func invisibleCharactersInPhoneNumbers(scalar: Unicode.Scalar) async throws {
+        for raw in ["12\(scalar)34", "\(scalar)1234", "1234\(scalar)", "+1 (555) \(scalar)0100"] {
+            #expect(throws: InputError.invalidPhoneNumber(reason: .invisibleCharacter(scalar))) {
+                try StandardNormalizationPolicy().normalizePhoneNumber(raw)
+            }
+        }
+    }
+
+    @Test("the reason names the code point")
+    func invisibleCharacterMessage() {
+        #expect(
+            InputError.invalidEmail(reason: .invisibleCharacter("\u{200B}")).description
+                == "email contains the invisible character U+200B")
+        #expect(
+            InputError.invalidPhoneNumber(reason: .invisibleCharacter("\u{E0001}")).description
+                == "phoneNumber contains the invisible character U+E0001")
+    }
+
+    @Test("the exact policy keeps invisible characters, as it keeps everything but control characters")
+    func exactKeepsInvisibleCharacters() async throws {
+        let row = try await Self.stored(email: "zw\u{200B}sp@x.com", phoneNumber: "1\u{2060}2", policy: .exact)
+        #expect(row.email == "zw\u{200B}sp@x.com" && row.phoneNumber == "1\u{2060}2")
+    }
+
     // MARK: Absent fields
 
     @Test(

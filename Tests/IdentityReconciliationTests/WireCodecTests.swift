@@ -160,9 +160,9 @@ struct WireCodecTests {
     }
 
     @Test(arguments: [
-        (#"{"phoneNumber":1.0}"#, "1"), (#"{"phoneNumber":1e2}"#, "100"), (#"{"phoneNumber":-0}"#, "0"),
-        (#"{"phoneNumber":-42}"#, "-42"), (#"{"phoneNumber":9223372036854775807}"#, "9223372036854775807"),
-        (#"{"phoneNumber":"0012"}"#, "0012"), (#"{"phoneNumber":1E+2}"#, "100"),
+        (#"{"phoneNumber":0}"#, "0"), (#"{"phoneNumber":123456}"#, "123456"),
+        (#"{"phoneNumber":9223372036854775807}"#, "9223372036854775807"), (#"{"phoneNumber":"0012"}"#, "0012"),
+        (#"{"phoneNumber":"-42"}"#, "-42"),
     ])
     func integerPhoneNumbersLikeJSONDecoder(text: String, phone: String) throws {
         #expect(try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8)).phoneNumber == phone)
@@ -190,11 +190,11 @@ struct WireCodecTests {
         (#"{"phoneNumber":1e}"#, "invalid_json"), (#"{"phoneNumber":-}"#, "invalid_json"),
         (#"{"email":"a@x.io",,"phoneNumber":"1"}"#, "invalid_json"), (#"{"x":[1,2}"#, "invalid_json"),
         (#"{"x":{"a" 1}}"#, "invalid_json"), (#"{"x":tru}"#, "invalid_json"), (#"{"x":nul}"#, "invalid_json"),
-        (#"{"x":NaN}"#, "invalid_json"), ("not json", "invalid_json"), ("\u{FEFF}[]", "invalid_request"),
+        (#"{"x":NaN}"#, "invalid_json"), ("not json", "invalid_json"), ("\u{FEFF}[]", "invalid_json"),
         (#"[{"email":"a@x.io"}]"#, "invalid_request"), (#""a@x.io""#, "invalid_request"), ("42", "invalid_request"),
         ("null", "invalid_request"), (#"{"email":5}"#, "invalid_request"), (#"{"email":true}"#, "invalid_request"),
-        (#"{"email":["a@x.io"]}"#, "invalid_request"), (#"{"phoneNumber":1.5}"#, "invalid_request"),
-        (#"{"phoneNumber":9223372036854775808}"#, "invalid_request"), (#"{"phoneNumber":{}}"#, "invalid_request"),
+        (#"{"email":["a@x.io"]}"#, "invalid_request"), (#"{"phoneNumber":1.5}"#, "invalid_phone_number"),
+        (#"{"phoneNumber":9223372036854775808}"#, "invalid_phone_number"), (#"{"phoneNumber":{}}"#, "invalid_request"),
         (#"{"phoneNumber":false}"#, "invalid_request"),
     ])
     func refusedLines(text: String, code: String) throws {
@@ -239,16 +239,20 @@ struct WireCodecTests {
         let deep = #"{"x":"# + String(repeating: "[", count: limit) + String(repeating: "]", count: limit) + "}"
         #expect(
             throws: WireCodecError(
-                code: .invalidJSON, message: "invalid JSON: arrays and objects are nested deeper than \(limit) levels")
+                code: .invalidJSON,
+                message:
+                    "invalid JSON at byte \(limit + 4) (in x): arrays and objects are nested deeper than \(limit) levels",
+                field: "x", offset: limit + 4)
         ) { try Self.decode(deep) }
         // Far deeper than any stack would allow if the reader did not stop.
         let absurd = String(repeating: "[", count: 200_000)
         #expect(throws: WireCodecError.self) { try Self.decode(absurd) }
     }
 
-    @Test func aByteOrderMarkIsSkippedLikeJSONDecoder() throws {
+    @Test func aByteOrderMarkIsRefusedThoughJSONDecoderSkipsIt() throws {
         let text = "\u{FEFF}{\"email\":\"a@x.io\"}"
-        #expect(try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8)) == (try Self.decode(text)))
+        #expect(try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8)).email == "a@x.io")
+        #expect(throws: WireCodecError.self) { try Self.decode(text) }
     }
 
     @Test func escapesAndUnicodeDecode() throws {
@@ -261,7 +265,8 @@ struct WireCodecTests {
     @Test func errorOffsetsPointAtTheProblem() {
         #expect(
             throws: WireCodecError(
-                code: .invalidJSON, message: "invalid JSON at byte 9: expected a value, found '}'", offset: 9)
+                code: .invalidJSON, message: "invalid JSON at byte 9 (in email): expected a value, found '}'",
+                field: "email", offset: 9)
         ) {
             try Self.decode(#"{"email":}"#)
         }
@@ -325,8 +330,9 @@ struct WireCodecTests {
     func onePassPathLeavesOtherBodies(body: String) {
         #expect(Array(body.utf8).withUnsafeBufferPointer { WireCodec.simpleRequest($0) } == nil)
         // Whatever the general reader makes of it is what JSONDecoder makes of it, except that
-        // the codec reads RFC 8259 strictly: Foundation's decoder also takes a trailing comma.
-        if body.hasSuffix(",}") {
+        // the codec reads RFC 8259 strictly: Foundation's decoder also takes a trailing comma
+        // and a byte order mark.
+        if body.hasSuffix(",}") || body.hasPrefix("\u{FEFF}") {
             #expect(throws: WireCodecError.self) { try Self.decode(body) }
             return
         }
@@ -466,7 +472,7 @@ struct WireCodecTests {
         switch Int.random(in: 0..<5, using: &random) {
         case 0: break
         case 1: members.append((#""phoneNumber""#, "null"))
-        case 2: members.append((#""phoneNumber""#, "\(Int64.random(in: .min ... .max, using: &random))"))
+        case 2: members.append((#""phoneNumber""#, "\(Int64.random(in: 0 ... .max, using: &random))"))
         case 3: members.append((#""phoneNumber""#, "\(Int.random(in: 0...999_999, using: &random))"))
         default: members.append((#""phoneNumber""#, try string(randomString(using: &random))))
         }

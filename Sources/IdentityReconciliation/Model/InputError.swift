@@ -12,6 +12,11 @@ public enum InputError: Error, Sendable, Hashable, CustomStringConvertible {
         case controlCharacter
         /// The value contains whitespace inside it.
         case whitespace
+        /// The value contains an invisible character that would make two values that look
+        /// the same differ: a format character (Unicode general category Cf, such as U+200B
+        /// ZERO WIDTH SPACE, U+FEFF, U+00AD SOFT HYPHEN, U+202E RIGHT-TO-LEFT OVERRIDE, U+2060
+        /// WORD JOINER) or U+034F COMBINING GRAPHEME JOINER. The first one found is kept.
+        case invisibleCharacter(Unicode.Scalar)
         /// The email has no `@`.
         case missingAtSign
         /// The email has more than one `@`.
@@ -38,6 +43,7 @@ public enum InputError: Error, Sendable, Hashable, CustomStringConvertible {
             case .tooLong(let limit): "is longer than the limit of \(limit)"
             case .controlCharacter: "contains a control character"
             case .whitespace: "contains whitespace"
+            case .invisibleCharacter(let scalar): "contains the invisible character \(Self.codePoint(scalar))"
             case .missingAtSign: "has no '@'"
             case .multipleAtSigns: "has more than one '@'"
             case .emptyLocalPart: "has nothing before the '@'"
@@ -48,6 +54,12 @@ public enum InputError: Error, Sendable, Hashable, CustomStringConvertible {
             case .invalidUTF8: "is not valid UTF-8"
             case .blank: "is blank"
             }
+        }
+
+        /// `U+200B`.
+        private static func codePoint(_ scalar: Unicode.Scalar) -> String {
+            let hex = String(scalar.value, radix: 16, uppercase: true)
+            return "U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex
         }
     }
 

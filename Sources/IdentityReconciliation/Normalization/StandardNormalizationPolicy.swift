@@ -1,13 +1,20 @@
 /// The default policy: forgiving about formatting, strict about validity.
 ///
-/// Emails: surrounding whitespace is trimmed; the rest is lowercased and must have
-/// exactly one `@`, a non-empty local part, a domain of at least two non-empty labels
-/// separated by dots, no whitespace or control characters, and at most
-/// ``InputLimits/maximumEmailBytes`` UTF-8 bytes.
+/// Emails: surrounding whitespace (Unicode White_Space) is trimmed; the rest is lowercased
+/// and must have exactly one `@`, a non-empty local part, a domain of at least two non-empty
+/// labels separated by dots, no whitespace, no control characters, no invisible characters
+/// (see below), and at most ``InputLimits/maximumEmailBytes`` UTF-8 bytes.
 ///
 /// Phone numbers: surrounding whitespace is trimmed; spaces, `-`, `.`, `(` and `)` are
 /// removed; one leading `+` is kept; what remains must be 1 to
 /// ``InputLimits/maximumPhoneNumberDigits`` ASCII digits.
+///
+/// Invisible characters are refused in both, with ``InputError/Reason/invisibleCharacter(_:)``
+/// naming the first: every format character (Unicode general category Cf: U+200B ZERO WIDTH
+/// SPACE, U+200C and U+200D, U+2060 WORD JOINER, U+FEFF, U+00AD SOFT HYPHEN, the
+/// bidirectional controls U+200E, U+200F and U+202A–U+202E, U+2066–U+2069, …) and U+034F
+/// COMBINING GRAPHEME JOINER. They are not whitespace, so trimming keeps them, and with them
+/// `zw\u{200B}sp@x.com` and `zwsp@x.com` would be two people who look the same.
 ///
 /// A value that is blank after trimming counts as absent.
 public struct StandardNormalizationPolicy: NormalizationPolicy {
@@ -22,6 +29,9 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
         let trimmed = TextRules.trimmingWhitespace(email)
         if trimmed.isEmpty { return nil }
         if TextRules.containsControlCharacter(trimmed) { throw .invalidEmail(reason: .controlCharacter) }
+        if let invisible = Self.firstInvisibleCharacter(trimmed) {
+            throw .invalidEmail(reason: .invisibleCharacter(invisible))
+        }
         let lowered = trimmed.lowercased()
         if TextRules.containsWhitespace(lowered) {
             throw .invalidEmail(reason: .whitespace)
@@ -48,6 +58,9 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
         let trimmed = TextRules.trimmingWhitespace(phoneNumber)
         if trimmed.isEmpty { return nil }
         if TextRules.containsControlCharacter(trimmed) { throw .invalidPhoneNumber(reason: .controlCharacter) }
+        if let invisible = Self.firstInvisibleCharacter(trimmed) {
+            throw .invalidPhoneNumber(reason: .invisibleCharacter(invisible))
+        }
         var result = ""
         result.reserveCapacity(trimmed.utf8.count)
         var digits = 0
@@ -69,6 +82,12 @@ public struct StandardNormalizationPolicy: NormalizationPolicy {
             throw .invalidPhoneNumber(reason: .tooManyDigits(limit: InputLimits.maximumPhoneNumberDigits))
         }
         return result
+    }
+
+    /// The first format character (general category Cf) or U+034F COMBINING GRAPHEME JOINER
+    /// in the text, or `nil`. Only the general path calls it: ASCII has neither.
+    private static func firstInvisibleCharacter(_ text: String) -> Unicode.Scalar? {
+        text.unicodeScalars.first { $0.properties.generalCategory == .format || $0.value == 0x034F }
     }
 
     /// The normalized email when `email` is printable ASCII that passes every rule as it

@@ -2,15 +2,16 @@
 /// `JSONDecoder`.
 ///
 /// `reconcile` reads a million lines a run; decoding each with `JSONDecoder` would cost
-/// more than the identify itself. This reader accepts exactly RFC 8259 JSON text (no
-/// trailing commas, no comments, UTF-8 only, even in nested strings it does not keep),
-/// hands each member of the top-level object
-/// to a closure, and checks nested arrays and objects for syntax without keeping them (a
-/// nested object's value is its byte range, which can be read again with ``readObject(_:member:)``).
+/// more than the identify itself. This reader accepts exactly RFC 8259 JSON text in UTF-8:
+/// no trailing commas, no comments, no byte order mark, no leading zeros, UTF-8 only (even in
+/// nested strings it does not keep; UTF-16 and UTF-32 text is named as such). It hands each
+/// member of the top-level object to a closure, and checks nested arrays and objects for
+/// syntax without keeping them (a nested object's value is its byte range, which can be read
+/// again with ``readObject(_:member:)``). An error in a member's value names the member.
 ///
-/// Where `JSONDecoder` has a documented behaviour the reader matches it: a repeated key
-/// is reported each time (callers keep the first, as `JSONDecoder` does), and a number
-/// with an exact integer value (`1.0`, `1e2`) counts as an integer.
+/// A repeated key is reported each time (callers keep the first, as `JSONDecoder` does). A
+/// number counts as an integer only when written as one (`12`, `-3`: no fraction, no
+/// exponent, not `-0`) and it fits in `Int64`; any other number keeps its text.
 struct JSONObjectReader {
     /// How deeply arrays and objects may nest, counting the top-level object as 1.
     static let depthLimit = 128
@@ -33,8 +34,7 @@ struct JSONObjectReader {
         member: (String, WireValue) -> Void
     ) throws(JSONSyntaxError) {
         var reader = JSONObjectReader(bytes)
-        // A UTF-8 byte order mark may start the text, as `JSONDecoder` allows.
-        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF { reader.position = 3 }
+        try checkEncoding(bytes)
         reader.skipWhitespace()
         guard let first = reader.peek() else { throw .syntax("expected a JSON object, found an empty line", offset: 0) }
         if first != UInt8(ascii: "{") {
@@ -55,12 +55,16 @@ struct JSONObjectReader {
                 guard reader.peek() == UInt8(ascii: ":") else { throw reader.unexpected("':'") }
                 reader.position += 1
                 reader.skipWhitespace()
-                let value = try reader.readValue(depth: 1)
+                let value: WireValue
+                do {
+                    value = try reader.readValue(depth: 1)
+                } catch {
+                    throw error.inMember(key)
+                }
                 member(key, value)
                 reader.skipWhitespace()
                 if reader.peek() == UInt8(ascii: ",") {
-                    reader.position += 1
-                    reader.skipWhitespace()
+                    try reader.skipComma(closer: UInt8(ascii: "}"))
                 } else if reader.peek() == UInt8(ascii: "}") {
                     reader.position += 1
                     break
@@ -70,6 +74,22 @@ struct JSONObjectReader {
             }
         }
         try reader.expectEnd()
+    }
+
+    /// Refuses text that starts with a byte order mark or is not UTF-8 at all: JSON text
+    /// exchanged between systems must be UTF-8 without a byte order mark (RFC 8259, section 8.1).
+    private static func checkEncoding(_ bytes: UnsafeBufferPointer<UInt8>) throws(JSONSyntaxError) {
+        if bytes.count >= 3 && bytes[0] == 0xEF && bytes[1] == 0xBB && bytes[2] == 0xBF {
+            throw .syntax("the text starts with a UTF-8 byte order mark, which JSON text must not have", offset: 0)
+        }
+        if bytes.count >= 2 && (bytes[0] == 0xFF && bytes[1] == 0xFE || bytes[0] == 0xFE && bytes[1] == 0xFF) {
+            throw .syntax("the text starts with a UTF-16 byte order mark; JSON text must be UTF-8", offset: 0)
+        }
+        // UTF-16 and UTF-32 text has a NUL byte beside every ASCII character; in UTF-8 JSON a
+        // NUL byte is an error anywhere, so one among the first two bytes names the encoding.
+        if bytes.count >= 2, let nul = bytes[0..<2].firstIndex(of: 0) {
+            throw .syntax("a NUL byte: the text looks like UTF-16 or UTF-32; JSON text must be UTF-8", offset: nul)
+        }
     }
 
     // MARK: - Values
@@ -92,9 +112,26 @@ struct JSONObjectReader {
         if position < bytes.count { throw unexpected("the end of the line") }
     }
 
+    /// Consumes the comma at `position` and the whitespace after it; a closing `closer` next
+    /// is a trailing comma, which JSON does not allow.
+    private mutating func skipComma(closer: UInt8) throws(JSONSyntaxError) {
+        let comma = position
+        position += 1
+        skipWhitespace()
+        if peek() == closer {
+            throw .syntax(
+                "a trailing comma before '\(Character(Unicode.Scalar(closer)))' is not allowed", offset: comma)
+        }
+    }
+
     private func unexpected(_ expected: String) -> JSONSyntaxError {
         guard let byte = peek() else {
             return .syntax("expected \(expected), found the end of the line", offset: position)
+        }
+        if byte == UInt8(ascii: "/") && position + 1 < bytes.count
+            && (bytes[position + 1] == UInt8(ascii: "/") || bytes[position + 1] == UInt8(ascii: "*"))
+        {
+            return .syntax("comments are not allowed in JSON", offset: position)
         }
         let found =
             (0x21..<0x7F).contains(byte)
@@ -140,7 +177,7 @@ struct JSONObjectReader {
 
     /// Checks an array or object for syntax, starting at its opening bracket.
     private mutating func skipContainer(depth: Int) throws(JSONSyntaxError) {
-        guard depth <= Self.depthLimit else { throw .tooDeep(limit: Self.depthLimit) }
+        guard depth <= Self.depthLimit else { throw .tooDeep(limit: Self.depthLimit, offset: position) }
         let isObject = bytes[position] == UInt8(ascii: "{")
         let closer = isObject ? UInt8(ascii: "}") : UInt8(ascii: "]")
         position += 1
@@ -163,8 +200,7 @@ struct JSONObjectReader {
             if case .invalidUTF8String = try readValue(depth: depth) { throw .invalidUTF8(offset: valueOffset) }
             skipWhitespace()
             if peek() == UInt8(ascii: ",") {
-                position += 1
-                skipWhitespace()
+                try skipComma(closer: closer)
             } else if peek() == closer {
                 position += 1
                 return
@@ -182,6 +218,10 @@ struct JSONObjectReader {
         if peek() == UInt8(ascii: "-") { position += 1 }
         if peek() == UInt8(ascii: "0") {
             position += 1
+            if peekIsDigit() {
+                throw .syntax(
+                    "leading zeros are not allowed in a JSON number (send such a value as a string)", offset: start)
+            }
         } else if peekIsDigit() {
             skipDigits()
         } else {
@@ -201,13 +241,9 @@ struct JSONObjectReader {
             skipDigits()
         }
         let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
-        if isInteger {
-            return Int64(text).map(WireValue.integer) ?? .number(text)
-        }
-        // `JSONDecoder` decodes `1.0` or `1e2` as an integer; so does the tool.
-        if let value = Double(text), value.rounded() == value, value >= -0x1p63, value < 0x1p63 {
-            return .integer(Int64(value))
-        }
+        // `-0` is kept as text: as an integer it would lose its sign, and a value such as a
+        // phone number must not read `-0` as `0`.
+        if isInteger, text != "-0", let value = Int64(text) { return .integer(value) }
         return .number(text)
     }
 

@@ -18,7 +18,8 @@ extension WireCodec {
     ///
     /// Column names are matched ignoring case and underscores (`linked_id` is `linkedId`);
     /// unknown columns are ignored, and for a repeated column the first one counts. `id` and
-    /// `linkedId` may be JSON integers or decimal text, `phoneNumber` a string or an integer,
+    /// `linkedId` may be JSON integers (written as integers: `1.0` is not one) or decimal text,
+    /// `phoneNumber` a string or a non-negative integer written with digits only,
     /// `linkPrecedence` `primary` or `secondary` in any case, timestamps as
     /// ``timestamp(from:)`` reads them; `null` and absent are the same. The row is read as
     /// written: whether it fits with the others is for ``ContactTableRepair`` to say.
@@ -146,8 +147,11 @@ extension WireCodec {
         }
 
         func phoneNumber(_ field: String) throws(WireCodecError) -> String? {
-            if case .integer(let number)? = fields[columnKey(field)] { return String(number) }
-            return try text(field)
+            guard let number = fields[columnKey(field)], number.isNumber else { return try text(field) }
+            switch WireCodec.phoneNumberDigits(number, field: field) {
+            case .success(let digits): return digits
+            case .failure(let problem): throw invalid(field, problem.message)
+            }
         }
 
         func integer(_ field: String) throws(WireCodecError) -> Int? {
@@ -159,7 +163,7 @@ extension WireCodec {
                     throw invalid(field, "\(field) must be an integer, not \(text.debugDescription)")
                 }
                 return number
-            case let other?: throw invalid(field, "\(field) must be an integer or null, not \(other.typeName)")
+            case let other?: throw invalid(field, "\(field) must be an integer or null, not \(other.foundDescription)")
             }
         }
 

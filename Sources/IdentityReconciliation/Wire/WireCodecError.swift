@@ -15,17 +15,22 @@ public struct WireCodecError: Error, Sendable, Hashable, CustomStringConvertible
             self.rawValue = rawValue
         }
 
-        /// `invalid_json`: the bytes are not JSON text (a syntax error, text that is not
-        /// UTF-8 outside a member's string value, nesting deeper than the limit).
+        /// `invalid_json`: the bytes are not RFC 8259 JSON text in UTF-8 (a syntax error such
+        /// as a trailing comma, a comment or a leading zero; a byte order mark; UTF-16 or
+        /// UTF-32 text; text that is not UTF-8 outside a member's string value; nesting deeper
+        /// than the limit). ``offset`` locates the problem, and ``field`` names the top-level
+        /// member whose value holds it, if one does.
         public static let invalidJSON = Code(rawValue: "invalid_json")
         /// `invalid_request`: JSON, but not a request: not an object, or `email` or
         /// `phoneNumber` of the wrong type (``field`` names it; `nil` for not an object).
         public static let invalidRequest = Code(rawValue: "invalid_request")
         /// `invalid_email`: the request's `email` string is not valid UTF-8
-        /// (``InputError/code`` of ``InputError/invalidEmail(reason:)``).
+        /// (``InputError/code`` of ``InputError/invalidEmail(reason:)``); ``field`` is `email`.
         public static let invalidEmail = Code(rawValue: InputError.invalidEmail(reason: .invalidUTF8).code)
-        /// `invalid_phone_number`: the request's `phoneNumber` string is not valid UTF-8
-        /// (``InputError/code`` of ``InputError/invalidPhoneNumber(reason:)``).
+        /// `invalid_phone_number`: the request's `phoneNumber` string is not valid UTF-8, or its
+        /// number is not a non-negative integer written with digits only (`-1`, `1.0`, `1e3`),
+        /// or is beyond 64 bits (``InputError/code`` of ``InputError/invalidPhoneNumber(reason:)``);
+        /// ``field`` is `phoneNumber`.
         public static let invalidPhoneNumber = Code(
             rawValue: InputError.invalidPhoneNumber(reason: .invalidUTF8).code)
         /// `invalid_row`: JSON, but not a row: not an object, or a column missing, of the
@@ -45,10 +50,11 @@ public struct WireCodecError: Error, Sendable, Hashable, CustomStringConvertible
     /// where there is one, such as `invalid JSON at byte 9: expected a value, found '}'`.
     public var message: String
     /// The member at fault, as the wire format spells it (`email`, `linkedId`), or `nil`
-    /// when the input as a whole is at fault.
+    /// when the input as a whole is at fault. For ``Code/invalidJSON``, the top-level member
+    /// whose value is not JSON, if the problem lies in one.
     public var field: String?
-    /// The 0-based byte offset where the text stops being JSON, for ``Code/invalidJSON``
-    /// syntax errors; otherwise `nil`.
+    /// The 0-based byte offset where the text stops being JSON, for ``Code/invalidJSON``;
+    /// otherwise `nil`.
     public var offset: Int?
 
     /// Creates an error.
@@ -65,9 +71,9 @@ public struct WireCodecError: Error, Sendable, Hashable, CustomStringConvertible
     /// The error for bytes that are not a JSON object; `notAnObject` is the code for JSON
     /// text of another type.
     init(_ error: JSONSyntaxError, notAnObject: Code) {
-        switch error {
+        switch error.reason {
         case .notAnObject: self.init(code: notAnObject, message: error.description)
-        default: self.init(code: .invalidJSON, message: error.description, offset: error.offset)
+        default: self.init(code: .invalidJSON, message: error.description, field: error.member, offset: error.offset)
         }
     }
 }

@@ -11,10 +11,10 @@ public enum WireValue: Sendable, Hashable {
     /// A string whose bytes are not valid UTF-8, kept apart so that the member can be named in
     /// the error (or ignored, when the caller does not read it).
     case invalidUTF8String
-    /// A number with an exact integer value that fits in `Int64`: `12`, `-3`, and also `1.0`
-    /// or `1e2`, which `JSONDecoder` decodes as integers too.
+    /// A number written as an integer (optional `-`, digits, no fraction or exponent) that
+    /// fits in `Int64`: `12`, `-3`. Not `-0`, which is a ``number(_:)`` so that its sign is kept.
     case integer(Int64)
-    /// Any other number, as written.
+    /// Any other number, as written: `1.5`, `1.0`, `1e2`, `-0`, or an integer beyond `Int64`.
     case number(String)
     /// `true` or `false`.
     case bool(Bool)
@@ -38,9 +38,23 @@ public enum WireValue: Sendable, Hashable {
         }
     }
 
+    /// Whether the value is a JSON number (``integer(_:)`` or ``number(_:)``).
+    var isNumber: Bool {
+        switch self {
+        case .integer, .number: true
+        default: false
+        }
+    }
+
     /// What an error message calls the value when it has the wrong type: `the number 1.5`
     /// for a number that is not an integer, else the ``typeName``.
     var foundDescription: String {
-        if case .number(let text) = self { "the number \(text)" } else { typeName }
+        if case .number(let text) = self { "the number \(Self.shown(text))" } else { typeName }
+    }
+
+    /// A number's text as an error message shows it: whole when short, else its start and its
+    /// length, so that a megabyte of digits does not end up in a log line.
+    static func shown(_ number: String) -> String {
+        number.utf8.count <= 32 ? number : "\(number.prefix(20))… (\(number.utf8.count) characters)"
     }
 }

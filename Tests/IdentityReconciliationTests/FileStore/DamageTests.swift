@@ -135,4 +135,22 @@ struct DamageTests {
             }
         }
     }
+
+    /// An id the format can hold but the table cannot (the largest `Int`: the next id would
+    /// overflow) is corruption, not a crash, even in a record with a valid checksum. Found by
+    /// `Fuzz/Sources/FuzzStoreLoader`.
+    @Test(arguments: [Int.max, 0, -1])
+    func anIdOutOfRangeIsCorruption(id: Int) async throws {
+        var writer = ByteWriter()
+        writer.append(bytes: StoreFormat.header())
+        writer.appendRows([Fixture.primary(id, "a@x.io", "1", at: 1)][...])
+        let disk = SimulatedFileSystem()
+        disk.setContents(Self.path, writer.bytes)
+        #expect {
+            try FileContactStore(path: Self.path, options: .init(), fileSystem: disk)
+        } throws: { error in
+            let error = error as? FileContactStoreError
+            return error?.code == .corrupted && error?.message.contains("id \(id) is not in 1..<Int.max") == true
+        }
+    }
 }

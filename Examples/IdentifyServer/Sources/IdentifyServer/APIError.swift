@@ -61,25 +61,27 @@ extension APIError {
         self.init(.badRequest, code: error.code, message: error.description, field: error.field)
     }
 
-    /// 400 for a body the wire codec refused: a field of the wrong JSON type with the code
-    /// ``InputError`` uses for the field (`invalid_email`, `invalid_phone_number`); anything
-    /// else (not JSON, not UTF-8, not an object) `invalid_json`.
+    /// 400 for a body the wire codec refused: a field of the wrong JSON type or with a bad
+    /// value (not UTF-8, a negative or fractional phone number) with the code ``InputError``
+    /// uses for the field (`invalid_email`, `invalid_phone_number`); anything else (not JSON,
+    /// not an object) `invalid_json`, naming the member whose value is not JSON if one is.
     init(_ error: WireCodecError) {
         switch (error.code, error.field) {
-        case (.invalidRequest, "email"?):
+        case (.invalidRequest, "email"?), (.invalidEmail, _):
             self.init(.badRequest, code: "invalid_email", message: error.message, field: "email")
-        case (.invalidRequest, "phoneNumber"?):
+        case (.invalidRequest, "phoneNumber"?), (.invalidPhoneNumber, _):
             self.init(.badRequest, code: "invalid_phone_number", message: error.message, field: "phoneNumber")
         case (.invalidRequest, nil):
             self = .invalidJSON("the body must be a JSON object")
         default:
-            self = .invalidJSON(error.message)
+            self = .invalidJSON(error.message, field: error.field)
         }
     }
 
-    /// 400 for a body that is not the JSON the route expects.
-    static func invalidJSON(_ message: String) -> APIError {
-        APIError(.badRequest, code: "invalid_json", message: message)
+    /// 400 for a body that is not the JSON the route expects; `field` names the member whose
+    /// value is not JSON, when one is.
+    static func invalidJSON(_ message: String, field: String? = nil) -> APIError {
+        APIError(.badRequest, code: "invalid_json", message: message, field: field)
     }
 
     /// 400 for a query or path parameter that is not what the route expects.

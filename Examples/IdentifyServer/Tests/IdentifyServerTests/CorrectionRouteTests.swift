@@ -186,6 +186,8 @@ struct CorrectionRouteTests {
             (#"{"email":1}"#, "invalid_email", "email"),
             (#"{"phoneNumber":true}"#, "invalid_phone_number", "phoneNumber"),
             (#"{"phoneNumber":1.5}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":-1}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"email":"a@x.io",}"#, "invalid_json", nil),
             (#"{"email":"nope"}"#, "invalid_email", "email"), (#"{"email":"  "}"#, "invalid_email", "email"),
             (#"{"phoneNumber":"12ab"}"#, "invalid_phone_number", "phoneNumber"),
         ] as [(String, String, String?)])

@@ -68,7 +68,28 @@ struct IdentifyRouteTests {
             (#"null"#, "invalid_json", nil),
             // Strict RFC 8259, as reconcile reads lines (Foundation's JSONDecoder takes these).
             (#"{"email":"a@b.co",}"#, "invalid_json", nil),
+            (#"{"email":"tc@x.com",}"#, "invalid_json", nil),
+            (#"[1,2,]"#, "invalid_json", nil),
+            (#"{"email":"a@b.co","x":[1,2,]}"#, "invalid_json", "x"),
             (#"{"email":"a@b.co"} {}"#, "invalid_json", nil),
+            ("\u{FEFF}{\"email\":\"a@b.co\"}", "invalid_json", nil),
+            (#"{"email":"a@b.co" /* comment */}"#, "invalid_json", nil),
+            ("// comment\n{\"email\":\"a@b.co\"}", "invalid_json", nil),
+            // An integer phone number is digits only: no sign, fraction, exponent or leading zero.
+            (#"{"phoneNumber":-123456}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":-1}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":1.5e3}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":1.0}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":-0}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":12345678901234567890}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":007}"#, "invalid_json", "phoneNumber"),
+            // Invisible characters under the standard policy.
+            (#"{"email":"zw\u200bsp@x.com"}"#, "invalid_email", "email"),
+            ("{\"email\":\"zw\u{200B}sp@x.com\"}", "invalid_email", "email"),
+            (#"{"email":"a\u00adb@x.com"}"#, "invalid_email", "email"),
+            (#"{"email":"\u202eab@x.com"}"#, "invalid_email", "email"),
+            (#"{"phoneNumber":"123\u2060456"}"#, "invalid_phone_number", "phoneNumber"),
+            (#"{"phoneNumber":"123\u034f456"}"#, "invalid_phone_number", "phoneNumber"),
         ] as [(String, String, String?)]
     )
     func badInput(body: String, code: String, field: String?) async throws {
@@ -83,16 +104,53 @@ struct IdentifyRouteTests {
         #expect(try await InvariantChecker.check(store: server.store).isEmpty)
     }
 
-    @Test("a body that is not UTF-8 is invalid JSON")
+    @Test("a bad UTF-8 byte in a field's string names that field, in email and phoneNumber alike")
+    func invalidUTF8InAField() async throws {
+        try await TestServer().run { client in
+            for (field, code) in [("email", "invalid_email"), ("phoneNumber", "invalid_phone_number")] {
+                var body = ByteBuffer(string: #"{"\#(field)":"12"#)
+                body.writeBytes([0xFF, 0xFE])
+                body.writeString(#"3"}"#)
+                let response = try await client.execute(
+                    uri: "/identify", method: .post, headers: jsonHeaders, body: body)
+                #expect(response.status == .badRequest)
+                #expect(response.error?.code == code)
+                #expect(response.error?.field == field)
+                #expect(response.error?.message == "\(field) is not valid UTF-8")
+            }
+        }
+    }
+
+    @Test("a body that is not UTF-8 outside the fields' strings, or is UTF-16, is invalid JSON")
     func invalidUTF8() async throws {
         try await TestServer().run { client in
-            var body = ByteBuffer(string: #"{"email":""#)
-            body.writeBytes([0xFF, 0xFE])
-            body.writeString(#"@x.io"}"#)
-            let response = try await client.execute(uri: "/identify", method: .post, headers: jsonHeaders, body: body)
-            #expect(response.status == .badRequest)
-            #expect(response.error?.code == "invalid_json")
+            let utf16LE: [UInt8] = #"{"email":"u16@x.com"}"#.utf16.flatMap { unit -> [UInt8] in
+                [UInt8(unit & 0xFF), UInt8(unit >> 8)]
+            }
+            let badKey: [UInt8] = Array(#"{"e"#.utf8) + [0xFF] + Array(#"":1}"#.utf8)
+            let bodies: [[UInt8]] = [badKey, utf16LE, [0xFF, 0xFE] + utf16LE]
+            for bytes in bodies {
+                let response = try await client.execute(
+                    uri: "/identify", method: .post, headers: jsonHeaders, body: ByteBuffer(bytes: bytes))
+                #expect(response.status == .badRequest)
+                #expect(response.error?.code == "invalid_json")
+            }
         }
+    }
+
+    @Test("a negative integer phone number is refused, not resolved to the positive one's person")
+    func negativePhoneNumberIsNotThePositiveOne() async throws {
+        let server = TestServer()
+        try await server.run { client in
+            #expect(try await client.identify(#"{"phoneNumber":123456}"#).status == .ok)
+            let negative = try await client.identify(#"{"phoneNumber":-123456}"#)
+            #expect(negative.status == .badRequest)
+            #expect(
+                negative.error?.message
+                    == "phoneNumber must be a non-negative integer written with digits only (no sign, fraction or exponent), not -123456"
+            )
+        }
+        #expect(try await InvariantChecker.check(store: server.store).count == 1)
     }
 
     @Test(

@@ -79,6 +79,53 @@ struct IdentifyExecutableTests {
         }
     }
 
+    /// The hostile inputs of issue 18: each line gets the library's error, naming the field.
+    @Test func hostileLinesGetTheDecodersErrors() async throws {
+        try await withTemporaryDirectory { directory in
+            let lines: [(Data, String)] = [
+                (Data(#"{"phoneNumber":123456}"#.utf8), ""),
+                (
+                    Data(#"{"phoneNumber":-123456}"#.utf8),
+                    #"{"error":{"line":2,"code":"invalid_phone_number","message":"phoneNumber must be a non-negative integer written with digits only (no sign, fraction or exponent), not -123456"}}"#
+                ),
+                (
+                    Data(#"{"phoneNumber":1.5e3}"#.utf8),
+                    #"{"error":{"line":3,"code":"invalid_phone_number","message":"phoneNumber must be a non-negative integer written with digits only (no sign, fraction or exponent), not 1.5e3"}}"#
+                ),
+                (
+                    Data(#"{"phoneNumber":007}"#.utf8),
+                    #"{"error":{"line":4,"code":"invalid_json","message":"invalid JSON at byte 15 (in phoneNumber): leading zeros are not allowed in a JSON number (send such a value as a string)"}}"#
+                ),
+                (
+                    Data(#"{"email":"tc@x.com",}"#.utf8),
+                    #"{"error":{"line":5,"code":"invalid_json","message":"invalid JSON at byte 19: a trailing comma before '}' is not allowed"}}"#
+                ),
+                (
+                    Data([0xEF, 0xBB, 0xBF]) + Data(#"{"email":"bom@x.com"}"#.utf8),
+                    #"{"error":{"line":6,"code":"invalid_json","message":"invalid JSON at byte 0: the text starts with a UTF-8 byte order mark, which JSON text must not have"}}"#
+                ),
+                (
+                    Data(#"{"phoneNumber":"12"#.utf8) + Data([0xFF]) + Data(#"3"}"#.utf8),
+                    #"{"error":{"line":7,"code":"invalid_phone_number","message":"phoneNumber is not valid UTF-8"}}"#
+                ),
+                (
+                    Data(#"{"email":"zw​sp@x.com"}"#.utf8),
+                    #"{"error":{"line":8,"code":"invalid_email","message":"email contains the invisible character U+200B"}}"#
+                ),
+                (Data(#"{"email":"zwsp@x.com"}"#.utf8), ""),
+            ]
+            let input = lines.reduce(into: Data()) { $0 += $1.0 + Data("\n".utf8) }
+            let result = try ReconcileProcess.run(["identify"], input: input, in: directory)
+            #expect(result.lines.count == lines.count)
+            for (index, (_, expected)) in lines.enumerated() where !expected.isEmpty {
+                #expect(result.lines[index] == expected)
+            }
+            // No refused line wrote a row: the email after them is the second person.
+            #expect(result.lines.last == Self.response(2, ["zwsp@x.com"], [], []))
+            #expect(result.status == 1)
+        }
+    }
+
     @Test func lineEndingsAndTheLastLine() async throws {
         try await withTemporaryDirectory { directory in
             let input = "{\"phoneNumber\":\"1\"}\r\n{\"phoneNumber\":\"2\"}"

@@ -333,7 +333,8 @@ struct ByteReader {
     /// A positive id.
     mutating func readID() throws(Malformed) -> Int {
         let value = Int64(bitPattern: try readUInt64())
-        guard value > 0 else { throw Malformed(reason: "id \(value) is not positive") }
+        // The range ``ContactInvariants`` allows: the table's next id, one more, must fit.
+        guard value > 0 && value < Int64.max else { throw Malformed(reason: "id \(value) is not in 1..<Int.max") }
         return Int(value)
     }
 

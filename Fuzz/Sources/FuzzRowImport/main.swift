@@ -1,0 +1,60 @@
+import IdentityReconciliation
+
+// libFuzzer target: the import parsers of `reconcile import` on arbitrary bytes (see
+// Fuzz/README.md): each line through `WireCodec.decodeExportLine` (a JSON-lines export), and
+// the text as comma-separated columns through `WireCodec.row(columns:)` (a CSV export, split
+// naively: the CSV tokenizer itself is the reconcile tool's). The rows read are then given
+// to `ContactTableRepair`, as an import does.
+//
+// Oracle beyond "no crash, no hang": a row or link the codec reads, written back and read
+// again, then written again, gives the same bytes (the first write fixes the precision of
+// the timestamps).
+
+func readLine(_ line: UnsafeRawBufferPointer) -> WireCodec.ExportLine? {
+    try? WireCodec.decodeExportLine(line)
+}
+
+func write(_ line: WireCodec.ExportLine) -> [UInt8] {
+    var bytes: [UInt8] = []
+    switch line {
+    case .row(let contact): WireCodec.appendRow(contact, to: &bytes)
+    case .link(let link): WireCodec.appendLink(link, to: &bytes)
+    }
+    return bytes
+}
+
+/// libFuzzer's entry point: reads one input as an export (JSON lines, then CSV) and checks the oracle above.
+@_cdecl("LLVMFuzzerTestOneInput")
+public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
+    let bytes = UnsafeRawBufferPointer(start: count > 0 ? start : nil, count: count)
+    var rows: [Contact] = []
+    var links: [ContactLink] = []
+    for line in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false) {
+        guard let read = readLine(UnsafeRawBufferPointer(rebasing: line)) else { continue }
+        let written = write(read)
+        guard let again = written.withUnsafeBytes(readLine) else {
+            fatalError("a line the codec wrote does not read back: \(String(decoding: written, as: UTF8.self))")
+        }
+        guard write(again) == written else { fatalError("\(read) does not round-trip") }
+        switch read {
+        case .row(let contact): rows.append(contact)
+        case .link(let link): links.append(link)
+        }
+    }
+    // The same text as a CSV export: a header line of names, then records.
+    let text = String(decoding: bytes, as: UTF8.self)
+    let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+    if let header = lines.first {
+        let names = header.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+        for record in lines.dropFirst() {
+            let values = record.split(separator: ",", omittingEmptySubsequences: false).map {
+                $0.isEmpty ? nil : String($0)
+            }
+            if let contact = try? WireCodec.row(columns: zip(names, values).map { (name: $0, value: $1) }) {
+                rows.append(contact)
+            }
+        }
+    }
+    _ = try? ContactTableRepair(repairing: rows, links: links)
+    return 0
+}
