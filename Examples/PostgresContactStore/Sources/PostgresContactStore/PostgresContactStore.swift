@@ -53,6 +53,8 @@ public final class PostgresContactStore: ContactStore {
     public let options: PostgresContactStoreOptions
     let layout: ContactTableLayout
     let functions: StoreFunctions
+    /// The prepared calls of ``functions``, built once.
+    let calls: StoreFunctions.Calls
 
     /// How often a transaction may decide its plan again because the selection changed
     /// between its read and its write.
@@ -65,6 +67,7 @@ public final class PostgresContactStore: ContactStore {
         self.client = client
         self.layout = layout
         self.functions = StoreFunctions(layout: layout)
+        self.calls = functions.calls
         self.options = options
         self.logger = logger
     }
@@ -248,7 +251,7 @@ public final class PostgresContactStore: ContactStore {
         var keys = keys
         for _ in 0..<Self.maximumAttempts {
             session.setDirty(true)
-            try await session.perform { connection in try await connection.query("BEGIN", logger: self.logger) }
+            try await session.perform { connection in try await self.execute(PreparedCall.begin, connection) }
             do {
                 let read = try await apply(nil, selection: selection, fingerprint: "", keys: keys, session)
                 let checked = try stored(plan(read.selected))
@@ -278,7 +281,7 @@ public final class PostgresContactStore: ContactStore {
                     keys.formUnion(needed)
                     continue
                 }
-                try await session.perform { connection in try await connection.query("COMMIT", logger: self.logger) }
+                try await session.perform { connection in try await self.execute(PreparedCall.commit, connection) }
                 session.setDirty(false)
                 return ContactStoreReceipt(plan: checked, insertedIDs: insertedIDs)
             } catch {
@@ -295,6 +298,13 @@ public final class PostgresContactStore: ContactStore {
             }
         }
         throw PostgresContactStoreError.lockSetUnstable(attempts: Self.maximumAttempts)
+    }
+
+    /// Runs a prepared statement that returns no rows.
+    private func execute(_ statement: PreparedCall.Statement, _ connection: PostgresConnection) async throws {
+        try await PreparedCall.run(statement, PostgresBindings(), on: connection, logger: logger) { rows in
+            for try await _ in rows {}
+        }
     }
 
     /// Rows after `afterID` in id order, as stored (chains included), at most `limit`.
