@@ -8,10 +8,12 @@
 # postgres_cluster_start installs PostgreSQL from Debian's packages when it is missing (needs
 # root), creates a cluster under a new temporary directory (in $TMPDIR, default /tmp) on a
 # free loopback port with the server's default settings (fsync and synchronous_commit on)
-# except max_connections=400, and runs it as an unprivileged user when started as root
-# (PostgreSQL refuses to run as root). postgres_cluster_stop [status] stops the server
-# (immediate shutdown), prints the end of its log when status is not 0, and removes the
-# directory; it does nothing when no cluster was started, so calling it twice is safe.
+# except max_connections=400 and pg_stat_statements loaded (shared_preload_libraries; it
+# ships with Debian's postgresql package; the benchmark counts round trips with it), and
+# runs it as an unprivileged user when started as root (PostgreSQL refuses to run as root).
+# postgres_cluster_stop [status] stops the server (immediate shutdown), prints the end of
+# its log when status is not 0, and removes the directory; it does nothing when no cluster
+# was started, so calling it twice is safe.
 # postgres_cluster_start also writes $postgres_cluster_work/server-control, exported as
 # POSTGRES_TEST_SERVER_CONTROL, which the store's fault tests run to stop, start and restart
 # the server: `server-control stop|start|restart` (fast shutdown, waiting).
@@ -69,7 +71,7 @@ postgres_cluster_start() {
         return 1
     }
     postgres_cluster_as_server "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start \
-        -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400"
+        -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_preload_libraries=pg_stat_statements"
 
     export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=postgres PGSSLMODE=disable
 
