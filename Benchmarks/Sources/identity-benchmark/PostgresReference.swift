@@ -20,11 +20,13 @@ import PostgresNIO
 /// as a link. `Tests/identity-benchmarkTests` checks on a random workload that it returns
 /// what `PostgresContactStore` returns and leaves the same groups.
 ///
-/// Concurrency: it locks the request's values (advisory locks, ascending), then the
-/// primary rows of the groups it matched (`FOR UPDATE`, ascending), and reads again until
-/// the matched primaries are all locked; every change to a group is made holding its
-/// primary's row lock, and every new row holding its values' locks. A deadlock (possible
-/// only when a group's primary changed between the read and the lock) is retried.
+/// Concurrency: it takes transaction-scoped advisory locks on the request's values
+/// (ascending), then on the groups it matched (named by their primaries' ids, ascending),
+/// and reads again until the matched groups are all locked; every change to a group is
+/// made holding its lock, and every new row holding its values' locks. Advisory locks, as
+/// the store's, write no WAL (a `FOR UPDATE` row lock would, and would make every identify
+/// wait for a WAL flush at commit). A deadlock (possible only when a group's primary
+/// changed between the read and the lock) is retried.
 struct PostgresReference: Sendable {
     let client: PostgresClient
     let schema: String
@@ -225,8 +227,10 @@ struct PostgresReference: Sendable {
                     SELECT array_agg(DISTINCT COALESCE(c."linkedId", c.id)::int8) INTO wanted FROM \(table) c
                     WHERE (c.email = p_email OR c."phoneNumber" = p_phone) AND c."deletedAt" IS NULL;
                     EXIT WHEN wanted IS NULL OR wanted <@ locked;
-                    PERFORM 1 FROM \(table) c WHERE c.id = ANY(wanted) AND NOT (c.id = ANY(locked))
-                    ORDER BY c.id FOR UPDATE;
+                    FOR k IN SELECT hashtextextended('group:' || g, 0) FROM unnest(wanted) AS g
+                             WHERE NOT (g = ANY(locked)) ORDER BY 1 LOOP
+                        PERFORM pg_advisory_xact_lock(k);
+                    END LOOP;
                     locked := locked || wanted;
                 END LOOP;
                 now_ts := clock_timestamp();
