@@ -70,8 +70,10 @@ postgres_cluster_start() {
         cat "$work/initdb.log" >&2
         return 1
     }
-    postgres_cluster_as_server "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start \
-        -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400 -c shared_preload_libraries=pg_stat_statements"
+    # The same options for the first start and for server-control's.
+    local options="-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400"
+    options+=" -c shared_preload_libraries=pg_stat_statements"
+    postgres_cluster_as_server "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start -o "$options"
 
     export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=postgres PGSSLMODE=disable
 
@@ -84,7 +86,7 @@ set -euo pipefail
 case "\$1" in
     stop) $run_as "$bin/pg_ctl" -D "$work/data" -m fast -w -t 60 stop ;;
     start) $run_as "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start \\
-        -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400" ;;
+        -o "$options" ;;
     restart) $run_as "$bin/pg_ctl" -D "$work/data" -m fast -w -t 60 restart ;;
     *) echo "usage: server-control stop|start|restart" >&2; exit 2 ;;
 esac
