@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # CI step for the benchmark package (Benchmarks/): checks that it builds, that its SQLite
-# baseline and the PostgreSQL store pass the test kit's conformance check, and that `--quick`
-# runs end to end. It checks that the benchmark runs, not how fast: CI machines are shared
+# baseline and the PostgreSQL store pass the test kit's conformance check, that the PostgreSQL
+# reference (postgres-reference) answers as the store on a random workload, and that `--quick`
+# runs end to end, round trips per identify included. It checks that the benchmark runs, not how fast: CI machines are shared
 # and noisy.
 #
 # Usage: bash scripts/bench.sh           (what CI runs)
