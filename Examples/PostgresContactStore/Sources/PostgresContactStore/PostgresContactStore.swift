@@ -251,7 +251,7 @@ public final class PostgresContactStore: ContactStore {
         var keys = keys
         for _ in 0..<Self.maximumAttempts {
             session.setDirty(true)
-            try await session.perform { connection in try await self.execute(PreparedCall.begin, connection) }
+            try await session.perform { connection in try await connection.query("BEGIN", logger: self.logger) }
             do {
                 let read = try await apply(nil, selection: selection, fingerprint: "", keys: keys, session)
                 let checked = try stored(plan(read.selected))
@@ -281,7 +281,7 @@ public final class PostgresContactStore: ContactStore {
                     keys.formUnion(needed)
                     continue
                 }
-                try await session.perform { connection in try await self.execute(PreparedCall.commit, connection) }
+                try await session.perform { connection in try await connection.query("COMMIT", logger: self.logger) }
                 session.setDirty(false)
                 return ContactStoreReceipt(plan: checked, insertedIDs: insertedIDs)
             } catch {
@@ -298,13 +298,6 @@ public final class PostgresContactStore: ContactStore {
             }
         }
         throw PostgresContactStoreError.lockSetUnstable(attempts: Self.maximumAttempts)
-    }
-
-    /// Runs a prepared statement that returns no rows.
-    private func execute(_ statement: PreparedCall.Statement, _ connection: PostgresConnection) async throws {
-        try await PreparedCall.run(statement, PostgresBindings(), on: connection, logger: logger) { rows in
-            for try await _ in rows {}
-        }
     }
 
     /// Rows after `afterID` in id order, as stored (chains included), at most `limit`.

@@ -27,12 +27,6 @@ struct PreparedCall: PostgresPreparedStatement {
         }
     }
 
-    /// `BEGIN` and `COMMIT` of the contended path (see `lockedAttempt`). `ROLLBACK` is sent
-    /// unprepared: it runs after errors, and a statement whose preparation failed stays
-    /// failed on its connection in PostgresNIO 1.33.2.
-    static let begin = Statement(base: "begin", sql: "BEGIN")
-    static let commit = Statement(base: "commit", sql: "COMMIT")
-
     /// The statement of the call running in this task.
     @TaskLocal static var current = Statement(base: "unset", sql: "")
 
