@@ -8,10 +8,12 @@
 # postgres_cluster_start installs PostgreSQL from Debian's packages when it is missing (needs
 # root), creates a cluster under a new temporary directory (in $TMPDIR, default /tmp) on a
 # free loopback port with the server's default settings (fsync and synchronous_commit on)
-# except max_connections=400, and runs it as an unprivileged user when started as root
-# (PostgreSQL refuses to run as root). postgres_cluster_stop [status] stops the server
-# (immediate shutdown), prints the end of its log when status is not 0, and removes the
-# directory; it does nothing when no cluster was started, so calling it twice is safe.
+# except max_connections=400 and pg_stat_statements loaded (shared_preload_libraries; it
+# ships with Debian's postgresql package; the benchmark counts round trips with it), and
+# runs it as an unprivileged user when started as root (PostgreSQL refuses to run as root).
+# postgres_cluster_stop [status] stops the server (immediate shutdown), prints the end of
+# its log when status is not 0, and removes the directory; it does nothing when no cluster
+# was started, so calling it twice is safe.
 # postgres_cluster_start also writes $postgres_cluster_work/server-control, exported as
 # POSTGRES_TEST_SERVER_CONTROL, which the store's fault tests run to stop, start and restart
 # the server: `server-control stop|start|restart` (fast shutdown, waiting).
@@ -68,8 +70,10 @@ postgres_cluster_start() {
         cat "$work/initdb.log" >&2
         return 1
     }
-    postgres_cluster_as_server "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start \
-        -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400"
+    # The same options for the first start and for server-control's.
+    local options="-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400"
+    options+=" -c shared_preload_libraries=pg_stat_statements"
+    postgres_cluster_as_server "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start -o "$options"
 
     export PGHOST=127.0.0.1 PGPORT=$port PGUSER=postgres PGDATABASE=postgres PGSSLMODE=disable
 
@@ -82,7 +86,7 @@ set -euo pipefail
 case "\$1" in
     stop) $run_as "$bin/pg_ctl" -D "$work/data" -m fast -w -t 60 stop ;;
     start) $run_as "$bin/pg_ctl" -D "$work/data" -l "$work/server.log" -w -t 60 start \\
-        -o "-p $port -k $work/socket -c listen_addresses=127.0.0.1 -c max_connections=400" ;;
+        -o "$options" ;;
     restart) $run_as "$bin/pg_ctl" -D "$work/data" -m fast -w -t 60 restart ;;
     *) echo "usage: server-control stop|start|restart" >&2; exit 2 ;;
 esac

@@ -17,14 +17,15 @@ struct Benchmark {
         }
 
         var unavailable: Set<Target> = []
-        if options.targets.contains(.postgres) {
+        let postgresTargets = options.targets.filter(\.isPostgres)
+        if !postgresTargets.isEmpty || !options.existingRows.isEmpty {
             do {
                 let server = try await PostgresTarget.server()
                 progress(server.summary)
                 report.postgresServer = server
             } catch let error as TargetUnavailable {
                 report.notes.append(error.description)
-                unavailable.insert(.postgres)
+                unavailable.formUnion([.postgres, .postgresReference])
             }
         }
         for kind in options.workloads {
@@ -54,6 +55,23 @@ struct Benchmark {
                         break
                     }
                 }
+            }
+        }
+
+        // The store's cost against the size of the table: the orders stream on a table that
+        // already holds this many rows.
+        if !unavailable.contains(.postgres) {
+            let size = options.size(of: .orders, durable: true)
+            for rows in options.existingRows {
+                progress("generating orders (\(size)) on \(rows) existing rows…")
+                let workload = Workload.withExistingRows(
+                    rows, Workload.make(.orders, requests: size, seed: options.seed))
+                let tasks = options.existingRowsTasks
+                progress("orders on postgres with \(rows) existing rows, \(tasks) task(s)…")
+                let result = try await Runner(directory: directory).run(workload, on: .postgres, tasks: tasks)
+                progress("  \(Report.format(result.identifiesPerSecond)) identify/s")
+                report.existingRowsRuns.append(result)
+                if let path = options.jsonPath { try report.write(to: path) }
             }
         }
 

@@ -13,7 +13,8 @@ enum FileStoreTargets {
         case .fileImmediate: durability = .immediate
         case .fileGrouped: durability = .grouped
         case .fileDeferred: durability = .deferred
-        case .memory, .sqliteFull, .sqliteNormal, .postgres: preconditionFailure("\(target) is not a file store")
+        case .memory, .sqliteFull, .sqliteNormal, .postgres, .postgresReference:
+            preconditionFailure("\(target) is not a file store")
         }
         let store = try FileContactStore(path: storePath(in: directory), durability: durability)
         return OpenedTarget(

@@ -18,6 +18,11 @@ struct Options: Sendable {
     var directory: String?
     var jsonPath: String?
     var storage = true
+    /// Sizes of the table (rows already in it) on which the `postgres` target runs the
+    /// orders stream once more, to show its cost against the table's size (`--existing-rows`).
+    var existingRows: [Int] = []
+    /// Tasks of those runs.
+    var existingRowsTasks = 8
 
     static let usage = """
         USAGE: identity-benchmark [options]
@@ -31,18 +36,24 @@ struct Options: Sendable {
                                      stores and the merge-growth check, then exit (non-zero on failure).
           --workload LIST            Comma-separated: orders,merges,dense,star (default: all).
           --target LIST              Comma-separated: memory,file-immediate,file-grouped,file-deferred,
-                                     sqlite-full,sqlite-normal,postgres (default: all; postgres only
-                                     when a server is given, see ENVIRONMENT).
+                                     sqlite-full,sqlite-normal,postgres,postgres-reference (default:
+                                     all; the postgres ones only when a server is given, see
+                                     ENVIRONMENT). postgres-reference is a reference, not a store: the
+                                     same rules as one PL/pgSQL call per identify.
           --tasks LIST               Concurrent callers, comma-separated (default: 1,8,64 for orders,
                                      1 for the other workloads).
           --requests N               Size of the orders and dense workloads (default 1000000; the
                                      merges and star shapes derive from it, divided by 10).
           --durable-requests N       Size used instead of --requests by the targets that sync every
-                                     commit (file-immediate, file-grouped, sqlite-full, postgres;
-                                     default 20000).
+                                     commit (file-immediate, file-grouped, sqlite-full, postgres,
+                                     postgres-reference; default 20000).
           --reopen-contacts N        Rows in the store built for the reopen and compaction figures
                                      (default 1000000).
           --no-storage               Skip the reopen, compaction and merge-growth figures.
+          --existing-rows LIST       Also run orders (the durable size) on the postgres target after
+                                     loading this many rows, comma-separated (e.g. 10000,1000000);
+                                     with --existing-rows-tasks N callers (default 8).
+          --existing-rows-tasks N    Callers of the --existing-rows runs (default 8).
           --probe-iterations N       Writes in each durable-write probe loop (default 2000; 0 skips it).
           --seed N                   Workload seed (default 42).
           --dir PATH                 Where stores are created (default: a new directory under /var/tmp;
@@ -113,6 +124,14 @@ struct Options: Sendable {
                 reopenContacts = try number(argument)
                 reopenGiven = true
             case "--no-storage": storage = false
+            case "--existing-rows":
+                existingRows = try value(argument).split(separator: ",").map { item in
+                    guard let count = Int(item), count > 0 else {
+                        throw UsageError(message: "--existing-rows: not a positive integer: '\(item)'")
+                    }
+                    return count
+                }
+            case "--existing-rows-tasks": existingRowsTasks = try number(argument)
             case "--probe-iterations":
                 let text = try value(argument)
                 guard let count = Int(text), count >= 0 else {

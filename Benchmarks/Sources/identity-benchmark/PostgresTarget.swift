@@ -38,6 +38,11 @@ enum PostgresTarget {
             throw TargetUnavailable(target: .postgres, reason: "cannot connect to \(settings): \(reason(for: error))")
         }
         do {
+            // For the round trips per identify (StatementCounter); without the library
+            // preloaded this fails, and the report then has no round-trip figures.
+            _ = try? await connection.query(
+                "CREATE EXTENSION IF NOT EXISTS pg_stat_statements", logger: PostgresContactStore.silentLogger
+            ).collect()
             let names = ["server_version"] + reportedSettings
             let rows = try await connection.query(
                 "SELECT name, setting, unit FROM pg_settings WHERE name = ANY(\(names))",
@@ -58,11 +63,12 @@ enum PostgresTarget {
         }
     }
 
-    /// Opens a new, empty store in a new schema, over its own connection pool.
+    /// Opens a new, empty store in a new schema, over its own connection pool; with
+    /// `reference`, also installs ``PostgresReference`` there.
     ///
     /// - Throws: ``TargetUnavailable`` when no server is given; `PostgresContactStoreError`
     ///   when the schema cannot be created.
-    static func open() async throws -> OpenedTarget {
+    static func open(reference: Bool = false) async throws -> OpenedTarget {
         let client = PostgresClient(
             configuration: try settings().clientConfiguration(maximumConnections: maximumConnections),
             backgroundLogger: PostgresContactStore.silentLogger)
@@ -73,9 +79,15 @@ enum PostgresTarget {
             await running.value
         }
         let schema = newSchemaName()
+        let counter = StatementCounter(client: client)
         let store: PostgresContactStore
+        let installed: PostgresReference?
         do {
-            store = try await PostgresContactStore.open(client: client, schema: schema)
+            // A generous deadline: on a shared machine 64 callers queueing on one customer's
+            // locks can wait seconds, and a run measures throughput, not deadlines.
+            store = try await PostgresContactStore.open(
+                client: client, schema: schema, options: PostgresContactStoreOptions(timeout: .seconds(120)))
+            installed = reference ? try await PostgresReference.install(in: schema, client: client) : nil
         } catch {
             try? await dropSchema(schema, client)
             await stop()
@@ -94,7 +106,9 @@ enum PostgresTarget {
                     await stop()
                     throw error
                 }
-            })
+            },
+            reference: installed,
+            statements: await counter.isAvailable() ? counter : nil)
     }
 
     /// Runs `body` with a factory of new, empty stores (each in its own schema) sharing

@@ -97,6 +97,8 @@ struct Report: Codable, Sendable {
     /// The PostgreSQL server the `postgres` target ran on, with the settings that decide a commit's cost.
     var postgresServer: PostgresServer?
     var runs: [RunResult] = []
+    /// The `postgres` target's orders runs on tables already holding rows (`--existing-rows`).
+    var existingRowsRuns: [RunResult] = []
     var storage: StorageFigures?
     var mergeGrowth: [MergeGrowth] = []
     var corrections: CorrectionFigures?
@@ -127,6 +129,14 @@ struct Report: Codable, Sendable {
                     Ratio(
                         name: "\(run.workload.rawValue) \(run.target.rawValue) ×\(run.tasks) / \(baseline.rawValue)",
                         value: run.identifiesPerSecond / base.identifiesPerSecond))
+            }
+        }
+        for run in runs where run.target == .postgres {
+            if let reference = self.run(run.workload, .postgresReference, tasks: run.tasks) {
+                ratios.append(
+                    Ratio(
+                        name: "\(run.workload.rawValue) postgres ×\(run.tasks) / postgres-reference (reference)",
+                        value: run.identifiesPerSecond / reference.identifiesPerSecond))
             }
         }
         if let full = run(.orders, .sqliteFull, tasks: 1), let normal = run(.orders, .sqliteNormal, tasks: 1) {
@@ -213,6 +223,39 @@ struct Report: Codable, Sendable {
                         measured: String(format: "%.1f×", ratio), met: ratio >= 15))
             }
         }
+        for tasks in [1, 8, 64] {
+            guard let store = run(.orders, .postgres, tasks: tasks) else { continue }
+            if let reference = run(.orders, .postgresReference, tasks: tasks) {
+                let ratio = store.identifiesPerSecond / reference.identifiesPerSecond
+                goals.append(
+                    Goal(
+                        goal: "postgres, \(tasks) task(s): ≥ 0.5× its reference (one PL/pgSQL call per identify)",
+                        measured: String(format: "%.2f× ", ratio)
+                            + "(\(rate(store.identifiesPerSecond)) vs \(rate(reference.identifiesPerSecond)))",
+                        met: ratio >= 0.5))
+            }
+            if tasks > 1, let sqlite = run(.orders, .sqliteFull, tasks: tasks) {
+                let ratio = store.identifiesPerSecond / sqlite.identifiesPerSecond
+                goals.append(
+                    Goal(
+                        goal: "postgres, \(tasks) tasks: ≥ SQLite synchronous=FULL",
+                        measured: String(format: "%.2f× ", ratio)
+                            + "(\(rate(store.identifiesPerSecond)) vs \(rate(sqlite.identifiesPerSecond)))",
+                        met: ratio >= 1))
+            }
+        }
+        if let small = existingRowsRuns.min(by: { $0.existingRows < $1.existingRows }),
+            let large = existingRowsRuns.max(by: { $0.existingRows < $1.existingRows }),
+            large.existingRows > small.existingRows
+        {
+            let ratio = small.identifiesPerSecond / large.identifiesPerSecond
+            goals.append(
+                Goal(
+                    goal: "postgres at \(small.existingRows) and \(large.existingRows) existing rows: differ by < 2×",
+                    measured: String(format: "%.2f× ", ratio)
+                        + "(\(rate(small.identifiesPerSecond)) vs \(rate(large.identifiesPerSecond)))",
+                    met: max(ratio, 1 / ratio) < 2))
+        }
         if let storage {
             goals.append(
                 Goal(
@@ -289,6 +332,7 @@ struct Report: Codable, Sendable {
             ])
         }
         lines.append(contentsOf: Self.table(header: header, rows: rows))
+        lines.append(contentsOf: postgresText())
         if let storage {
             lines.append("")
             lines.append(
@@ -331,6 +375,55 @@ struct Report: Codable, Sendable {
         }
         for note in notes { lines.append("Note: \(note)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// The PostgreSQL store beside its reference and SQLite `FULL` (orders, each tasks level
+    /// of this run), with the server's statements (round trips) per identify, and the
+    /// store's runs on tables already holding rows.
+    func postgresText() -> [String] {
+        var lines: [String] = []
+        let levels = Set(runs.filter { $0.workload == .orders && $0.target.isPostgres }.map(\.tasks)).sorted()
+        if !levels.isEmpty {
+            lines.append("")
+            lines.append(
+                "PostgreSQL, orders (same run): the store, its REFERENCE (the same rules as one PL/pgSQL call "
+                    + "per identify; a reference, not a store) and SQLite FULL; round trips = statements the "
+                    + "server ran per identify (pg_stat_statements)")
+            func cell(_ run: RunResult?) -> String { run.map { Self.format($0.identifiesPerSecond) } ?? "-" }
+            func trips(_ run: RunResult?) -> String { run?.statementsPerIdentify.map { Self.format($0) } ?? "-" }
+            func ratio(_ a: RunResult?, _ b: RunResult?) -> String {
+                guard let a, let b else { return "-" }
+                return String(format: "%.2f×", a.identifiesPerSecond / b.identifiesPerSecond)
+            }
+            let header = [
+                "workload", "tasks", "postgres/s", "reference/s", "sqlite-full/s", "store/reference", "store/sqlite",
+                "round trips store", "round trips reference",
+            ]
+            let rows = levels.map { tasks -> [String] in
+                let store = run(.orders, .postgres, tasks: tasks)
+                let reference = run(.orders, .postgresReference, tasks: tasks)
+                let sqlite = run(.orders, .sqliteFull, tasks: tasks)
+                return [
+                    "orders", "\(tasks)", cell(store), cell(reference), cell(sqlite), ratio(store, reference),
+                    ratio(store, sqlite), trips(store), trips(reference),
+                ]
+            }
+            lines.append(contentsOf: Self.table(header: header, rows: rows))
+        }
+        if !existingRowsRuns.isEmpty {
+            lines.append("")
+            lines.append("PostgreSQL store, orders on a table already holding rows:")
+            let header = ["existing rows", "tasks", "requests", "identify/s", "p50 µs", "p99 µs", "round trips"]
+            let rows = existingRowsRuns.map { run in
+                [
+                    "\(run.existingRows)", "\(run.tasks)", "\(run.requests)", Self.format(run.identifiesPerSecond),
+                    Self.format(run.p50Microseconds), Self.format(run.p99Microseconds),
+                    run.statementsPerIdentify.map { Self.format($0) } ?? "-",
+                ]
+            }
+            lines.append(contentsOf: Self.table(header: header, rows: rows))
+        }
+        return lines
     }
 
     private static func table(header: [String], rows: [[String]]) -> [String] {

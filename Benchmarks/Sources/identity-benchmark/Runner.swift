@@ -1,5 +1,6 @@
 import Foundation
 import IdentityReconciliation
+import PostgresContactStore
 import Synchronization
 
 /// The figures of one timed run: one workload on one target with a number of concurrent tasks.
@@ -35,6 +36,11 @@ struct RunResult: Codable, Sendable {
     /// For `file-immediate` with one task: the durable overwrite rate measured in bursts
     /// between this run's requests (their time is left out of the run's).
     var interleavedOverwritesPerSecond: Double?
+    /// Rows in the store before the timed requests (the workload's preload).
+    var existingRows: Int = 0
+    /// PostgreSQL targets: statements the server ran per request during the timed part,
+    /// from `pg_stat_statements` (see ``StatementCounter``); one statement is one round trip.
+    var statementsPerIdentify: Double?
 }
 
 /// Runs workloads against targets.
@@ -58,8 +64,15 @@ struct Runner {
         let residentAfter: Int
         let strings: Int
         do {
-            timing = try await measureConcrete(
-                opened.store, workload: workload, count: count, tasks: tasks, probe: probe)
+            if let reference = opened.reference {
+                try await load(workload, into: opened.store)
+                timing = try await measure(
+                    reference, workload: workload, count: count, tasks: tasks, statements: opened.statements)
+            } else {
+                timing = try await measureConcrete(
+                    opened.store, workload: workload, count: count, tasks: tasks, probe: probe,
+                    statements: opened.statements)
+            }
             peak = ProcessMetrics.peakResidentBytes()
             ProcessMetrics.trimHeap()
             residentAfter = ProcessMetrics.residentBytes()
@@ -93,7 +106,8 @@ struct Runner {
             rssBytesPerContact: perContact, stringBytesPerContact: stringsPerContact,
             bytesPerContactBeyondStrings: perContact.flatMap { total in stringsPerContact.map { total - $0 } },
             fileBytesPerContact: fileBytes.flatMap { contacts > 0 ? Double($0) / Double(contacts) : nil },
-            interleavedOverwritesPerSecond: probe?.overwritesPerSecond)
+            interleavedOverwritesPerSecond: probe?.overwritesPerSecond, existingRows: workload.preload.count,
+            statementsPerIdentify: timing.statements.map { Double($0) / Double(count) })
     }
 
     struct Timing: Sendable {
@@ -102,6 +116,8 @@ struct Runner {
         var latencies: [UInt64]
         var writes: Int
         var inserts: Int
+        /// Statements the server ran during the timed part (PostgreSQL targets).
+        var statements: Int? = nil
     }
 
     /// Calls ``measure(_:workload:count:tasks:probe:)`` on the store's concrete type.
@@ -110,27 +126,50 @@ struct Runner {
     /// existential instead, every identify would also look up the generic resolver's type
     /// metadata at run time, about a tenth of an in-memory identify's cost.
     func measureConcrete(
-        _ store: any ContactStore, workload: Workload, count: Int, tasks: Int, probe: InterleavedOverwrites?
+        _ store: any ContactStore, workload: Workload, count: Int, tasks: Int, probe: InterleavedOverwrites?,
+        statements: StatementCounter?
     ) async throws -> Timing {
         switch store {
         case let store as InMemoryContactStore:
             try await measure(store, workload: workload, count: count, tasks: tasks, probe: probe)
         case let store as FileContactStore:
             try await measure(store, workload: workload, count: count, tasks: tasks, probe: probe)
+        case let store as PostgresContactStore:
+            try await measure(
+                store, workload: workload, count: count, tasks: tasks, probe: probe, statements: statements)
         default:
             try await measure(store, workload: workload, count: count, tasks: tasks, probe: probe)
         }
     }
 
-    /// Times `count` requests of the workload, taken in order by `tasks` concurrent callers.
+    /// Loads the workload's rows (``Workload/preload``) into `store`.
+    func load(_ workload: Workload, into store: some ContactStore) async throws {
+        if !workload.preload.isEmpty { try await IdentityResolver(store: store).importContacts(workload.preload) }
+    }
+
+    /// Times `count` requests of the workload on a resolver over `store`, taken in order by
+    /// `tasks` concurrent callers, after loading the workload's rows.
     ///
     /// With a `probe` (one task only), a burst of durable overwrites runs after every 200
     /// requests; its time is left out of the run's.
     func measure(
-        _ store: some ContactStore, workload: Workload, count: Int, tasks: Int, probe: InterleavedOverwrites? = nil
+        _ store: some ContactStore, workload: Workload, count: Int, tasks: Int, probe: InterleavedOverwrites? = nil,
+        statements: StatementCounter? = nil
     ) async throws -> Timing {
-        let resolver = IdentityResolver(store: store)
-        if !workload.preload.isEmpty { try await resolver.importContacts(workload.preload) }
+        try await load(workload, into: store)
+        return try await measure(
+            IdentityResolver(store: store), workload: workload, count: count, tasks: tasks, probe: probe,
+            statements: statements)
+    }
+
+    /// Times `count` requests of the workload on `identifier`, taken in order by `tasks`
+    /// concurrent callers; the workload's rows are already loaded. With `statements`, counts
+    /// the server's statements of the timed part.
+    func measure(
+        _ identifier: some Identifier, workload: Workload, count: Int, tasks: Int,
+        probe: InterleavedOverwrites? = nil, statements: StatementCounter? = nil
+    ) async throws -> Timing {
+        try await statements?.reset()
         let requests = workload.requests
         let next = Counter()
         let cpuStart = ProcessMetrics.cpuSeconds()
@@ -149,7 +188,8 @@ struct Runner {
                         if let probe, index % 200 == 199 { probing += try probe.burst(40) }
                         let request = requests[index]
                         let begin = Stopwatch.now()
-                        let result = try await resolver.identify(email: request.email, phoneNumber: request.phoneNumber)
+                        let result = try await identifier.identify(
+                            email: request.email, phoneNumber: request.phoneNumber)
                         latencies.append(Stopwatch.now() - begin)
                         switch result.outcome {
                         case .unchanged: break
@@ -170,12 +210,14 @@ struct Runner {
         // A part's `seconds` is the probe time inside it, which is not the store's.
         let seconds = Stopwatch.seconds(since: start) - parts.reduce(0) { $0 + $1.seconds }
         let cpuSeconds = ProcessMetrics.cpuSeconds() - cpuStart
+        let statementCount = try await statements?.count()
         var latencies: [UInt64] = []
         latencies.reserveCapacity(count)
         for part in parts { latencies.append(contentsOf: part.latencies) }
         return Timing(
             seconds: seconds, cpuSeconds: cpuSeconds, latencies: latencies,
-            writes: parts.reduce(0) { $0 + $1.writes }, inserts: parts.reduce(0) { $0 + $1.inserts })
+            writes: parts.reduce(0) { $0 + $1.writes }, inserts: parts.reduce(0) { $0 + $1.inserts },
+            statements: statementCount)
     }
 
     /// UTF-8 bytes of every row's email and phone number.
@@ -190,6 +232,15 @@ struct Runner {
         }
     }
 }
+
+/// What the runner times: a resolver over a store, or the PostgreSQL reference.
+protocol Identifier: Sendable {
+    func identify(email: String?, phoneNumber: String?) async throws -> Identification
+}
+
+extension IdentityResolver: Identifier {}
+
+extension PostgresReference: Identifier {}
 
 /// A shared request counter for the concurrent callers.
 final class Counter: Sendable {

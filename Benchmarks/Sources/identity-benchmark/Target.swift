@@ -13,13 +13,17 @@ enum Target: String, Sendable, CaseIterable, Codable {
     /// `PostgresContactStore` on the server the `PG*` environment variables name
     /// (see ``PostgresTarget``); skipped without one.
     case postgres
+    /// **A reference, not a store:** the same identify rules as one PL/pgSQL function,
+    /// called once per identify as a prepared statement (see ``PostgresReference``), on the
+    /// same server and table layout as `postgres`; what the store is measured against.
+    case postgresReference = "postgres-reference"
 
     /// Whether every writing identify waits for its own (or a shared) sync to stable
     /// storage; those targets run the shorter `--durable-requests` prefix of each workload.
     var syncsEveryCommit: Bool {
         switch self {
         // PostgreSQL flushes its WAL at every commit that wrote (synchronous_commit=on).
-        case .fileImmediate, .fileGrouped, .sqliteFull, .postgres: true
+        case .fileImmediate, .fileGrouped, .sqliteFull, .postgres, .postgresReference: true
         case .memory, .fileDeferred, .sqliteNormal: false
         }
     }
@@ -27,13 +31,16 @@ enum Target: String, Sendable, CaseIterable, Codable {
     var isFileStore: Bool {
         switch self {
         case .fileImmediate, .fileGrouped, .fileDeferred: true
-        case .memory, .sqliteFull, .sqliteNormal, .postgres: false
+        case .memory, .sqliteFull, .sqliteNormal, .postgres, .postgresReference: false
         }
     }
 
     /// Whether the store keeps its rows in this process, so that the growth of its resident
     /// memory per row means something.
-    var keepsRowsInProcess: Bool { self != .postgres }
+    var keepsRowsInProcess: Bool { !isPostgres }
+
+    /// Whether the target runs on the PostgreSQL server (and is skipped without one).
+    var isPostgres: Bool { self == .postgres || self == .postgresReference }
 
     /// Opens a new, empty store of this kind inside `directory` (which exists and is empty).
     ///
@@ -57,16 +64,25 @@ enum Target: String, Sendable, CaseIterable, Codable {
         case .postgres:
             // A new schema on the server; `directory` is not used.
             return try await PostgresTarget.open()
+        case .postgresReference:
+            return try await PostgresTarget.open(reference: true)
         }
     }
 }
 
 /// An open store under test.
 struct OpenedTarget: Sendable {
+    /// The store; for `postgres-reference`, a store over the reference's table, used only to
+    /// load the workload's rows and read the table back.
     var store: any ContactStore
     /// Makes everything durable, closes the store and returns its size on disk in bytes
     /// (`nil` for the in-memory store). The store is not used afterwards.
     var finish: @Sendable () async throws -> Int?
+    /// The reference that identifies instead of a resolver over ``store`` (`postgres-reference`).
+    var reference: PostgresReference? = nil
+    /// Counts the server's statements (`pg_stat_statements`), when the target has a server
+    /// that tracks them.
+    var statements: StatementCounter? = nil
 }
 
 /// A target this build cannot run, with the reason.

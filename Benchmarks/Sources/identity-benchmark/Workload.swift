@@ -222,3 +222,28 @@ extension Workload {
             summary: "\(queries) queries of one person with \(members) rows")
     }
 }
+
+// MARK: - existing rows
+
+extension Workload {
+    /// `workload` on a table that already holds `rows` rows: single-row groups (primaries)
+    /// with their own emails and phone numbers, dated before the requests, which no request
+    /// matches. They make the table and its indexes large without changing what the
+    /// requests do, so a cost that grows with the table shows.
+    static func withExistingRows(_ rows: Int, _ workload: Workload) -> Workload {
+        let epoch = Date(timeIntervalSince1970: 1_600_000_000)
+        var preload = workload.preload
+        preload.reserveCapacity(preload.count + rows)
+        let first = (preload.map(\.id).max() ?? 0) + 1
+        for index in 0..<rows {
+            let created = epoch.addingTimeInterval(Double(index) / 1_000)
+            preload.append(
+                Contact(
+                    id: first + index, email: "existing\(index)@existing.example", phoneNumber: "+9\(index)",
+                    linkedId: nil, linkPrecedence: .primary, createdAt: created, updatedAt: created))
+        }
+        return Workload(
+            kind: workload.kind, preload: preload, requests: workload.requests,
+            summary: workload.summary + " on \(rows) existing rows")
+    }
+}

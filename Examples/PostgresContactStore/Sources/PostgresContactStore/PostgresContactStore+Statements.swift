@@ -78,9 +78,7 @@ extension PostgresContactStore {
         guard !selection.isEmpty else { return FunctionResult() }
         var bindings = PostgresBindings(capacity: 5)
         Self.selectionArguments(selection, into: &bindings)
-        let function = functions.name(fingerprinted ? "read" : "select")
-        return try await call(
-            PostgresQuery(unsafeSQL: "SELECT * FROM \(function)($1, $2, $3, $4, $5)", binds: bindings), session)
+        return try await call(fingerprinted ? calls.read : calls.select, bindings, session)
     }
 
     /// The rows of a store function (see ``StoreFunctions``), decoded.
@@ -92,13 +90,19 @@ extension PostgresContactStore {
         var insertedIDs: [Int] = []
     }
 
-    /// Runs a store function and decodes its rows: kind 0 live (linkedId = the root), 1
-    /// deleted, 2 link, 3 fingerprint, 4 inserted id.
-    func call(_ query: PostgresQuery, _ session: ConnectionSession) async throws -> FunctionResult {
-        try await session.perform { connection in try await self.decode(connection.query(query, logger: self.logger)) }
+    /// Runs a store function, prepared, and decodes its rows: kind 0 live (linkedId = the
+    /// root), 1 deleted, 2 link, 3 fingerprint, 4 inserted id.
+    func call(
+        _ statement: PreparedCall.Statement, _ bindings: PostgresBindings, _ session: ConnectionSession
+    ) async throws -> FunctionResult {
+        try await session.perform { connection in
+            try await PreparedCall.run(statement, bindings, on: connection, logger: self.logger) { rows in
+                try await self.decode(rows)
+            }
+        }
     }
 
-    private func decode(_ rows: PostgresRowSequence) async throws -> FunctionResult {
+    private func decode(_ rows: some AsyncSequence<PostgresRow, any Error>) async throws -> FunctionResult {
         var result = FunctionResult()
         for try await row in rows {
             let (kind, id, email, phone, linkedID, precedence, createdAt, updatedAt, deletedAt) = try row.decode(
@@ -238,10 +242,7 @@ extension PostgresContactStore {
         bindings.append(PostgresArray(inserted.map(\.linkedId)))
         bindings.append(inserted.map(\.linkPrecedence.rawValue))
         bindings.append(inserted.map { PostgresTimestamp($0.createdAt) })
-        let parameters = (1...bindings.count).map { "$\($0)" }.joined(separator: ", ")
-        var result = try await call(
-            PostgresQuery(unsafeSQL: "SELECT * FROM \(functions.name("apply"))(\(parameters))", binds: bindings),
-            session)
+        var result = try await call(calls.apply, bindings, session)
         // The sequence hands out increasing ids in the order the rows are inserted (the
         // order of the plan), so the ids sorted are the ids of the plan's inserts in order.
         result.insertedIDs.sort()

@@ -53,6 +53,8 @@ public final class PostgresContactStore: ContactStore {
     public let options: PostgresContactStoreOptions
     let layout: ContactTableLayout
     let functions: StoreFunctions
+    /// The prepared calls of ``functions``, built once.
+    let calls: StoreFunctions.Calls
 
     /// How often a transaction may decide its plan again because the selection changed
     /// between its read and its write.
@@ -65,6 +67,7 @@ public final class PostgresContactStore: ContactStore {
         self.client = client
         self.layout = layout
         self.functions = StoreFunctions(layout: layout)
+        self.calls = functions.calls
         self.options = options
         self.logger = logger
     }

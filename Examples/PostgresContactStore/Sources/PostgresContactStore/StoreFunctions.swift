@@ -28,6 +28,33 @@ struct StoreFunctions: Sendable, Hashable {
         ContactTableLayout.quoted(layout.schema) + "." + ContactTableLayout.quoted("identity_\(base)_v\(Self.version)")
     }
 
+    /// The calls of an identify's path, each one prepared statement (see ``PreparedCall``).
+    struct Calls: Sendable, Hashable {
+        let select: PreparedCall.Statement
+        let read: PreparedCall.Statement
+        let apply: PreparedCall.Statement
+    }
+
+    /// `SELECT * FROM` each function, its parameters cast to the function's types, so a
+    /// statement prepared with a `NULL` argument (whose type PostgresNIO leaves open)
+    /// still takes the types later calls bind.
+    var calls: Calls {
+        func call(_ base: String, _ types: [String]) -> PreparedCall.Statement {
+            let arguments = types.enumerated().map { "$\($0.offset + 1)::\($0.element)" }.joined(separator: ", ")
+            return PreparedCall.Statement(base: base, sql: "SELECT * FROM \(name(base))(\(arguments))")
+        }
+        let selection = ["text", "text", "int8", "bool", "bool"]
+        let plan = [
+            "text", "int8[]",
+            "int8[]", "text[]", "text[]", "int8[]", "text[]", "timestamptz[]", "timestamptz[]",
+            "text[]", "text[]", "timestamptz[]",
+            "text[]", "text[]", "timestamptz[]",
+            "text[]", "text[]", "int8[]", "text[]", "timestamptz[]",
+        ]
+        return Calls(
+            select: call("select", selection), read: call("read", selection), apply: call("apply", selection + plan))
+    }
+
     /// The row type every function returns.
     static let rowType = """
         TABLE(kind int, id int8, email text, phone text, linked int8, precedence text,
