@@ -16,6 +16,12 @@ swift format lint --strict --recursive Package.swift Sources Tests Examples Benc
 step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
 bash scripts/docs.sh
 
+step "ThreadSanitizer: the conformance tests once, the concurrency tests 10 times, no report allowed"
+TSAN_ITERATIONS=10 bash scripts/tsan.sh
+
+step "libFuzzer: the request decoder, the file store's opening and the import parsers, 30 s each"
+FUZZ_SECONDS=30 bash scripts/fuzz.sh
+
 # Every example package with tests is built (no warnings in its own files) and tested. Two
 # need more than `swift test`, and their scripts do that too: the PostgreSQL store runs
 # against a throwaway cluster, the server also against a real socket.

@@ -1,5 +1,4 @@
 public import IdentityReconciliation
-import Synchronization
 
 #if canImport(FoundationEssentials)
 public import FoundationEssentials
@@ -17,7 +16,7 @@ public final class ManualClock: ContactClock {
         var step: Double
     }
 
-    private let state: Mutex<State>
+    private let state: StoreLock<State>
 
     /// Creates a clock.
     ///
@@ -25,7 +24,7 @@ public final class ManualClock: ContactClock {
     ///   - start: The first time it shows; 2023-11-14T22:13:20Z by default.
     ///   - step: Seconds added after each reading; `0` (a frozen clock) by default.
     public init(start: Date = Date(timeIntervalSince1970: 1_700_000_000), step: Double = 0) {
-        state = Mutex(State(current: start, step: step))
+        state = StoreLock(State(current: start, step: step))
     }
 
     /// The current time; then moves the clock forward by its step.

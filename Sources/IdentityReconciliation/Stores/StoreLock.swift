@@ -12,13 +12,13 @@ import Darwin
 /// sanitizer intercepts, so that it sees the order the lock imposes. `Synchronization.Mutex`
 /// waits on futexes the sanitizer does not see, and every access it guards would be reported
 /// as a race. Same interface as `Mutex`, for the uses the stores make of it.
-final class StoreLock<Value>: @unchecked Sendable {
+package final class StoreLock<Value>: @unchecked Sendable {
     // Unchecked: `value` is read and written only inside `withLock`, between the lock and the
     // unlock of `mutex`, which is allocated once and never moves.
     private let mutex: UnsafeMutablePointer<pthread_mutex_t>
     private var value: Value
 
-    init(_ value: consuming sending Value) {
+    package init(_ value: consuming sending Value) {
         self.value = value
         mutex = .allocate(capacity: 1)
         mutex.initialize(to: pthread_mutex_t())
@@ -30,7 +30,7 @@ final class StoreLock<Value>: @unchecked Sendable {
         mutex.deallocate()
     }
 
-    func withLock<Result, E: Error>(
+    package func withLock<Result, E: Error>(
         _ body: (inout sending Value) throws(E) -> sending Result
     ) throws(E) -> sending Result {
         pthread_mutex_lock(mutex)
@@ -41,8 +41,8 @@ final class StoreLock<Value>: @unchecked Sendable {
 #else
 import Synchronization
 
-/// The built-in stores' lock: `Synchronization.Mutex`, except in builds for
-/// ThreadSanitizer (see `-D IDENTITY_RECONCILIATION_TSAN` in `scripts/tsan.sh`), where it is a
-/// `pthread_mutex_t` the sanitizer understands.
-typealias StoreLock<Value: ~Copyable> = Mutex<Value>
+/// The lock of the built-in stores and of the test kit: `Synchronization.Mutex`, except in
+/// builds for ThreadSanitizer (`-D IDENTITY_RECONCILIATION_TSAN`, see `scripts/tsan.sh`),
+/// where it is a `pthread_mutex_t` the sanitizer understands.
+package typealias StoreLock<Value: ~Copyable> = Mutex<Value>
 #endif
