@@ -223,25 +223,26 @@ struct Report: Codable, Sendable {
                         measured: String(format: "%.1f×", ratio), met: ratio >= 15))
             }
         }
+        /// The store's rate against `other`'s, met at `minimum` times it or more.
+        func ratioGoal(_ goal: String, _ store: RunResult, _ other: RunResult, minimum: Double) -> Goal {
+            let ratio = store.identifiesPerSecond / other.identifiesPerSecond
+            return Goal(
+                goal: goal,
+                measured: String(format: "%.2f× ", ratio)
+                    + "(\(rate(store.identifiesPerSecond)) vs \(rate(other.identifiesPerSecond)))",
+                met: ratio >= minimum)
+        }
         for tasks in [1, 8, 64] {
             guard let store = run(.orders, .postgres, tasks: tasks) else { continue }
             if let reference = run(.orders, .postgresReference, tasks: tasks) {
-                let ratio = store.identifiesPerSecond / reference.identifiesPerSecond
                 goals.append(
-                    Goal(
-                        goal: "postgres, \(tasks) task(s): ≥ 0.5× its reference (one PL/pgSQL call per identify)",
-                        measured: String(format: "%.2f× ", ratio)
-                            + "(\(rate(store.identifiesPerSecond)) vs \(rate(reference.identifiesPerSecond)))",
-                        met: ratio >= 0.5))
+                    ratioGoal(
+                        "postgres, \(tasks) task(s): ≥ 0.5× its reference (one PL/pgSQL call per identify)", store,
+                        reference, minimum: 0.5))
             }
             if tasks > 1, let sqlite = run(.orders, .sqliteFull, tasks: tasks) {
-                let ratio = store.identifiesPerSecond / sqlite.identifiesPerSecond
                 goals.append(
-                    Goal(
-                        goal: "postgres, \(tasks) tasks: ≥ SQLite synchronous=FULL",
-                        measured: String(format: "%.2f× ", ratio)
-                            + "(\(rate(store.identifiesPerSecond)) vs \(rate(sqlite.identifiesPerSecond)))",
-                        met: ratio >= 1))
+                    ratioGoal("postgres, \(tasks) tasks: ≥ SQLite synchronous=FULL", store, sqlite, minimum: 1))
             }
         }
         if let small = existingRowsRuns.min(by: { $0.existingRows < $1.existingRows }),
