@@ -16,8 +16,8 @@ swift format lint --strict --recursive Package.swift Sources Tests Examples Benc
 step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
 bash scripts/docs.sh
 
-step "ThreadSanitizer: the conformance tests once, the concurrency tests 10 times, no report allowed"
-TSAN_ITERATIONS=10 bash scripts/tsan.sh
+step "ThreadSanitizer: the conformance tests once, the concurrency tests 6 times, no report allowed"
+TSAN_ITERATIONS=6 bash scripts/tsan.sh
 
 step "libFuzzer: the request decoder, the file store's opening and the import parsers, 30 s each"
 FUZZ_SECONDS=30 bash scripts/fuzz.sh

@@ -206,6 +206,10 @@ extension FileContactStore {
         } catch {
             throw Journal.error(error, path: path, offset: nil, doing: "reading the file's status")
         }
+        // Array(unsafeUninitializedCapacity: 0) stores its count into the shared empty-array
+        // singleton: a write other threads opening empty files race with (ThreadSanitizer
+        // reports it).
+        guard size > 0 else { return [] }
         var failure: FileContactStoreError?
         let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
             var done = 0
