@@ -42,7 +42,8 @@ extension ContactPlan {
             }
             return CheckedContactPlan(inserting: self, selected: selected)
         }
-        var work = PlanApplication(selected: selected, tracksRepeats: writes.count > 1)
+        var work = PlanApplication(
+            selected: selected, tracksRepeats: writes.count > 1, needsGroupCheck: checkNeedsLinksOfGroups)
         for write in writes {
             if let reason = work.apply(write) { throw .invalidPlan(self, reason: reason) }
         }
@@ -84,15 +85,17 @@ private struct PlanApplication {
     /// Positions in ``rows`` of the rows changed, in the order first changed.
     var changed: [Int] = []
     var insertCount = 0
-    /// Whether a write changed a single row's link, liveness or values: the groups must then
-    /// be checked as a whole at the end.
-    var needsGroupCheck = false
+    /// Whether a write changes a single row's link, liveness or values
+    /// (``ContactPlan/checkNeedsLinksOfGroups``): the groups must then be checked as a whole
+    /// at the end.
+    let needsGroupCheck: Bool
     /// Set when a row may change twice, so that ``changed`` lists it once.
     private var changedSet: Set<Int>?
     /// Row positions by id, built on first use once there are too many rows to scan.
     private var positions: [Int: Int]?
 
-    init(selected: borrowing SelectedContacts, tracksRepeats: Bool) {
+    init(selected: borrowing SelectedContacts, tracksRepeats: Bool, needsGroupCheck: Bool) {
+        self.needsGroupCheck = needsGroupCheck
         rows = selected.rows
         links = selected.links
         originalLinks = selected.links
@@ -153,7 +156,6 @@ private struct PlanApplication {
             rows[position].linkPrecedence = linkedId == nil ? .primary : .secondary
             rows[position].updatedAt = updatedAt
             markChanged(position)
-            needsGroupCheck = true
         case .delete(let id, let at):
             guard let position = position(of: id), rows[position].isLive else {
                 return "contact \(id) is not a live row among the selected rows"
@@ -161,7 +163,6 @@ private struct PlanApplication {
             rows[position].deletedAt = at
             rows[position].updatedAt = at
             markChanged(position)
-            needsGroupCheck = true
         case .clearValues(let id, let email, let phoneNumber, let updatedAt):
             guard let position = position(of: id) else { return "contact \(id) is not among the selected rows" }
             guard email || phoneNumber else { return "clearing contact \(id)'s values clears neither of them" }
@@ -175,7 +176,6 @@ private struct PlanApplication {
             }
             rows[position].updatedAt = updatedAt
             markChanged(position)
-            needsGroupCheck = true
         case .addLink(let link):
             guard !links.contains(link) else { return "the link \(link) is already recorded" }
             links.append(link)
