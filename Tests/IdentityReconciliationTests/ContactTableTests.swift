@@ -155,4 +155,25 @@ struct ContactTableTests {
         #expect(table.links == (extras + [late]).sorted())
         #expect(paged() == (extras + [late]).sorted())
     }
+
+    @Test("a replayed plan selects each link of its link values once, found by either value")
+    func linksOfLinkValues() throws {
+        var table = try Self.mergedTable()
+        var random = SplitMix64(seed: 9)
+        // Few values, so that links share emails, phone numbers, or both.
+        for index in 0..<200 {
+            table.add(
+                ContactLink(
+                    email: "e\(Int.random(in: 0..<5, using: &random))",
+                    phoneNumber: "p\(Int.random(in: 0..<5, using: &random))", createdAt: F.at(Double(index))))
+        }
+        let all = table.links
+        for (email, phoneNumber) in [("e1", "p2"), ("e3", "none"), ("none", "p4"), ("c", "1"), ("none", "none")] {
+            let selected = table.select(
+                groupsOf: [1], linkValues: ([email], [phoneNumber]), includingLinksOfRows: false
+            ).links
+            let expected = all.filter { $0.email == email || $0.phoneNumber == phoneNumber }
+            #expect(selected.sorted() == expected, "\(email), \(phoneNumber)")
+        }
+    }
 }

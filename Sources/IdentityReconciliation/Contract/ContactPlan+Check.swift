@@ -42,15 +42,24 @@ extension ContactPlan {
             }
             return CheckedContactPlan(inserting: self, selected: selected)
         }
+        // Only a plan with two writes that change rows can change one row twice (a merge is
+        // one relink and a link).
+        let rowWrites = writes.count {
+            switch $0 {
+            case .relinkGroup, .setLink, .delete, .clearValues: true
+            case .insert, .addLink, .removeLink: false
+            }
+        }
         var work = PlanApplication(
-            selected: selected, tracksRepeats: writes.count > 1, needsGroupCheck: checkNeedsLinksOfGroups)
+            selected: selected, tracksRepeats: rowWrites > 1, needsGroupCheck: checkNeedsLinksOfGroups)
         for write in writes {
             if let reason = work.apply(write) { throw .invalidPlan(self, reason: reason) }
         }
         if let reason = work.finish(inserts: writes) { throw .invalidPlan(self, reason: reason) }
         let selectedLinks = selected.links
-        let addedLinks = work.links.filter { !selectedLinks.contains($0) }
-        let removedLinks = selectedLinks.filter { !work.links.contains($0) }
+        // With no link selected (a merge's new link, usually), every link is an added one.
+        let addedLinks = selectedLinks.isEmpty ? work.links : work.links.filter { !selectedLinks.contains($0) }
+        let removedLinks = selectedLinks.isEmpty ? [] : selectedLinks.filter { !work.links.contains($0) }
         return CheckedContactPlan(
             plan: self, selected: selected, rowsAfter: work.rows, updatedRows: work.changed.map { work.rows[$0] },
             addedLinks: addedLinks, removedLinks: removedLinks, insertCount: work.insertCount)

@@ -205,13 +205,32 @@ struct ContactTable: Sendable {
         }
         rows += deleted
         guard linkCount > 0 else { return SelectedContacts(rows: rows) }
-        var found = Set<ContactLink>()
-        let live = includingLinksOfRows ? rows.filter(\.isLive) : []
-        for email in live.compactMap(\.email) + linkValues.emails { found.formUnion(linksByEmail[email] ?? []) }
-        for phone in live.compactMap(\.phoneNumber) + linkValues.phoneNumbers {
-            found.formUnion(linksByPhone[phone] ?? [])
+        var emails = linkValues.emails
+        var phoneNumbers = linkValues.phoneNumbers
+        if includingLinksOfRows {
+            for row in rows where row.isLive {
+                if let email = row.email { emails.append(email) }
+                if let phoneNumber = row.phoneNumber { phoneNumbers.append(phoneNumber) }
+            }
         }
-        return SelectedContacts(rows: rows, links: Array(found))
+        return SelectedContacts(rows: rows, links: links(ofEmails: emails, phoneNumbers: phoneNumbers))
+    }
+
+    /// The links holding one of the emails or one of the phone numbers, each once.
+    private func links(ofEmails emails: [String], phoneNumbers: [String]) -> [ContactLink] {
+        if emails.count <= 1 && phoneNumbers.count <= 1 {
+            // A merge's replay: one link's values. A link is listed under its email and under
+            // its phone number, so the phone number's links with that email are listed already.
+            var result = emails.first.flatMap { linksByEmail[$0] } ?? []
+            if let phoneNumber = phoneNumbers.first {
+                for link in linksByPhone[phoneNumber] ?? [] where link.email != emails.first { result.append(link) }
+            }
+            return result
+        }
+        var found = Set<ContactLink>()
+        for email in emails { found.formUnion(linksByEmail[email] ?? []) }
+        for phoneNumber in phoneNumbers { found.formUnion(linksByPhone[phoneNumber] ?? []) }
+        return Array(found)
     }
 
     /// The live rows of the group whose primary is `primaryID`.
