@@ -19,6 +19,12 @@ public struct GroupLimits: Sendable, Hashable {
         /// The limit given.
         public var limit: Int
 
+        /// Creates the error for a limit of `field`.
+        public init(field: ContactField, limit: Int) {
+            self.field = field
+            self.limit = limit
+        }
+
         /// `the limit of emails per person must be at least 1, not 0`.
         public var description: String {
             "the limit of \(field == .email ? "emails" : "phone numbers") per person must be at least 1, not \(limit)"
