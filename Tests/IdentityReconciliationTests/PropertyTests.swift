@@ -182,7 +182,8 @@ struct PropertyTests {
             do {
                 actual = .success(
                     try await resolver.identify(
-                        email: requestEmail.map { " \($0.uppercased()) " }, phoneNumber: requestPhone.map { "(\($0))" }))
+                        email: requestEmail.map { " \($0.uppercased()) " }, phoneNumber: requestPhone.map { "(\($0))" })
+                )
             } catch let error as InputError {
                 actual = .failure(error)
             }

@@ -36,7 +36,8 @@ extension BlockedValues {
                     return digits.count >= 2 && digits.allSatisfy { $0 == digits[0] }
                 },
                 BlockRule("zeros and dashes") { phoneNumber in
-                    !phoneNumber.isEmpty && phoneNumber.utf8.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
+                    !phoneNumber.isEmpty
+                        && phoneNumber.utf8.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
                 },
             ])
     }

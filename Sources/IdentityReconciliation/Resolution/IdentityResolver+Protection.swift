@@ -45,7 +45,8 @@ extension IdentityResolver {
         let holder = rows.first { row in
             row.isLive && (dropped.field == .email ? row.phoneNumber == phoneNumber : row.email == email)
         }
-        guard let holder, let contact = ReconciliationRules.consolidate(Self.group(ofPrimary: holder.primaryID, in: rows))
+        guard let holder,
+            let contact = ReconciliationRules.consolidate(Self.group(ofPrimary: holder.primaryID, in: rows))
         else {
             throw ContactStoreError.contractViolation("the rows read for the request hold neither of its values")
         }

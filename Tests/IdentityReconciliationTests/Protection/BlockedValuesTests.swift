@@ -33,7 +33,9 @@ struct BlockedValuesTests {
         (.email, "jane@EXAMPLE.org", .matchedRule("example domain")),
     ]
 
-    @Test("the common preset ignores each placeholder; the request is decided on its other value", arguments: placeholders)
+    @Test(
+        "the common preset ignores each placeholder; the request is decided on its other value", arguments: placeholders
+    )
     func commonPlaceholders(field: ContactField, value: String, reason: IgnoredValue.Reason) async throws {
         let resolver = try StoreKind.inMemory.makeResolver(protection: Self.common)
         let result =
@@ -48,14 +50,17 @@ struct BlockedValuesTests {
         #expect((field == .email ? rows[0].email : rows[0].phoneNumber) == nil)
         // Without the preset the same value is stored, or refused by the policy.
         let plain = try StoreKind.inMemory.makeResolver()
-        let stored = try? await plain.identify(email: field == .email ? value : nil, phoneNumber: field == .email ? nil : value)
+        let stored = try? await plain.identify(
+            email: field == .email ? value : nil, phoneNumber: field == .email ? nil : value)
         #expect(stored?.ignored ?? [] == [])
     }
 
-    @Test("the common preset leaves ordinary values alone", arguments: [
-        ("lorraine@hillvalley.edu", "123456"), ("mcfly@hillvalley.edu", "919191"), ("test@shop.io", "0123456789"),
-        ("jane@example.co", "100"), ("nonexistent@x.io", "00000001"), ("nulla@x.io", "+1 555 0100"),
-    ])
+    @Test(
+        "the common preset leaves ordinary values alone",
+        arguments: [
+            ("lorraine@hillvalley.edu", "123456"), ("mcfly@hillvalley.edu", "919191"), ("test@shop.io", "0123456789"),
+            ("jane@example.co", "100"), ("nonexistent@x.io", "00000001"), ("nulla@x.io", "+1 555 0100"),
+        ])
     func ordinaryValues(email: String, phoneNumber: String) async throws {
         let resolver = try StoreKind.inMemory.makeResolver(protection: Self.common)
         let result = try await resolver.identify(email: email, phoneNumber: phoneNumber)
@@ -87,12 +92,19 @@ struct BlockedValuesTests {
         for protection in [Self.common, GraphProtection.none] {
             let resolver = try StoreKind.inMemory.makeResolver(protection: protection)
             for customer in 1...20 {
-                let result = try await resolver.identify(email: "customer\(customer)@shop.io", phoneNumber: "0000000000")
+                let result = try await resolver.identify(
+                    email: "customer\(customer)@shop.io", phoneNumber: "0000000000")
                 if protection.isNone {
-                    #expect(result.outcome == (customer == 1 ? .createdPrimary(contactID: 1) : .createdSecondary(contactID: customer)))
+                    #expect(
+                        result.outcome
+                            == (customer == 1 ? .createdPrimary(contactID: 1) : .createdSecondary(contactID: customer)))
                 } else {
                     #expect(result.outcome == .createdPrimary(contactID: customer))
-                    #expect(result.ignored == [IgnoredValue(field: .phoneNumber, value: "0000000000", reason: .matchedRule("repeated digit"))])
+                    #expect(
+                        result.ignored == [
+                            IgnoredValue(
+                                field: .phoneNumber, value: "0000000000", reason: .matchedRule("repeated digit"))
+                        ])
                 }
             }
             let rows = try await resolver.checkedRows()
@@ -137,12 +149,14 @@ struct BlockedValuesTests {
         let blocked = BlockedValues(emailRules: [BlockRule("own domain") { $0.hasSuffix("@shop.io") }])
         let resolver = try StoreKind.inMemory.makeResolver(protection: GraphProtection(blockedValues: blocked))
         let result = try await resolver.identify(email: "  Staff@SHOP.io", phoneNumber: "123456")
-        #expect(result.ignored == [IgnoredValue(field: .email, value: "staff@shop.io", reason: .matchedRule("own domain"))])
+        #expect(
+            result.ignored == [IgnoredValue(field: .email, value: "staff@shop.io", reason: .matchedRule("own domain"))])
         #expect(try await resolver.identify(email: "staff@shop.com", phoneNumber: nil).ignored == [])
     }
 
-    @Test("a request whose every value is blocked or absent throws, naming the blocked field; nothing is written",
-          arguments: StoreKind.allCases)
+    @Test(
+        "a request whose every value is blocked or absent throws, naming the blocked field; nothing is written",
+        arguments: StoreKind.allCases)
     func everyValueBlocked(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver(protection: Self.common)
         _ = try await resolver.identify(email: "jane@shop.io", phoneNumber: "123456")

@@ -42,7 +42,8 @@ struct GroupLimitsTests {
         #expect(try await resolver.checkedRows() == before)
     }
 
-    @Test("a merge whose union exceeds a limit is refused: the kept value's group answers", arguments: StoreKind.allCases)
+    @Test(
+        "a merge whose union exceeds a limit is refused: the kept value's group answers", arguments: StoreKind.allCases)
     func mergeRefused(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver(protection: try Self.limited(maxEmails: 2))
         _ = try await resolver.identify(email: "george@hillvalley.edu", phoneNumber: "919191")
@@ -73,7 +74,8 @@ struct GroupLimitsTests {
         #expect(merged.ignored == [])
     }
 
-    @Test("a refused merge keeping the phone number answers with the phone number's group", arguments: StoreKind.allCases)
+    @Test(
+        "a refused merge keeping the phone number answers with the phone number's group", arguments: StoreKind.allCases)
     func mergeRefusedKeepingPhoneNumber(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver(protection: try Self.limited(maxEmails: 2, priority: .phoneNumber))
         _ = try await resolver.identify(email: "george@hillvalley.edu", phoneNumber: "919191")
@@ -146,7 +148,8 @@ struct GroupLimitsTests {
         let store = AnyContactStore(try kind.makeStore())
         let unlimited = IdentityResolver(store: store, clock: ManualClock(step: 1))
         for index in 1...3 { _ = try await unlimited.identify(email: "e\(index)@x.io", phoneNumber: "1") }
-        let resolver = IdentityResolver(store: store, clock: ManualClock(step: 1), protection: try Self.limited(maxEmails: 2))
+        let resolver = IdentityResolver(
+            store: store, clock: ManualClock(step: 1), protection: try Self.limited(maxEmails: 2))
         let known = try await resolver.identify(email: "e3@x.io", phoneNumber: "1")
         #expect(known.outcome == .unchanged && known.ignored == [] && known.contact.emails.count == 3)
         let newPhone = try await resolver.identify(email: "e2@x.io", phoneNumber: "2")
@@ -172,19 +175,25 @@ struct GroupLimitsTests {
         let limits = try GroupLimits(maxEmails: 1)
         let rows = [Fixture.primary(1, "a@x.io", "1", at: 0), Fixture.primary(2, "b@x.io", "2", at: 1)]
         let now = Fixture.at(10)
-        let merge = ReconciliationRules.decide(email: "a@x.io", phoneNumber: "2", matched: rows, now: now, limits: limits)
+        let merge = ReconciliationRules.decide(
+            email: "a@x.io", phoneNumber: "2", matched: rows, now: now, limits: limits)
         #expect(merge.plan.isEmpty)
-        #expect(merge.dropped == IgnoredValue(field: .phoneNumber, value: "2", reason: .groupLimit(field: .email, limit: 1)))
+        #expect(
+            merge.dropped == IgnoredValue(field: .phoneNumber, value: "2", reason: .groupLimit(field: .email, limit: 1))
+        )
         let secondary = ReconciliationRules.decide(
             email: "c@x.io", phoneNumber: "1", matched: [rows[0]], now: now, limits: limits)
-        #expect(secondary.plan == ContactPlan([.insert(email: "c@x.io", phoneNumber: nil, linkedId: nil, createdAt: now)]))
+        #expect(
+            secondary.plan == ContactPlan([.insert(email: "c@x.io", phoneNumber: nil, linkedId: nil, createdAt: now)]))
         let fine = ReconciliationRules.decide(
             email: "a@x.io", phoneNumber: "3", matched: [rows[0]], now: now, limits: limits)
         #expect(fine.dropped == nil)
-        #expect(fine.plan == ReconciliationRules.decide(email: "a@x.io", phoneNumber: "3", matched: [rows[0]], now: now))
+        #expect(
+            fine.plan == ReconciliationRules.decide(email: "a@x.io", phoneNumber: "3", matched: [rows[0]], now: now))
         #expect(
             ReconciliationRules.limitExceeded(email: "c@x.io", phoneNumber: nil, matched: rows, limits: limits) == nil)
-        #expect(ReconciliationRules.limitExceeded(email: "a@x.io", phoneNumber: "2", matched: rows, limits: .none) == nil)
+        #expect(
+            ReconciliationRules.limitExceeded(email: "a@x.io", phoneNumber: "2", matched: rows, limits: .none) == nil)
     }
 
     @Test(

@@ -73,7 +73,10 @@ extension ReferenceModel {
         ].compactMap { $0 }
         let exceeded = [
             (ContactField.email, protection.maxEmails, result.contact.emails.count, before.map(\.emails.count)),
-            (.phoneNumber, protection.maxPhoneNumbers, result.contact.phoneNumbers.count, before.map(\.phoneNumbers.count)),
+            (
+                .phoneNumber, protection.maxPhoneNumbers, result.contact.phoneNumbers.count,
+                before.map(\.phoneNumbers.count)
+            ),
         ].first { _, limit, after, before in
             limit.map { after > $0 && after > (before.max() ?? 0) } ?? false
         }
