@@ -62,23 +62,19 @@ extension ReconciliationRules {
             if emailGroup == nil, row.email == email { emailGroup = row.primaryID }
             if phoneGroup == nil, row.phoneNumber == phoneNumber { phoneGroup = row.primaryID }
         }
-        // Nothing matched: a new group holds one value of each field.
-        guard emailGroup != nil || phoneGroup != nil else { return nil }
-        let groups = Set([emailGroup, phoneGroup].compactMap { $0 })
+        // Nothing matched: a new group holds one value of each field. Both values in one
+        // group: nothing is added.
+        guard emailGroup != nil || phoneGroup != nil, emailGroup != phoneGroup else { return nil }
+        // A secondary adds only the value its group lacks; a merge may grow both fields.
         for field in ContactField.allCases {
+            let ownGroup = field == .email ? emailGroup : phoneGroup
+            let otherGroup = field == .email ? phoneGroup : emailGroup
+            if ownGroup != nil && otherGroup == nil { continue }
             guard let limit = limits.limit(of: field) else { continue }
-            var largestBefore = 0
-            var after: Set<String> = []
-            for group in groups {
-                var values: Set<String> = []
-                for row in matched where row.isLive && row.primaryID == group {
-                    if let value = field == .email ? row.email : row.phoneNumber { values.insert(value) }
-                }
-                largestBefore = max(largestBefore, values.count)
-                after.formUnion(values)
-            }
-            after.insert(field == .email ? email : phoneNumber)
-            if after.count > limit && after.count > largestBefore {
+            let value = field == .email ? email : phoneNumber
+            let counts = distinctCounts(
+                of: field, adding: value, inGroups: emailGroup, phoneGroup, matched: matched, above: limit)
+            if counts.after > limit && counts.after > counts.largestBefore {
                 let dropped = limits.priority.other
                 return IgnoredValue(
                     field: dropped, value: dropped == .email ? email : phoneNumber,
@@ -86,5 +82,33 @@ extension ReconciliationRules {
             }
         }
         return nil
+    }
+
+    /// How many distinct values of `field` the groups `first` and `second` hold together with
+    /// `value` (`after`), and the most either held alone. Groups whose rows are too few to
+    /// exceed `limit` are not counted: an identify stays free of hashing unless a group is
+    /// near its limit.
+    private static func distinctCounts(
+        of field: ContactField, adding value: String, inGroups first: Int?, _ second: Int?, matched: [Contact],
+        above limit: Int
+    ) -> (after: Int, largestBefore: Int) {
+        var holders = 0
+        for row in matched where row.isLive && (row.primaryID == first || row.primaryID == second) {
+            if (field == .email ? row.email : row.phoneNumber) != nil { holders += 1 }
+        }
+        // At most one new value per row holding one, plus the request's.
+        guard holders + 1 > limit else { return (holders + 1, 0) }
+        var union: Set<String> = [value]
+        var largestBefore = 0
+        for group in [first, second] {
+            guard let group else { continue }
+            var values: Set<String> = []
+            for row in matched where row.isLive && row.primaryID == group {
+                if let held = field == .email ? row.email : row.phoneNumber { values.insert(held) }
+            }
+            largestBefore = max(largestBefore, values.count)
+            union.formUnion(values)
+        }
+        return (union.count, largestBefore)
     }
 }
