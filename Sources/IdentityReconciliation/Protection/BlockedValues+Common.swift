@@ -21,24 +21,42 @@ extension BlockedValues {
             phoneNumbers: placeholderWords,
             emailRules: [
                 BlockRule("placeholder mailbox") { email in
-                    guard let at = email.lastIndex(of: "@") else { return false }
-                    return ["noemail", "none", "null"].contains(email[..<at].lowercased())
+                    let utf8 = email.utf8
+                    guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return false }
+                    return placeholderMailboxes.contains { equalsIgnoringASCIICase(utf8[..<at], $0) }
                 },
                 BlockRule("example domain") { email in
-                    guard let at = email.lastIndex(of: "@") else { return false }
-                    return ["example.com", "example.org", "example.net"].contains(
-                        email[email.index(after: at)...].lowercased())
+                    let utf8 = email.utf8
+                    guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return false }
+                    return exampleDomains.contains { equalsIgnoringASCIICase(utf8[utf8.index(after: at)...], $0) }
                 },
             ],
             phoneNumberRules: [
                 BlockRule("repeated digit") { phoneNumber in
-                    let digits = phoneNumber.utf8.filter { (UInt8(ascii: "0")...UInt8(ascii: "9")).contains($0) }
-                    return digits.count >= 2 && digits.allSatisfy { $0 == digits[0] }
+                    var first: UInt8 = 0
+                    var digits = 0
+                    for byte in phoneNumber.utf8 where (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte) {
+                        if digits == 0 { first = byte } else if byte != first { return false }
+                        digits += 1
+                    }
+                    return digits >= 2
                 },
                 BlockRule("zeros and dashes") { phoneNumber in
                     !phoneNumber.isEmpty
                         && phoneNumber.utf8.allSatisfy { $0 == UInt8(ascii: "0") || $0 == UInt8(ascii: "-") }
                 },
             ])
+    }
+
+    private static let placeholderMailboxes = ["noemail", "none", "null"]
+    private static let exampleDomains = ["example.com", "example.org", "example.net"]
+
+    /// Whether `bytes` spell `lowercase` in any ASCII case, without building a lowercased copy:
+    /// the rules run on every request.
+    private static func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View, _ lowercase: String) -> Bool {
+        guard bytes.count == lowercase.utf8.count else { return false }
+        return zip(bytes, lowercase.utf8).allSatisfy { byte, expected in
+            byte == expected || ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) && byte | 0x20 == expected)
+        }
     }
 }

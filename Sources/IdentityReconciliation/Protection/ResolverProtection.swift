@@ -10,6 +10,9 @@ final class ResolverProtection: Sendable {
         /// Exact values the policy refused, trimmed and lowercased: compared with the request's
         /// value before the policy sees it.
         let refused: Set<String>
+        /// The longest of `refused`, in UTF-8 bytes: a longer request value is not looked up,
+        /// which spares lowercasing nearly every value.
+        let refusedMaxBytes: Int
         let rules: [BlockRule]
 
         init(_ field: ContactField, values: Set<String>, rules: [BlockRule], policy: any NormalizationPolicy) {
@@ -26,6 +29,7 @@ final class ResolverProtection: Sendable {
             self.field = field
             self.normalized = normalized
             self.refused = refused
+            self.refusedMaxBytes = refused.map(\.utf8.count).max() ?? 0
             self.rules = rules
         }
 
@@ -47,7 +51,7 @@ final class ResolverProtection: Sendable {
             guard let raw else { return nil }
             if !refused.isEmpty {
                 let trimmed = TextRules.trimmingWhitespace(raw)
-                if refused.contains(trimmed.lowercased()) {
+                if trimmed.utf8.count <= refusedMaxBytes, refused.contains(trimmed.lowercased()) {
                     ignored.append(IgnoredValue(field: field, value: trimmed, reason: .blocked))
                     return nil
                 }

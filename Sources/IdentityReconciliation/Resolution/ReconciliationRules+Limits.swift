@@ -86,29 +86,42 @@ extension ReconciliationRules {
 
     /// How many distinct values of `field` the groups `first` and `second` hold together with
     /// `value` (`after`), and the most either held alone. Groups whose rows are too few to
-    /// exceed `limit` are not counted: an identify stays free of hashing unless a group is
-    /// near its limit.
+    /// exceed `limit` are not counted, and groups of a few dozen rows are counted by
+    /// comparing rows pairwise: an identify stays free of allocation and hashing.
     private static func distinctCounts(
         of field: ContactField, adding value: String, inGroups first: Int?, _ second: Int?, matched: [Contact],
         above limit: Int
     ) -> (after: Int, largestBefore: Int) {
-        var holders = 0
-        for row in matched where row.isLive && (row.primaryID == first || row.primaryID == second) {
-            if (field == .email ? row.email : row.phoneNumber) != nil { holders += 1 }
+        func held(_ row: Contact) -> String? {
+            guard row.isLive, row.primaryID == first || row.primaryID == second else { return nil }
+            return field == .email ? row.email : row.phoneNumber
         }
+        var holders = 0
+        for row in matched where held(row) != nil { holders += 1 }
         // At most one new value per row holding one, plus the request's.
         guard holders + 1 > limit else { return (holders + 1, 0) }
-        var union: Set<String> = [value]
-        var largestBefore = 0
-        for group in [first, second] {
-            guard let group else { continue }
-            var values: Set<String> = []
-            for row in matched where row.isLive && row.primaryID == group {
-                if let held = field == .email ? row.email : row.phoneNumber { values.insert(held) }
+        var union = 1  // the request's value
+        var perGroup = (0, 0)
+        if holders <= 32 {
+            for index in matched.indices {
+                guard let current = held(matched[index]) else { continue }
+                let group = matched[index].primaryID
+                let earlier = matched[..<index]
+                if !earlier.contains(where: { held($0) == current && $0.primaryID == group }) {
+                    if group == first { perGroup.0 += 1 } else { perGroup.1 += 1 }
+                }
+                if current != value && !earlier.contains(where: { held($0) == current }) { union += 1 }
             }
-            largestBefore = max(largestBefore, values.count)
-            union.formUnion(values)
+            return (union, max(perGroup.0, perGroup.1))
         }
-        return (union.count, largestBefore)
+        var values: Set<String> = [value]
+        var firstValues: Set<String> = []
+        var secondValues: Set<String> = []
+        for row in matched {
+            guard let current = held(row) else { continue }
+            values.insert(current)
+            if row.primaryID == first { firstValues.insert(current) } else { secondValues.insert(current) }
+        }
+        return (values.count, max(firstValues.count, secondValues.count))
     }
 }

@@ -197,6 +197,35 @@ struct GroupLimitsTests {
     }
 
     @Test(
+        "groups of any size are counted by distinct values, repeats and deleted rows aside",
+        arguments: [3, 20, 40, 100])
+    func countsDistinctValues(rowsPerGroup: Int) throws {
+        // Group 1: `rowsPerGroup` rows holding `rowsPerGroup / 2` distinct phone numbers, and a
+        // deleted row with one more; group 2 (id 1,000): as many rows, other phone numbers.
+        var rows = [Fixture.primary(1, "a@x.io", "p0", at: 0)]
+        var other = [Fixture.primary(1_000, "b@x.io", "q0", at: 1)]
+        for index in 1..<rowsPerGroup {
+            rows.append(Fixture.secondary(1 + index, "a\(index)@x.io", "p\(index / 2)", of: 1, at: 2))
+            other.append(Fixture.secondary(1_000 + index, nil, "q\(index / 2)", of: 1_000, at: 3))
+        }
+        rows.append(Fixture.primary(999, "gone@x.io", "deleted", at: 0, deletedAt: 1))
+        let distinct = (rowsPerGroup - 1) / 2 + 1
+        let now = Fixture.at(10)
+        func dropped(_ email: String, _ phone: String, _ matched: [Contact], limit: Int) throws -> IgnoredValue? {
+            ReconciliationRules.decide(
+                email: email, phoneNumber: phone, matched: matched, now: now,
+                limits: try GroupLimits(maxPhoneNumbers: limit)
+            ).dropped
+        }
+        // A secondary with a new phone number: distinct + 1 numbers.
+        #expect(try dropped("a@x.io", "new", rows, limit: distinct) != nil)
+        #expect(try dropped("a@x.io", "new", rows, limit: distinct + 1) == nil)
+        // A merge: the union of both groups' numbers.
+        #expect(try dropped("a@x.io", "q0", rows + other, limit: 2 * distinct - 1) != nil)
+        #expect(try dropped("a@x.io", "q0", rows + other, limit: 2 * distinct) == nil)
+    }
+
+    @Test(
         "6,000 concurrent identifies against limits leave no group over them, and every invariant",
         arguments: StoreKind.allCases)
     func limitsUnderConcurrency(kind: StoreKind) async throws {
