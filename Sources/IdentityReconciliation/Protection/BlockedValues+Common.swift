@@ -21,14 +21,14 @@ extension BlockedValues {
             phoneNumbers: placeholderWords,
             emailRules: [
                 BlockRule("placeholder mailbox") { email in
-                    let utf8 = email.utf8
-                    guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return false }
-                    return placeholderMailboxes.contains { equalsIgnoringASCIICase(utf8[..<at], $0) }
+                    withParts(of: email) { local, _ in
+                        placeholderMailboxes.contains { equalsIgnoringASCIICase(local, $0) }
+                    }
                 },
                 BlockRule("example domain") { email in
-                    let utf8 = email.utf8
-                    guard let at = utf8.lastIndex(of: UInt8(ascii: "@")) else { return false }
-                    return exampleDomains.contains { equalsIgnoringASCIICase(utf8[utf8.index(after: at)...], $0) }
+                    withParts(of: email) { _, domain in
+                        exampleDomains.contains { equalsIgnoringASCIICase(domain, $0) }
+                    }
                 },
             ],
             phoneNumberRules: [
@@ -51,9 +51,20 @@ extension BlockedValues {
     private static let placeholderMailboxes = ["noemail", "none", "null"]
     private static let exampleDomains = ["example.com", "example.org", "example.net"]
 
+    /// Calls `body` with the bytes before and after the last `@` of `email` (`false` without one).
+    private static func withParts(
+        of email: String, _ body: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) -> Bool
+    ) -> Bool {
+        TextRules.withUTF8(email) { bytes in
+            guard let at = bytes.lastIndex(of: UInt8(ascii: "@")) else { return false }
+            return body(
+                UnsafeBufferPointer(rebasing: bytes[..<at]), UnsafeBufferPointer(rebasing: bytes[(at + 1)...]))
+        }
+    }
+
     /// Whether `bytes` spell `lowercase` in any ASCII case, without building a lowercased copy:
-    /// the rules run on every request.
-    private static func equalsIgnoringASCIICase(_ bytes: Substring.UTF8View, _ lowercase: String) -> Bool {
+    /// the rules run on every request, and most values differ in length at once.
+    private static func equalsIgnoringASCIICase(_ bytes: UnsafeBufferPointer<UInt8>, _ lowercase: String) -> Bool {
         guard bytes.count == lowercase.utf8.count else { return false }
         return zip(bytes, lowercase.utf8).allSatisfy { byte, expected in
             byte == expected || ((UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) && byte | 0x20 == expected)

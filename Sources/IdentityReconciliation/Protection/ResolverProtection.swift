@@ -10,9 +10,11 @@ final class ResolverProtection: Sendable {
         /// Exact values the policy refused, trimmed and lowercased: compared with the request's
         /// value before the policy sees it.
         let refused: Set<String>
-        /// The longest of `refused`, in UTF-8 bytes: a longer request value is not looked up,
-        /// which spares lowercasing nearly every value.
-        let refusedMaxBytes: Int
+        /// The UTF-8 lengths of `normalized` and `refused` (bit `n` for length `n`, bit 63 for
+        /// 63 and more): a value of another length is not hashed, nor lowercased, which
+        /// spares nearly every request the lookups.
+        let normalizedLengths: UInt64
+        let refusedLengths: UInt64
         let rules: [BlockRule]
 
         init(_ field: ContactField, values: Set<String>, rules: [BlockRule], policy: any NormalizationPolicy) {
@@ -29,9 +31,12 @@ final class ResolverProtection: Sendable {
             self.field = field
             self.normalized = normalized
             self.refused = refused
-            self.refusedMaxBytes = refused.map(\.utf8.count).max() ?? 0
+            self.normalizedLengths = normalized.reduce(0) { $0 | Self.lengthBit($1) }
+            self.refusedLengths = refused.reduce(0) { $0 | Self.lengthBit($1) }
             self.rules = rules
         }
+
+        static func lengthBit(_ text: String) -> UInt64 { 1 << min(text.utf8.count, 63) }
 
         /// The normalized value, `nil` when absent; throws what the policy throws.
         static func normalize(
@@ -49,15 +54,18 @@ final class ResolverProtection: Sendable {
             _ raw: String?, policy: any NormalizationPolicy, ignored: inout [IgnoredValue]
         ) throws(InputError) -> String? {
             guard let raw else { return nil }
-            if !refused.isEmpty {
+            if refusedLengths != 0 {
                 let trimmed = TextRules.trimmingWhitespace(raw)
-                if trimmed.utf8.count <= refusedMaxBytes, refused.contains(trimmed.lowercased()) {
+                // Lowercasing keeps an ASCII value's length; other values are always looked up.
+                if refusedLengths & Self.lengthBit(trimmed) != 0 || !TextRules.isPrintableASCII(trimmed),
+                    refused.contains(trimmed.lowercased())
+                {
                     ignored.append(IgnoredValue(field: field, value: trimmed, reason: .blocked))
                     return nil
                 }
             }
             guard let value = try Self.normalize(raw, field, policy) else { return nil }
-            if normalized.contains(value) {
+            if normalizedLengths & Self.lengthBit(value) != 0, normalized.contains(value) {
                 ignored.append(IgnoredValue(field: field, value: value, reason: .blocked))
                 return nil
             }

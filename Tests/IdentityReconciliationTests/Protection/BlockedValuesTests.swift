@@ -131,13 +131,16 @@ struct BlockedValuesTests {
 
     @Test("an exact value the policy refuses is compared with the value as sent, so the field is ignored, not refused")
     func refusedExactValue() async throws {
-        let blocked = BlockedValues(phoneNumbers: ["Unknown"])
+        // "İD" lowercases to three characters, one byte longer.
+        let blocked = BlockedValues(phoneNumbers: ["Unknown", "İD"])
         let resolver = try StoreKind.inMemory.makeResolver(protection: GraphProtection(blockedValues: blocked))
         let result = try await resolver.identify(email: "jane@shop.io", phoneNumber: " UNKNOWN ")
         #expect(result.ignored == [IgnoredValue(field: .phoneNumber, value: "UNKNOWN", reason: .blocked)])
         await #expect(throws: InputError.invalidPhoneNumber(reason: .invalidCharacter("U"))) {
             try await StoreKind.inMemory.makeResolver().identify(email: "jane@shop.io", phoneNumber: " UNKNOWN ")
         }
+        let longer = try await resolver.identify(email: "jane@shop.io", phoneNumber: "İD")
+        #expect(longer.ignored == [IgnoredValue(field: .phoneNumber, value: "İD", reason: .blocked)])
         // Other invalid values are still refused.
         await #expect(throws: InputError.invalidPhoneNumber(reason: .invalidCharacter("k"))) {
             try await resolver.identify(email: "jane@shop.io", phoneNumber: "known")
