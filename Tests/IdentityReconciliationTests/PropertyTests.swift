@@ -46,6 +46,23 @@ struct PropertyTests {
         #expect(totals.notFound > sequences / 5, "\(totals)")
     }
 
+    @Test(
+        "with a random protection, every result, row and lookup agree with the reference model extended with it",
+        arguments: StoreKind.allCases, chunks.prefix(4))
+    func agreesWithReferenceUnderProtection(kind: StoreKind, chunk: Int) async throws {
+        var totals = Totals()
+        let sequences = Self.sequencesPerChunk(kind)
+        for sequence in 0..<sequences {
+            let seed = UInt64(1_000_000 + chunk * sequences + sequence)
+            try await Self.run(seed: seed, kind: kind, protected: true, totals: &totals)
+        }
+        #expect(totals.merges > sequences / 2, "\(totals)")
+        #expect(totals.secondaries > sequences, "\(totals)")
+        #expect(totals.blocked > 2 * sequences, "\(totals)")
+        #expect(totals.dropped > sequences / 2, "\(totals)")
+        #expect(totals.allBlocked > sequences / 5, "\(totals)")
+    }
+
     struct Totals {
         var merges = 0
         var secondaries = 0
@@ -55,10 +72,16 @@ struct PropertyTests {
         var corrections = 0
         var splits = 0
         var notFound = 0
+        /// Values left out because they are blocked, or dropped for a limit; requests refused
+        /// because every value was blocked.
+        var blocked = 0
+        var dropped = 0
+        var allBlocked = 0
     }
 
-    /// One sequence: an optional import of deleted rows, then 30 requests.
-    static func run(seed: UInt64, kind: StoreKind, totals: inout Totals) async throws {
+    /// One sequence: an optional import of deleted rows, then 30 requests; when `protected`,
+    /// under a random ``ReferenceProtection``.
+    static func run(seed: UInt64, kind: StoreKind, protected: Bool = false, totals: inout Totals) async throws {
         var random = SplitMix64(seed: seed)
         let emails = Int.random(in: 2...6, using: &random)
         let phones = Int.random(in: 2...6, using: &random)
@@ -66,7 +89,12 @@ struct PropertyTests {
         func phone() -> String { "\(Int.random(in: 0..<phones, using: &random))" }
         var now = Fixture.at(Double(Int.random(in: 0..<1_000, using: &random)))
         let clock = ManualClock(start: now)
-        let resolver = try kind.makeResolver(clock: clock)
+        let protection =
+            protected
+            ? ReferenceProtection(
+                random: &random, emails: (0..<emails).map { "e\($0)@x.io" }, phoneNumbers: (0..<phones).map { "\($0)" })
+            : nil
+        let resolver = try kind.makeResolver(clock: clock, protection: try protection?.graphProtection() ?? .none)
 
         var imported: [Contact] = []
         if Bool.random(using: &random) {
@@ -150,15 +178,35 @@ struct PropertyTests {
             }
 
             // The library gets the values in another spelling; the standard policy normalizes them.
-            let actual = try await resolver.identify(
-                email: requestEmail.map { " \($0.uppercased()) " }, phoneNumber: requestPhone.map { "(\($0))" })
-            let expected = model.identify(email: requestEmail, phoneNumber: requestPhone, now: now)
+            let actual: Result<Identification, InputError>
+            do {
+                actual = .success(
+                    try await resolver.identify(
+                        email: requestEmail.map { " \($0.uppercased()) " }, phoneNumber: requestPhone.map { "(\($0))" })
+                )
+            } catch let error as InputError {
+                actual = .failure(error)
+            }
+            let expected =
+                if let protection {
+                    model.identify(email: requestEmail, phoneNumber: requestPhone, now: now, protection: protection)
+                } else {
+                    Result<Identification, InputError>.success(
+                        model.identify(email: requestEmail, phoneNumber: requestPhone, now: now))
+                }
             #expect(actual == expected, context)
-            switch expected.outcome {
-            case .merged: totals.merges += 1
-            case .createdSecondary: totals.secondaries += 1
-            case .unchanged: totals.unchanged += 1
-            case .createdPrimary: break
+            switch expected {
+            case .success(let expected):
+                switch expected.outcome {
+                case .merged: totals.merges += 1
+                case .createdSecondary: totals.secondaries += 1
+                case .unchanged: totals.unchanged += 1
+                case .createdPrimary: break
+                }
+                for ignored in expected.ignored {
+                    if case .groupLimit = ignored.reason { totals.dropped += 1 } else { totals.blocked += 1 }
+                }
+            case .failure: totals.allBlocked += 1
             }
 
             if try await !Self.agree(resolver, model, context) || actual != expected { return }  // one report is enough

@@ -23,11 +23,17 @@ public struct Identification: Sendable, Hashable {
     public var contact: ConsolidatedContact
     /// What the call wrote.
     public var outcome: Outcome
+    /// The request's values the call left out, and why: blocked values (see
+    /// ``BlockedValues``), then the value dropped to keep a group within its
+    /// ``GroupLimits``. Empty without a ``GraphProtection``. Not part of the wire format:
+    /// ``response`` is the same whatever was ignored.
+    public var ignored: [IgnoredValue]
 
     /// Creates an identification result.
-    public init(contact: ConsolidatedContact, outcome: Outcome) {
+    public init(contact: ConsolidatedContact, outcome: Outcome, ignored: [IgnoredValue] = []) {
         self.contact = contact
         self.outcome = outcome
+        self.ignored = ignored
     }
 
     /// The response body in the task's wire format.

@@ -69,23 +69,29 @@ public enum InputError: Error, Sendable, Hashable, CustomStringConvertible {
     case invalidEmail(reason: Reason)
     /// The phone number was refused by the policy.
     case invalidPhoneNumber(reason: Reason)
+    /// Every value the request gave is blocked (see ``BlockedValues``): the values, in
+    /// request order (email first), with their reasons. Nothing was read or written.
+    case allValuesBlocked([IgnoredValue])
 
-    /// A stable, machine-readable code: `missing_email_and_phone_number`, `invalid_email`
-    /// or `invalid_phone_number`.
+    /// A stable, machine-readable code: `missing_email_and_phone_number`, `invalid_email`,
+    /// `invalid_phone_number` or `blocked_value`.
     public var code: String {
         switch self {
         case .missingEmailAndPhoneNumber: "missing_email_and_phone_number"
         case .invalidEmail: "invalid_email"
         case .invalidPhoneNumber: "invalid_phone_number"
+        case .allValuesBlocked: "blocked_value"
         }
     }
 
-    /// The request field at fault: `email`, `phoneNumber`, or `nil` when it is the request as a whole.
+    /// The request field at fault: `email`, `phoneNumber`, or `nil` when it is the request
+    /// as a whole. For ``allValuesBlocked(_:)``, the first blocked field.
     public var field: String? {
         switch self {
         case .missingEmailAndPhoneNumber: nil
         case .invalidEmail: "email"
         case .invalidPhoneNumber: "phoneNumber"
+        case .allValuesBlocked(let ignored): ignored.first?.field.rawValue
         }
     }
 
@@ -95,6 +101,8 @@ public enum InputError: Error, Sendable, Hashable, CustomStringConvertible {
         case .missingEmailAndPhoneNumber: "the request has neither an email nor a phone number"
         case .invalidEmail(let reason): "email \(reason)"
         case .invalidPhoneNumber(let reason): "phoneNumber \(reason)"
+        case .allValuesBlocked(let ignored):
+            ignored.map(\.description).joined(separator: " and ") + ", and the request has no other value"
         }
     }
 }

@@ -18,6 +18,12 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     public let policy: any NormalizationPolicy
     /// Where `createdAt` and `updatedAt` come from.
     public let clock: any ContactClock
+    /// The values identify ignores and the limits per person it keeps; ``GraphProtection/none``
+    /// unless given.
+    public let protection: GraphProtection
+    /// `protection` prepared for `policy`; `nil` when it changes nothing, which keeps the
+    /// unprotected identify as it was.
+    private let preparedProtection: ResolverProtection?
 
     /// Creates a resolver.
     ///
@@ -26,14 +32,20 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     ///   - policy: The input policy; ``StandardNormalizationPolicy`` by default. Use the same
     ///     policy for every resolver over one store, or equal values stop matching.
     ///   - clock: The timestamp source; the system clock by default.
+    ///   - protection: The blocked values and the limits per person (see ``GraphProtection``);
+    ///     ``GraphProtection/none`` by default, which changes nothing. Like the policy, use
+    ///     the same protection for every resolver over one store.
     public init(
         store: Store,
         policy: some NormalizationPolicy = .standard,
-        clock: some ContactClock = .system
+        clock: some ContactClock = .system,
+        protection: GraphProtection = .none
     ) {
         self.store = store
         self.policy = policy
         self.clock = clock
+        self.protection = protection
+        self.preparedProtection = ResolverProtection.make(protection, policy: policy)
     }
 
     /// Identifies the person behind an email and/or a phone number, creating, linking or
@@ -41,15 +53,24 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     ///
     /// Repeating a request is idempotent: once its values are known, it writes nothing.
     ///
+    /// Under a ``protection``, a blocked value is left out before anything is read, and a
+    /// request that would make a person exceed a ``GroupLimits`` limit is decided again,
+    /// in the same transaction, without its lower-priority field;
+    /// ``Identification/ignored`` lists what was left out and why.
+    ///
     /// Safe to call from any number of tasks at once: each call is one transaction of the
     /// store, so concurrent calls are linearizable (never two primaries for one person,
     /// never a lost merge). When it returns, the change is as durable as the store
     /// promises (see ``ContactStore``).
     ///
     /// - Returns: The consolidated contact and what the call wrote.
-    /// - Throws: ``InputError`` when the input is refused (nothing is read or written);
-    ///   the store's error when its transaction fails (nothing is written).
+    /// - Throws: ``InputError`` when the input is refused (nothing is read or written),
+    ///   ``InputError/allValuesBlocked(_:)`` when every value given is blocked; the store's
+    ///   error when its transaction fails (nothing is written).
     public func identify(email: String?, phoneNumber: String?) async throws -> Identification {
+        if let preparedProtection {
+            return try await identify(email: email, phoneNumber: phoneNumber, protection: preparedProtection)
+        }
         let email = try TextRules.email(email, policy: policy)
         let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy)
         guard email != nil || phoneNumber != nil else { throw InputError.missingEmailAndPhoneNumber }
@@ -163,7 +184,7 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// The answer to an identify, from what its transaction did: the rows it read as they
     /// are after the plan, and the row it inserted, taken as they are (see
     /// ``ContactCommit`` for the general case, which collects them into one array).
-    private static func identification(of receipt: consuming ContactStoreReceipt) throws -> Identification {
+    static func identification(of receipt: consuming ContactStoreReceipt) throws -> Identification {
         try receipt.checkInsertedIDs()
         let plan = receipt.plan
         let outcome: Identification.Outcome
@@ -194,7 +215,7 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     }
 
     /// The live rows of `rows` whose group's primary is `primaryID`.
-    private static func group(ofPrimary primaryID: Int, in rows: [Contact]) -> [Contact] {
+    static func group(ofPrimary primaryID: Int, in rows: [Contact]) -> [Contact] {
         // An identify's rows are its group (it read the groups it matched, and its plan
         // leaves them one): the common case costs one pass and no copy.
         if rows.allSatisfy({ $0.isLive && $0.primaryID == primaryID }) { return rows }

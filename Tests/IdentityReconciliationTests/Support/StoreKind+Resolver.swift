@@ -5,9 +5,10 @@ extension StoreKind {
     /// A resolver over a new, empty store of this kind.
     func makeResolver(
         policy: some NormalizationPolicy = .standard,
-        clock: some ContactClock = ManualClock(step: 1)
+        clock: some ContactClock = ManualClock(step: 1),
+        protection: GraphProtection = .none
     ) throws -> IdentityResolver<AnyContactStore> {
-        IdentityResolver(store: AnyContactStore(try makeStore()), policy: policy, clock: clock)
+        IdentityResolver(store: AnyContactStore(try makeStore()), policy: policy, clock: clock, protection: protection)
     }
 }
 

@@ -29,6 +29,7 @@ struct ApplyCommand: AsyncParsableCommand {
 
     @OptionGroup var store: OptionalStoreOptions
     @OptionGroup var policy: PolicyOption
+    @OptionGroup var protection: ProtectionOptions
 
     @Flag(help: "Write and flush each result before reading the next line (to drive the tool line by line).")
     var lineBuffered = false
@@ -36,20 +37,22 @@ struct ApplyCommand: AsyncParsableCommand {
     func run() async throws {
         try await StoreSession.using(store.options) { session in
             try await Self.applyLines(
-                store: session.store, policy: policy.policy.policy, session: session, lineBuffered: lineBuffered)
+                store: session.store, policy: policy.policy.policy, protection: protection, session: session,
+                lineBuffered: lineBuffered)
         }.end()
     }
 
     private static func applyLines(
-        store: some ContactStore, policy: any NormalizationPolicy, session: StoreSession, lineBuffered: Bool
+        store: some ContactStore, policy: any NormalizationPolicy, protection: ProtectionOptions,
+        session: StoreSession, lineBuffered: Bool
     ) async throws -> ExitStatus {
-        let resolver = IdentityResolver(store: store, policy: policy)
+        let resolver = IdentityResolver(store: store, policy: policy, protection: try protection.protection())
         let answers = LineAnswers(lineBuffered: lineBuffered)
         try await answers.run(decode: ApplyLineDecoder.decode) { line, output in
             switch line {
             case .identify(let request):
                 let identification = try await resolver.identify(request)
-                WireCodec.appendResponse(identification.contact, to: &output.bytes)
+                protection.appendAnswer(identification, to: &output.bytes)
             case .correct(let request):
                 let correction = try await request.run(on: resolver)
                 WireCodec.appendContacts(correction.contacts, to: &output.bytes)

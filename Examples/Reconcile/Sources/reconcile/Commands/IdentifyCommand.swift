@@ -24,6 +24,7 @@ struct IdentifyCommand: AsyncParsableCommand {
 
     @OptionGroup var store: OptionalStoreOptions
     @OptionGroup var policy: PolicyOption
+    @OptionGroup var protection: ProtectionOptions
 
     @Option(help: ArgumentHelp("Identify one request with this email.", valueName: "email"))
     var email: String?
@@ -41,19 +42,21 @@ struct IdentifyCommand: AsyncParsableCommand {
         let policy = policy.policy.policy
         try await StoreSession.using(store.options) { session in
             if email != nil || phone != nil {
-                try await Self.identifyOne(email: email, phoneNumber: phone, store: session.store, policy: policy)
+                try await Self.identifyOne(
+                    email: email, phoneNumber: phone, store: session.store, policy: policy, protection: protection)
             } else {
                 try await Self.identifyLines(
-                    store: session.store, policy: policy, session: session, lineBuffered: lineBuffered,
-                    showStats: stats)
+                    store: session.store, policy: policy, protection: protection, session: session,
+                    lineBuffered: lineBuffered, showStats: stats)
             }
         }.end()
     }
 
     private static func identifyOne(
-        email: String?, phoneNumber: String?, store: some ContactStore, policy: any NormalizationPolicy
+        email: String?, phoneNumber: String?, store: some ContactStore, policy: any NormalizationPolicy,
+        protection: ProtectionOptions
     ) async throws -> ExitStatus {
-        let resolver = IdentityResolver(store: store, policy: policy)
+        let resolver = IdentityResolver(store: store, policy: policy, protection: try protection.protection())
         let identification: Identification
         do {
             identification = try await resolver.identify(email: email, phoneNumber: phoneNumber)
@@ -62,17 +65,17 @@ struct IdentifyCommand: AsyncParsableCommand {
             return .failure
         }
         let output = OutputBuffer(descriptor: 1, name: "standard output")
-        WireCodec.appendResponse(identification.contact, to: &output.bytes)
+        protection.appendAnswer(identification, to: &output.bytes)
         try output.endLine()
         try output.flush()
         return .success
     }
 
     private static func identifyLines(
-        store: some ContactStore, policy: any NormalizationPolicy, session: StoreSession,
-        lineBuffered: Bool, showStats: Bool
+        store: some ContactStore, policy: any NormalizationPolicy, protection: ProtectionOptions,
+        session: StoreSession, lineBuffered: Bool, showStats: Bool
     ) async throws -> ExitStatus {
-        let resolver = IdentityResolver(store: store, policy: policy)
+        let resolver = IdentityResolver(store: store, policy: policy, protection: try protection.protection())
         let answers = LineAnswers(lineBuffered: lineBuffered)
         var stats = BatchStats()
         defer {
@@ -84,8 +87,8 @@ struct IdentifyCommand: AsyncParsableCommand {
         }
         try await answers.run(decode: decode) { request, output in
             let identification = try await resolver.identify(request)
-            stats.record(identification.outcome)
-            WireCodec.appendResponse(identification.contact, to: &output.bytes)
+            stats.record(identification)
+            protection.appendAnswer(identification, to: &output.bytes)
         }
         try session.sync()
         return answers.errors == 0 ? .success : .failure
