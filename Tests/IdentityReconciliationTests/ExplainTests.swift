@@ -45,6 +45,18 @@ struct ExplainTests {
         #expect(
             try await resolver.explain(contactID: 2, to: 1) == [EvidenceStep(from: 2, to: 1, via: .phoneNumber("111"))])
         #expect(try await resolver.explain(contactID: 4, to: 4) == [])
+
+        var json: [UInt8] = []
+        WireCodec.appendExplanation(try await resolver.explain(contactID: 1, to: 3), to: &json)
+        let createdAt = WireCodec.timestamp(link.createdAt)
+        #expect(
+            String(decoding: json, as: UTF8.self)
+                == #"{"steps":[{"from":1,"to":2,"via":{"phoneNumber":"111"}},"#
+                + #"{"from":2,"to":4,"via":{"link":{"email":"b@x.io","phoneNumber":"333","createdAt":"\#(createdAt)"}}},"#
+                + #"{"from":4,"to":3,"via":{"email":"c@x.io"}}]}"#)
+        json = []
+        WireCodec.appendExplanation([], to: &json)
+        #expect(String(decoding: json, as: UTF8.self) == #"{"steps":[]}"#)
     }
 
     @Test("rows that are not live, or belong to different people, have no explanation", arguments: StoreKind.allCases)

@@ -4,6 +4,12 @@ import Testing
 
 @testable import IdentityReconciliation
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 @Suite("Report")
 struct ReportTests {
     @Test(
@@ -84,6 +90,10 @@ struct ReportTests {
                 rows: try await resolver.allContacts(), links: try await resolver.allLinks(), top: top,
                 threshold: threshold)
             #expect(report == expected, "seed \(seed)")
+            // The JSON the tool and the server print is what `JSONDecoder` reads back as the report.
+            var json: [UInt8] = []
+            WireCodec.appendReport(report, to: &json)
+            #expect(try JSONDecoder().decode(GraphReport.self, from: Data(json)) == report, "seed \(seed)")
             if !expected.flaggedGroups.isEmpty && !expected.flaggedValues.isEmpty { flagged += 1 }
             if expected.topValues.contains(where: { $0.links > 0 }) { withLinks += 1 }
         }
