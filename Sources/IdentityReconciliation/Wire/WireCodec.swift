@@ -21,6 +21,7 @@ public import Foundation
 /// - Rows and links: ``appendRow(_:to:)``, ``appendLink(_:to:)``, ``decodeRow(_:)``,
 ///   ``decodeExportLine(_:)`` and ``row(columns:)`` (for CSV), with ISO 8601 timestamps
 ///   (``appendTimestamp(_:to:)``, ``timestamp(from:)``).
+/// - Seeing the graph: ``appendExplanation(_:to:)`` and ``appendReport(_:to:)``.
 /// - Pieces, for a caller's own bodies: ``appendString(_:to:)``, ``appendInteger(_:to:)``.
 public enum WireCodec {
     /// The column names of a row, in the order ``appendRow(_:to:)`` writes them: `id`,

@@ -51,6 +51,12 @@ struct IdentifyAPI<Store: ContactStore>: Sendable {
         admin.on(RouterPath(Route.eraseContact.path), method: Route.eraseContact.method) { _, context in
             try await eraseContact(idText: context.parameters.get("id")?[...] ?? "")
         }
+        admin.on(RouterPath(Route.explainContact.path), method: Route.explainContact.method) { request, context in
+            try await explainContact(idText: context.parameters.get("id")?[...] ?? "", request: request)
+        }
+        admin.on(RouterPath(Route.report.path), method: Route.report.method) { request, _ in
+            try await report(request)
+        }
     }
 
     // MARK: - Handlers

@@ -13,7 +13,8 @@ public import Logging
 ///
 /// The routes are `POST /identify`, `GET /contacts`, `GET /contacts/{id}`, `GET /health` and
 /// `GET /openapi.yaml`, and with an ``AdminToken`` the corrections `DELETE /contacts/{id}`,
-/// `POST /forget` and `POST /contacts/{id}/erase`, all described in `openapi.yaml`. Every error
+/// `POST /forget` and `POST /contacts/{id}/erase` and the views of the whole graph
+/// `GET /contacts/{id}/explain` and `GET /report`, all described in `openapi.yaml`. Every error
 /// is a JSON body `{"error":{"code":…,"message":…}}`; only failures of the store are 5xx.
 public enum IdentifyApp {
     /// The router with every route, request logging and JSON errors.

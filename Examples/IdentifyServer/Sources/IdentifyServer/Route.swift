@@ -23,12 +23,14 @@ struct Route: Sendable, Hashable, CustomStringConvertible {
     static let deleteContact = Route(method: .delete, path: "/contacts/{id}")
     static let forget = Route(method: .post, path: "/forget")
     static let eraseContact = Route(method: .post, path: "/contacts/{id}/erase")
+    static let explainContact = Route(method: .get, path: "/contacts/{id}/explain")
+    static let report = Route(method: .get, path: "/report")
 
     /// The routes every server serves.
     static let standard: [Route] = [identify, listContacts, contact, health, openAPI]
-    /// The destructive routes (corrections), served only with an admin token and only to
-    /// requests that carry it.
-    static let admin: [Route] = [deleteContact, forget, eraseContact]
+    /// The destructive routes (corrections), and those that show the whole graph (explain, the
+    /// report), served only with an admin token and only to requests that carry it.
+    static let admin: [Route] = [deleteContact, forget, eraseContact, explainContact, report]
     /// Every route the service can serve.
     static let all: [Route] = standard + admin
 

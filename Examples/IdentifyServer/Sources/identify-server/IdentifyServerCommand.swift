@@ -47,8 +47,9 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     @Option(
         help: """
             A file holding the admin token (read once at start; a trailing line break is ignored). \
-            With it, DELETE /contacts/{id}, POST /forget and POST /contacts/{id}/erase are served to \
-            requests with 'Authorization: Bearer <token>'; without it they are not routed at all.
+            With it, DELETE /contacts/{id}, POST /forget, POST /contacts/{id}/erase, \
+            GET /contacts/{id}/explain and GET /report are served to requests with \
+            'Authorization: Bearer <token>'; without it they are not routed at all.
             """)
     var adminTokenFile: String?
 

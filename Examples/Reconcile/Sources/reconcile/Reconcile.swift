@@ -9,8 +9,8 @@ import Darwin
 #endif
 
 /// The `reconcile` command-line tool: identify requests in bulk, correct the identity graph
-/// (delete a row, forget a value, erase a person), and import, inspect, verify and compact
-/// contact stores.
+/// (delete a row, forget a value, erase a person), explain and report on it, and import,
+/// inspect, verify and compact contact stores.
 ///
 /// The parser is swift-argument-parser's; ``main()`` only keeps the tool's own exit statuses
 /// (see ``ExitStatus``) and its one-line `reconcile: …` messages on standard error.
@@ -22,7 +22,8 @@ struct Reconcile: AsyncParsableCommand {
             "Identity reconciliation from the command line: link the orders of one person across emails and phone numbers.",
         subcommands: [
             IdentifyCommand.self, ApplyCommand.self, DeleteCommand.self, ForgetCommand.self, EraseCommand.self,
-            ContactsCommand.self, ShowCommand.self, ImportCommand.self, VerifyCommand.self, CompactCommand.self,
+            ContactsCommand.self, ShowCommand.self, ExplainCommand.self, ReportCommand.self, ImportCommand.self,
+            VerifyCommand.self, CompactCommand.self,
         ]
     )
 
