@@ -122,7 +122,7 @@ struct ReportTests {
             smallest *= 2
         }
         func summaries(
-            _ field: GraphReport.Field, _ value: (Contact) -> String?, _ linkValue: (ContactLink) -> String
+            _ field: ContactField, _ value: (Contact) -> String?, _ linkValue: (ContactLink) -> String
         )
             -> [GraphReport.ValueSummary]
         {

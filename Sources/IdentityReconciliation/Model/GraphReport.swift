@@ -89,18 +89,10 @@ public struct GraphReport: Sendable, Hashable, Codable {
         }
     }
 
-    /// Which field a ``ValueSummary`` is a value of.
-    public enum Field: String, Sendable, Hashable, Codable {
-        /// ``Contact/email``.
-        case email
-        /// ``Contact/phoneNumber``.
-        case phoneNumber
-    }
-
     /// One value of ``GraphReport/topValues`` or ``GraphReport/flaggedValues``.
     public struct ValueSummary: Sendable, Hashable, Codable {
         /// The field the value is held in.
-        public var field: Field
+        public var field: ContactField
         /// The normalized value.
         public var value: String
         /// The live rows holding it.
@@ -111,7 +103,7 @@ public struct GraphReport: Sendable, Hashable, Codable {
         public var primaryID: Int?
 
         /// Creates a value summary.
-        public init(field: Field, value: String, rows: Int, links: Int, primaryID: Int?) {
+        public init(field: ContactField, value: String, rows: Int, links: Int, primaryID: Int?) {
             self.field = field
             self.value = value
             self.rows = rows

@@ -78,7 +78,7 @@ struct GraphCensus {
 
         var topValues = TopSelection<GraphReport.ValueSummary>(capacity: top, ranksBefore: Self.valueRanksBefore)
         var flaggedValues: [GraphReport.ValueSummary] = []
-        for (field, tallies) in [(GraphReport.Field.email, emails), (.phoneNumber, phoneNumbers)] {
+        for (field, tallies) in [(ContactField.email, emails), (.phoneNumber, phoneNumbers)] {
             for (value, tally) in tallies where tally.rows + tally.links > 1 {
                 let summary = GraphReport.ValueSummary(
                     field: field, value: value, rows: tally.rows, links: tally.links, primaryID: tally.primaryID)

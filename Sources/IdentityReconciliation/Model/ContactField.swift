@@ -1,8 +1,9 @@
 /// One of the two values a request carries: its email or its phone number.
 ///
 /// Names the field a ``GraphProtection`` rule applies to, the field an ``IgnoredValue``
-/// left out, and the field ``GroupLimits/priority`` keeps.
-public enum ContactField: String, Sendable, Hashable, CaseIterable, CustomStringConvertible {
+/// left out, the field ``GroupLimits/priority`` keeps, and the field of a value in a
+/// ``GraphReport``.
+public enum ContactField: String, Sendable, Hashable, Codable, CaseIterable, CustomStringConvertible {
     /// The email.
     case email
     /// The phone number.
