@@ -24,7 +24,7 @@ swift test --skip-build "${flags[@]}" --filter "ConformanceTests"
 
 step "concurrency tests under ThreadSanitizer, $iterations times"
 for iteration in $(seq 1 "$iterations"); do
-    swift test --skip-build "${flags[@]}" --filter "ConcurrencyTests|GroupedReadTests|MaintenanceConcurrencyTests" \
+    swift test --skip-build "${flags[@]}" --filter "ConcurrencyTests|GroupedReadTests|MaintenanceConcurrencyTests|GroupLimitsTests/limitsUnderConcurrency" \
         > .build-tsan/last-run.log 2>&1 || {
         cat .build-tsan/last-run.log
         fail "ThreadSanitizer run $iteration of $iterations failed (its output is above)"
