@@ -13,7 +13,7 @@ import Foundation
 @Suite("Report")
 struct ReportTests {
     @Test(
-        "the super cluster: twenty customers sharing 0000000000 are one person, and both it and the value are flagged",
+        "the super cluster: twenty customers sharing 0000000000 are one person, both it and the value are flagged; forget and blocking repair it",
         arguments: StoreKind.allCases)
     func superCluster(kind: StoreKind) async throws {
         let resolver = try kind.makeResolver()
@@ -42,6 +42,17 @@ struct ReportTests {
         #expect(repaired.groupSizes == [.init(smallest: 1, largest: 1, groups: 20)])
         #expect(repaired.largestGroups.map(\.primaryID) == [1, 2, 3])
         #expect(repaired.topValues.isEmpty && repaired.flaggedGroups.isEmpty && repaired.flaggedValues.isEmpty)
+
+        // Blocking keeps it repaired: more customers typing the placeholder stay apart, and
+        // the value is not stored again.
+        let protected = IdentityResolver(store: resolver.store, protection: GraphProtection(blockedValues: .common))
+        for customer in 21...25 {
+            let result = try await protected.identify(email: "customer\(customer)@shop.io", phoneNumber: "000-000-0000")
+            #expect(result.contact.primaryContactID == customer && result.ignored.map(\.field) == [.phoneNumber])
+        }
+        let protectedReport = try await protected.report(top: 3, flagGroupsOver: 10)
+        #expect(protectedReport.people == 25 && protectedReport.flaggedValues.isEmpty)
+        #expect(try await resolver.contact(phoneNumber: "0000000000") == nil)
     }
 
     @Test("an empty store reports zeros")
