@@ -27,8 +27,8 @@ enum FileStoreTargets {
     }
 
     /// Builds a store of `contacts` rows from order streams (`.deferred`, automatic compaction
-    /// off), then measures its size, the time to reopen it, to compact it, and to reopen
-    /// the compacted file.
+    /// off), then measures its size, the time to reopen it, to compact it, to reopen the
+    /// compacted file, and to make the graph report of it.
     static func storageFigures(contacts target: Int, seed: UInt64, directory: String) async throws -> StorageFigures {
         let folder = directory + "/storage"
         try? FileManager.default.removeItem(atPath: folder)
@@ -83,6 +83,11 @@ enum FileStoreTargets {
         let reopenCompacted = try bestReopen(path, options: options)
 
         let reader = try FileContactStore(path: path, durability: .deferred, mode: .readOnly)
+        let reportStart = Stopwatch.now()
+        let reportCPUStart = ProcessMetrics.cpuSeconds()
+        _ = try await IdentityResolver(store: reader).report()
+        let graphReport = Stopwatch.seconds(since: reportStart)
+        let graphReportCPU = ProcessMetrics.cpuSeconds() - reportCPUStart
         var strings = 0
         var rows = 0
         var afterID = 0
@@ -100,7 +105,8 @@ enum FileStoreTargets {
             seconds: StorageSeconds(
                 build: build, reopenJournal: reopenJournal.wall, compaction: compaction,
                 reopenCompacted: reopenCompacted.wall, reopenJournalCPU: reopenJournal.cpu,
-                compactionCPU: compactionCPU, reopenCompactedCPU: reopenCompacted.cpu),
+                compactionCPU: compactionCPU, reopenCompactedCPU: reopenCompacted.cpu, graphReport: graphReport,
+                graphReportCPU: graphReportCPU),
             bytesBeforeCompaction: before, bytesAfterCompaction: after,
             bytesPerContactBeforeCompaction: Double(before) / Double(rows),
             bytesPerContactAfterCompaction: Double(after) / Double(rows),

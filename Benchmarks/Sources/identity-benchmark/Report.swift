@@ -24,6 +24,10 @@ struct StorageSeconds: Codable, Sendable {
     var reopenJournalCPU: Double
     var compactionCPU: Double
     var reopenCompactedCPU: Double
+    /// ``IdentityResolver/report(top:flagGroupsOver:)`` over the compacted store, opened
+    /// read-only: one scan of every row and link.
+    var graphReport: Double
+    var graphReportCPU: Double
 }
 
 /// Bytes the file store appends for one merge of a group of k members.
@@ -271,6 +275,12 @@ struct Report: Codable, Sendable {
                     goal: "on disk ≤ 64 bytes per contact plus its strings, after compaction",
                     measured: String(format: "%.1f B", storage.bytesPerContactBeyondStringsAfterCompaction),
                     met: storage.bytesPerContactBeyondStringsAfterCompaction <= 64))
+            goals.append(
+                Goal(
+                    goal: "graph report of \(storage.contacts) contacts in seconds (≤ 10 s)",
+                    measured: String(
+                        format: "%.2f s (CPU %.2f s)", storage.seconds.graphReport, storage.seconds.graphReportCPU),
+                    met: storage.seconds.graphReport <= 10))
         }
         if let small = mergeGrowth.first, let large = mergeGrowth.last, large.members > small.members {
             goals.append(
@@ -345,6 +355,10 @@ struct Report: Codable, Sendable {
                     storage.seconds.reopenJournal, storage.seconds.reopenJournalCPU, storage.seconds.compaction,
                     storage.seconds.compactionCPU, storage.seconds.reopenCompacted,
                     storage.seconds.reopenCompactedCPU))
+            lines.append(
+                String(
+                    format: "  graph report (one scan, top 10): %.2f s (CPU %.2f s)", storage.seconds.graphReport,
+                    storage.seconds.graphReportCPU))
             lines.append(
                 String(
                     format: "  file size: %.1f B/row before compaction, %.1f B/row after (%.1f B/row beyond strings)",
