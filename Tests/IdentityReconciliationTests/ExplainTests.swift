@@ -136,13 +136,6 @@ struct ExplainTests {
 
     // MARK: - Against the reference model
 
-    static func seeds(_ kind: StoreKind) -> Int {
-        switch kind {
-        case .inMemory: 150
-        case .file: 25
-        }
-    }
-
     @Test(
         "on random groups, every chain is valid and as short as the reference model's search",
         arguments: StoreKind.allCases)
@@ -150,7 +143,7 @@ struct ExplainTests {
         var checked = 0
         var longest = 0
         var viaLink = 0
-        for seed in 0..<UInt64(Self.seeds(kind)) {
+        for seed in 0..<UInt64(kind.randomStoreCount) {
             var random = SplitMix64(seed: seed)
             let emails = Int.random(in: 3...8, using: &random)
             let phones = Int.random(in: 3...8, using: &random)
@@ -211,8 +204,8 @@ struct ExplainTests {
             }
         }
         // The workload must produce long chains and chains through links, not only trivial ones.
-        #expect(checked > Self.seeds(kind) * 5)
+        #expect(checked > kind.randomStoreCount * 5)
         #expect(longest >= 4)
-        #expect(viaLink > Self.seeds(kind) / 5)
+        #expect(viaLink > kind.randomStoreCount / 5)
     }
 }

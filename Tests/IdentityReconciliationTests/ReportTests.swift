@@ -65,20 +65,13 @@ struct ReportTests {
                     topValues: [], flagThreshold: 50, flaggedGroups: [], flaggedValues: []))
     }
 
-    static func seeds(_ kind: StoreKind) -> Int {
-        switch kind {
-        case .inMemory: 150
-        case .file: 25
-        }
-    }
-
     @Test(
         "on random stores, every count, bucket, top list and flag equals a brute-force computation",
         arguments: StoreKind.allCases)
     func agreesWithBruteForce(kind: StoreKind) async throws {
         var flagged = 0
         var withLinks = 0
-        for seed in 0..<UInt64(Self.seeds(kind)) {
+        for seed in 0..<UInt64(kind.randomStoreCount) {
             var random = SplitMix64(seed: seed)
             let emails = Int.random(in: 2...12, using: &random)
             let phones = Int.random(in: 2...12, using: &random)
@@ -109,8 +102,8 @@ struct ReportTests {
             if expected.topValues.contains(where: { $0.links > 0 }) { withLinks += 1 }
         }
         // The workload must flag things and list values bridging links, not only report zeros.
-        #expect(flagged > Self.seeds(kind) / 4)
-        #expect(withLinks > Self.seeds(kind) / 10)
+        #expect(flagged > kind.randomStoreCount / 4)
+        #expect(withLinks > kind.randomStoreCount / 10)
     }
 
     /// The report computed the slow, obvious way: whole lists, grouped and fully sorted.

@@ -10,6 +10,15 @@ extension StoreKind {
     ) throws -> IdentityResolver<AnyContactStore> {
         IdentityResolver(store: AnyContactStore(try makeStore()), policy: policy, clock: clock, protection: protection)
     }
+
+    /// How many random stores a randomized test builds of this kind: fewer files, which cost
+    /// a directory and an open each.
+    var randomStoreCount: Int {
+        switch self {
+        case .inMemory: 150
+        case .file: 25
+        }
+    }
 }
 
 extension IdentityResolver {
