@@ -22,6 +22,9 @@
 /// var blocked = BlockedValues.common
 /// blocked.phoneNumbers.insert("+1 555 0100")  // the shop's own number
 /// ```
+///
+/// ``init(blockList:)`` reads exact values from the text of a file of `email:VALUE` and
+/// `phoneNumber:VALUE` lines (the `--block-file` of the example CLI and server).
 public struct BlockedValues: Sendable {
     /// Emails to ignore, as written by people (each is normalized by the resolver's policy).
     public var emails: Set<String>

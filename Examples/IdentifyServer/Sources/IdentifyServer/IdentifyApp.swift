@@ -21,7 +21,8 @@ public enum IdentifyApp {
     ///
     /// - Parameters:
     ///   - resolver: The resolver every request goes through; share its store with nobody
-    ///     who writes without it.
+    ///     who writes without it. Its `GraphProtection` decides which values `POST /identify`
+    ///     ignores or drops; a request left with no value answers 400 `blocked_value`.
     ///   - adminToken: The token the destructive routes require as `Authorization: Bearer <token>`;
     ///     without one those routes are not routed at all (404, or 405 on a path served with
     ///     other methods).

@@ -4,11 +4,13 @@ import Logging
 
 extension IdentifyServerCommand {
     /// Opens the store the flags choose, serves it (with the destructive routes when there is an
-    /// `adminToken`), and closes it after the server stops.
-    func openStoreAndServe(adminToken: AdminToken?, logger: Logger) async throws {
+    /// `adminToken`) and `POST /identify` deciding under `protection`, and closes it after the
+    /// server stops.
+    func openStoreAndServe(adminToken: AdminToken?, protection: GraphProtection, logger: Logger) async throws {
         if inMemory {
             logger.info("store opened", metadata: ["store": "memory"])
-            try await serve(InMemoryContactStore(), adminToken: adminToken, logger: logger, close: {})
+            try await serve(
+                InMemoryContactStore(), adminToken: adminToken, protection: protection, logger: logger, close: {})
             return
         }
         let path = store ?? Self.defaultStorePath
@@ -25,7 +27,7 @@ extension IdentifyServerCommand {
             periodicSync = { try fileStore.sync() }
         }
         try await serve(
-            fileStore, adminToken: adminToken, logger: logger, periodicSync: periodicSync,
+            fileStore, adminToken: adminToken, protection: protection, logger: logger, periodicSync: periodicSync,
             close: { try fileStore.close() })
     }
 }

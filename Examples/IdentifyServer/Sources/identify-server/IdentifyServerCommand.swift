@@ -75,6 +75,10 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     @Option(help: "The length of the queue of connections the kernel holds until the server accepts them.")
     var backlog = ServerLimits().backlog
 
+    /// The values `POST /identify` ignores and the limits per person.
+    @OptionGroup(title: "Protecting the identity graph")
+    var protectionOptions: ProtectionOptions
+
     /// The limits the flags give, before the connection cap is fitted to the open-file limit.
     var limits: ServerLimits {
         ServerLimits(
@@ -115,12 +119,16 @@ struct IdentifyServerCommand: AsyncParsableCommand {
         if let adminTokenFile {
             logger.info("admin routes enabled", metadata: ["admin_token_file": "\(adminTokenFile)"])
         }
-        try await openStoreAndServe(adminToken: adminToken, logger: logger)
+        // Validated already (ProtectionOptions.validate); built again here, the block file read once more.
+        let protection = try protectionOptions.protection()
+        logger.info("protection", metadata: ProtectionOptions.logMetadata(of: protection))
+        try await openStoreAndServe(adminToken: adminToken, protection: protection, logger: logger)
     }
 
     /// Serves `store` until a shutdown signal, then closes it.
     ///
     /// With an `adminToken`, the destructive routes are served too (to requests carrying it).
+    /// `POST /identify` decides under `protection`.
     ///
     /// The store is closed only after the server has answered every request in flight, so
     /// nothing is written to a closed store; it is closed on failure too.
@@ -132,7 +140,8 @@ struct IdentifyServerCommand: AsyncParsableCommand {
     ///     release build crashed the Swift 6.3.1 compiler (signal 11 in LLVM's coroutine
     ///     splitting, specializing this function for `FileContactStore`).
     func serve<Store: ContactStore>(
-        _ store: Store, adminToken: AdminToken?, logger: Logger, periodicSync: (@Sendable () throws -> Void)? = nil,
+        _ store: Store, adminToken: AdminToken?, protection: GraphProtection, logger: Logger,
+        periodicSync: (@Sendable () throws -> Void)? = nil,
         close: @Sendable () throws -> Void
     ) async throws {
         let host = self.host
@@ -152,7 +161,8 @@ struct IdentifyServerCommand: AsyncParsableCommand {
                 "backlog": "\(limits.backlog)",
             ])
         let app = IdentifyApp.makeApplication(
-            resolver: IdentityResolver(store: store), adminToken: adminToken, host: host, port: port, limits: limits,
+            resolver: IdentityResolver(store: store, protection: protection), adminToken: adminToken, host: host,
+            port: port, limits: limits,
             logger: logger
         ) { boundPort in
             logger.info("listening", metadata: ["host": "\(host)", "port": "\(boundPort.map(String.init) ?? "?")"])

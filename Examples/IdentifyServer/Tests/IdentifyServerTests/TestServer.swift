@@ -22,11 +22,17 @@ struct TestServer<Store: ContactStore> {
     let limits: ServerLimits
     /// The open connections of the server, for tests of the connection cap.
     let connections: ConnectionRegistry
+    /// The blocked values and limits per person of the resolver (none unless a test is about them).
+    let protection: GraphProtection
 
-    init(store: Store, adminToken: AdminToken? = nil, limits: ServerLimits = ServerLimits()) {
+    init(
+        store: Store, adminToken: AdminToken? = nil, limits: ServerLimits = ServerLimits(),
+        protection: GraphProtection = .none
+    ) {
         self.store = store
         self.adminToken = adminToken
         self.limits = limits
+        self.protection = protection
         self.connections = ConnectionRegistry(maxConnections: limits.maxConnections)
     }
 
@@ -64,7 +70,8 @@ struct TestServer<Store: ContactStore> {
         var logger = Logger(label: "identify-server-test") { _ in logs }
         logger.logLevel = .info
         return IdentifyApp.makeApplication(
-            resolver: IdentityResolver(store: store, clock: clock), adminToken: adminToken, host: "127.0.0.1",
+            resolver: IdentityResolver(store: store, clock: clock, protection: protection), adminToken: adminToken,
+            host: "127.0.0.1",
             port: 0, limits: limits, connections: connections, logger: logger, onServerRunning: onServerRunning)
     }
 }
@@ -77,6 +84,11 @@ extension TestServer where Store == InMemoryContactStore {
     /// An in-memory server under `limits`.
     init(limits: ServerLimits) {
         self.init(store: InMemoryContactStore(), limits: limits)
+    }
+
+    /// An in-memory server whose resolver decides under `protection`.
+    init(protection: GraphProtection) {
+        self.init(store: InMemoryContactStore(), protection: protection)
     }
 
     /// An in-memory server with the corrections routed, behind ``testAdminToken``.

@@ -58,17 +58,10 @@ struct ProtectionOptions: ParsableArguments {
             } catch {
                 throw ValidationError("--block-file \(blockFile): cannot read it (\(error.localizedDescription))")
             }
-            for (index, line) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-                let line = line.trimmingCharacters(in: .whitespaces)
-                if line.isEmpty || line.hasPrefix("#") { continue }
-                if line.hasPrefix("email:") {
-                    blocked.emails.insert(String(line.dropFirst("email:".count)))
-                } else if line.hasPrefix("phoneNumber:") {
-                    blocked.phoneNumbers.insert(String(line.dropFirst("phoneNumber:".count)))
-                } else {
-                    throw ValidationError(
-                        "--block-file \(blockFile), line \(index + 1): expected 'email:VALUE' or 'phoneNumber:VALUE'")
-                }
+            do {
+                blocked = blocked.union(try BlockedValues(blockList: text))
+            } catch {
+                throw ValidationError("--block-file \(blockFile), \(error)")
             }
         }
         do {
