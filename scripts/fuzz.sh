@@ -23,12 +23,16 @@ runs=${FUZZ_RUNS:-}
 targets=("$@")
 if [[ ${#targets[@]} == 0 ]]; then targets=(FuzzRequestDecoder FuzzStoreLoader FuzzRowImport); fi
 
-step "build ${targets[*]} (swift build --sanitize=fuzzer)"
+step "build ${targets[*]} (swift build -c release --sanitize=fuzzer)"
 # --sanitize=fuzzer alone: adding address to it silently drops the coverage instrumentation.
+# Release: the coverage instrumentation is the same, and the targets run 4 to 7 times faster
+# than in debug (Fuzz/README.md); the library has no assert() that -O would remove, and
+# preconditions, overflow checks and the targets' fatalError checks stay.
+build=(swift build --scratch-path "$scratch" -c release --sanitize=fuzzer)
 for target in "${targets[@]}"; do
-    swift build --scratch-path "$scratch" --sanitize=fuzzer --product "$target"
+    "${build[@]}" --product "$target"
 done
-bin=$(swift build --scratch-path "$scratch" --sanitize=fuzzer --show-bin-path)
+bin=$("${build[@]}" --show-bin-path)
 
 status=0
 for target in "${targets[@]}"; do
