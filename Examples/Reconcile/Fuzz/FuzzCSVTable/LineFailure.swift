@@ -1,0 +1,1 @@
+../../Sources/reconcile/Commands/LineFailure.swift
