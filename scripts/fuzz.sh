@@ -35,7 +35,7 @@ package_of() {
 
 # --sanitize=fuzzer alone: adding address to it silently drops the coverage instrumentation.
 # Release: the coverage instrumentation is the same and the targets run several times faster
-# than in debug (Fuzz/README.md); the library has no assert() that -O would remove, and
+# than in debug (Documentation/Fuzzing.md); the library has no assert() that -O would remove, and
 # preconditions, overflow checks and the targets' own checks (fatalError) stay.
 build() { swift build --package-path "$1" --scratch-path "$1/$scratch" -c release --sanitize=fuzzer "${@:2}"; }
 
