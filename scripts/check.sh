@@ -19,7 +19,7 @@ bash scripts/docs.sh
 step "ThreadSanitizer: the conformance tests once, the concurrency tests 6 times, no report allowed"
 TSAN_ITERATIONS=6 bash scripts/tsan.sh
 
-step "libFuzzer: the request decoder, the file store's opening and the import parsers, 30 s each"
+step "libFuzzer: the request decoder, the file store's opening, the import parsers and the CSV tokenizer, 30 s each"
 FUZZ_SECONDS=30 bash scripts/fuzz.sh
 
 # Every example package with tests is built (no warnings in its own files) and tested. Two

@@ -32,3 +32,12 @@ let package = Package(
     ],
     swiftLanguageModes: [.v6]
 )
+
+// The libFuzzer target of the CSV tokenizer, only when IDENTITY_RECONCILIATION_FUZZ is set (as
+// in the root package), so that a normal build and `swift test` neither see nor build it:
+// `bash scripts/fuzz.sh FuzzCSVTable` at the root builds it with `swift build --sanitize=fuzzer`
+// and runs it. Its CSVTable.swift is a link to the tool's file, so it fuzzes the tool's own code
+// without depending on the executable target; it needs nothing else (not even the library).
+if Context.environment["IDENTITY_RECONCILIATION_FUZZ"] != nil {
+    package.targets.append(.executableTarget(name: "FuzzCSVTable", path: "Fuzz/FuzzCSVTable"))
+}

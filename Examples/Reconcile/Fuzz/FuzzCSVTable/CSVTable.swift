@@ -1,0 +1,1 @@
+../../Sources/reconcile/IO/CSVTable.swift
