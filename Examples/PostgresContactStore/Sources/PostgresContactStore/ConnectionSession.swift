@@ -7,24 +7,41 @@ import Synchronization
 ///
 /// PostgresNIO 1.33.2 can leave a query on a closed connection waiting forever, deaf to
 /// cancellation (see the README), and a pooled connection is only lent for the duration
-/// of a closure. So the lease and the queries run in a worker task that holds the
-/// connection, and the caller (who keeps the rules and the `plan` closure in its own task)
-/// hands it one operation at a time, waiting for each answer against the deadline
-/// (``Deadline/race(until:_:)``). After a connection-level error the worker sends
-/// nothing more and gives the connection back closed; after a timeout the caller stops
-/// waiting for a worker that may never answer.
+/// of a closure. So three tasks serve a session, whatever its number of steps: a *holder*
+/// leases the connection and keeps it until the session ends; an *executor* runs the steps
+/// the caller (who keeps the rules and the `plan` closure in its own task) sends it, one at
+/// a time; a *timer* ends the session at its deadline. The caller waits for each step on a
+/// continuation that the first of the step's answer, the timer and the caller's
+/// cancellation resumes. When the deadline passes, the caller is cancelled while a step
+/// runs, or a step fails at the connection level, the holder closes the connection and
+/// gives it back (the pool drops it), even when the executor is stuck in the driver: that
+/// task is left behind, never waited for. After a connection-level error nothing more is
+/// sent on the connection.
 final class ConnectionSession: Sendable {
-    /// A step: runs on the connection (or learns why there is none) and resumes the caller.
+    /// A step: runs on the connection (or learns why there is none) and answers the caller.
     /// Returns whether the connection may still be used.
     private typealias Request = @Sendable (Result<PostgresConnection, any Error>) async -> Bool
 
+    private struct State {
+        /// The step the caller waits for: its number and how to fail it.
+        var waiting: (step: Int, fail: @Sendable (any Error) -> Void)?
+        var steps = 0
+        /// The deadline passed: every waiting and later step fails with a timeout.
+        var expired = false
+        /// A step may still be running on the connection although nobody waits for it (the
+        /// caller was cancelled or timed out), or a transaction is open: close, don't reuse.
+        var dirty = false
+        /// The holder's wait for the end of the session; resumed with whether to close.
+        var holder: CheckedContinuation<Bool, Never>?
+        /// The session ended before the holder began waiting: whether to close.
+        var ended: Bool?
+    }
+
     private let requests: AsyncStream<Request>
     private let sender: AsyncStream<Request>.Continuation
+    private let state = Mutex(State())
     /// Set while a write is in flight or after one failed: a failure then leaves the call in doubt.
     private let writing = Atomic<Bool>(false)
-    /// Set while the connection is not fit to go back to the pool (a transaction is open,
-    /// or a step outlived the deadline): the worker then closes it instead.
-    private let dirty = Atomic<Bool>(false)
     let deadline: ContinuousClock.Instant
     let timeout: Duration
 
@@ -43,7 +60,7 @@ final class ConnectionSession: Sendable {
 
     /// Marks the connection as not fit for the pool (`true`, for example at `BEGIN`) or fit
     /// again (`false`, after `COMMIT` or `ROLLBACK`).
-    func setDirty(_ value: Bool) { dirty.store(value, ordering: .releasing) }
+    func setDirty(_ value: Bool) { state.withLock { $0.dirty = value } }
 
     /// Leases a connection of `client` for `body`'s steps, and gives it back when `body` ends.
     ///
@@ -53,25 +70,48 @@ final class ConnectionSession: Sendable {
         _ body: (ConnectionSession) async throws -> Result
     ) async throws -> Result {
         let session = ConnectionSession(deadline: deadline, timeout: timeout)
-        let worker = Task { await session.serve(client) }
+        let timer = Task {
+            try await Task.sleep(until: deadline, clock: .continuous)
+            session.expire()
+        }
+        // Neither the holder nor the executor is awaited: either may hang in the driver.
+        Task { await session.hold(client) }
         defer {
-            session.sender.finish()
-            _ = worker  // The worker ends when the stream does; it is not awaited (it may hang in the driver).
+            timer.cancel()
+            session.end(close: false)
         }
         return try await body(session)
     }
 
     /// Runs `operation` on the connection and returns its result, or throws
     /// ``PostgresContactStoreError`` (connection errors translated, with whether a write
-    /// was in flight), `timeout` when the deadline passes first.
+    /// was in flight), `timeout` when the deadline passes first, `CancellationError` when the
+    /// calling task is cancelled first.
     @discardableResult
     func perform<Value: Sendable>(
         _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
+        let step = state.withLock { state in
+            state.steps += 1
+            return state.steps
+        }
         do {
-            return try await Deadline.race(until: deadline, timeout: timeout, mayHaveWritten: { self.mayHaveWritten }) {
+            return try await withTaskCancellationHandler {
                 try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Value, any Error>) in
+                    let early = state.withLock { state -> (any Error)? in
+                        if state.expired { return timeoutError }
+                        if Task.isCancelled { return CancellationError() }
+                        state.waiting = (step, { reply.resume(throwing: $0) })
+                        return nil
+                    }
+                    if let early {
+                        reply.resume(throwing: early)
+                        return
+                    }
                     let request: Request = { connection in
+                        // The caller stopped waiting (deadline, cancellation) before the step
+                        // began: send nothing.
+                        guard self.isWaiting(for: step) else { return false }
                         do {
                             let connection = try connection.get()
                             // PostgresNIO 1.33.2 never answers a query written to a closed channel.
@@ -80,49 +120,101 @@ final class ConnectionSession: Sendable {
                                     reason: "the connection was closed before the statement was sent",
                                     mayHaveBeenApplied: false)
                             }
-                            reply.resume(returning: try await operation(connection))
+                            let value = try await operation(connection)
+                            if self.answer(step) { reply.resume(returning: value) }
                             return true
                         } catch {
-                            reply.resume(throwing: error)
+                            if self.answer(step) { reply.resume(throwing: error) }
                             return !PostgresContactStore.isConnectionLevel(error)
                         }
                     }
-                    if case .terminated = self.sender.yield(request) {
+                    if case .terminated = sender.yield(request), answer(step) {
                         reply.resume(
                             throwing: PostgresContactStoreError.connectionLost(
                                 reason: "the connection was discarded after an earlier error",
                                 mayHaveBeenApplied: false))
                     }
                 }
+            } onCancel: {
+                self.fail(step, CancellationError())
             }
         } catch {
-            if case .timeout = error as? PostgresContactStoreError { setDirty(true) }
             throw PostgresContactStore.translate(error, mayHaveBeenApplied: mayHaveWritten)
         }
     }
 
-    /// The worker: leases a connection and runs the steps sent to it until the caller is
-    /// done or the connection failed; without a connection, fails every step.
-    private func serve(_ client: PostgresClient) async {
+    private var timeoutError: PostgresContactStoreError {
+        Deadline.timeoutError(timeout, mayHaveBeenApplied: mayHaveWritten)
+    }
+
+    /// Whether the caller still waits for `step`.
+    private func isWaiting(for step: Int) -> Bool {
+        state.withLock { $0.waiting?.step == step }
+    }
+
+    /// Whether the step's own answer is the one its caller gets (nothing failed it first).
+    private func answer(_ step: Int) -> Bool {
+        state.withLock { state in
+            guard state.waiting?.step == step else { return false }
+            state.waiting = nil
+            return true
+        }
+    }
+
+    /// Fails the caller's wait for `step` unless it was answered; the step may still run on
+    /// the connection, which therefore is not reused.
+    private func fail(_ step: Int, _ error: any Error) {
+        let waiting = state.withLock { state -> (@Sendable (any Error) -> Void)? in
+            guard let waiting = state.waiting, waiting.step == step else { return nil }
+            state.waiting = nil
+            state.dirty = true
+            return waiting.fail
+        }
+        waiting?(error)
+    }
+
+    /// The deadline passed: fails the waiting step and every later one, and closes the connection.
+    private func expire() {
+        let waiting = state.withLock { state -> (@Sendable (any Error) -> Void)? in
+            state.expired = true
+            state.dirty = true
+            defer { state.waiting = nil }
+            return state.waiting?.fail
+        }
+        waiting?(timeoutError)
+        end(close: true)
+    }
+
+    /// Ends the session: no more steps; the holder gives the connection back, closed when
+    /// `close` or when it is not fit for the pool. Only the first call counts.
+    private func end(close: Bool) {
+        sender.finish()
+        let (holder, closing) = state.withLock { state -> (CheckedContinuation<Bool, Never>?, Bool) in
+            let closing = close || state.dirty || state.waiting != nil
+            guard state.ended == nil else { return (nil, closing) }
+            state.ended = closing
+            defer { state.holder = nil }
+            return (state.holder, closing)
+        }
+        holder?.resume(returning: closing)
+    }
+
+    /// The holder: leases a connection, starts the executor on it, and keeps it until the
+    /// session ends; without a connection, fails every step.
+    private func hold(_ client: PostgresClient) async {
         do {
             try await client.withConnection { connection in
-                for await request in self.requests {
-                    // The worker stops waiting at the deadline too, so that a step stuck in
-                    // the driver does not keep the connection leased forever.
-                    let usable = try? await Deadline.race(
-                        until: self.deadline, timeout: self.timeout, mayHaveWritten: { false }
-                    ) {
-                        await request(.success(connection))
+                Task { await self.execute(connection) }
+                let close = await withCheckedContinuation { (holder: CheckedContinuation<Bool, Never>) in
+                    let ended = state.withLock { state -> Bool? in
+                        if state.ended == nil { state.holder = holder }
+                        return state.ended
                     }
-                    guard usable == true else {
-                        // Never send anything on a connection that failed (PostgresNIO 1.33.2
-                        // would wait forever): close it; the pool then drops it.
-                        self.sender.finish()
-                        try? await connection.close()
-                        return
-                    }
+                    if let ended { holder.resume(returning: ended) }
                 }
-                if self.dirty.load(ordering: .acquiring) { try? await connection.close() }
+                // Never send anything on a connection that failed or may still be running a
+                // step (PostgresNIO 1.33.2 would wait forever): close it; the pool drops it.
+                if close { try? await connection.close() }
             }
         } catch {
             let failure = PostgresContactStoreError.unreachable(
@@ -131,7 +223,18 @@ final class ConnectionSession: Sendable {
                 _ = await request(.failure(error is CancellationError ? error : failure))
             }
         }
-        // Steps still queued when the stream ended are answered, so no caller waits on them.
+    }
+
+    /// The executor: runs the steps on the connection until the session ends or a step
+    /// fails at the connection level; then answers the steps still queued, so no caller
+    /// waits on them.
+    private func execute(_ connection: PostgresConnection) async {
+        for await request in requests {
+            guard await request(.success(connection)) else {
+                end(close: true)
+                break
+            }
+        }
         for await request in requests {
             _ = await request(
                 .failure(
