@@ -7,6 +7,8 @@
 #    with SIGTERM and checks it exited cleanly, restarts it on the same store file and
 #    checks that every row is still there, byte for byte; the last restart has an admin
 #    token, and checks the corrections (401s, a forget, a delete that splits, an erase).
+#    Then the graph protection flags: refused mistakes, and a server with the common preset,
+#    a block file and --max-emails answering as the library decides.
 # 3. Connection flood (scripts/server-flood.py): a server at `ulimit -n 1024` with short
 #    timeouts holds 2,000 idle and 50 slow-header connections, keeps answering fresh ones
 #    within a second, and closes every flood connection after its timeouts.
@@ -237,6 +239,34 @@ expect_error 404 contact_not_found
 if grep -qa 'doc@hillvalley.edu' "$STORE"; then fail "the erased email is still in the store file"; fi
 grep -q 'admin routes enabled' "$LOG" || fail "the server did not log that the admin routes are enabled"
 if grep -q "$TOKEN" "$LOG"; then fail "the admin token was logged"; fi
+stop TERM
+
+step "graph protection from the command line"
+# Mistakes in the protection flags are refused at start, naming the flag or the line.
+if "$BIN" --in-memory --max-emails 0 </dev/null >"$WORK/flags.log" 2>&1; then fail "--max-emails 0 was accepted"; fi
+grep -q -- '--max-emails' "$WORK/flags.log" || fail "no message for --max-emails 0: $(cat "$WORK/flags.log")"
+printf 'email:shop@store.example\nphone 555\n' >"$WORK/bad.blocklist"
+if "$BIN" --in-memory --block-file "$WORK/bad.blocklist" </dev/null >"$WORK/flags.log" 2>&1; then
+    fail "a block file with a bad line was accepted"
+fi
+grep -q 'line 2' "$WORK/flags.log" || fail "no line number for a bad block file: $(cat "$WORK/flags.log")"
+printf '# the shop\nphoneNumber:+1 555 0100\n' >"$WORK/blocklist"
+start_server protection "$BIN" --in-memory --block-preset common --block-file "$WORK/blocklist" \
+    --max-emails 2 --priority email
+grep -q 'max_emails=2' "$LOG" || fail "the server did not log its protection: $(cat "$LOG")"
+identify '{"email":"null","phoneNumber":"0000000000"}'
+expect_error 400 blocked_value
+# The preset's placeholder and the block file's number are left out; the emails are kept.
+identify '{"email":"a@x.io","phoneNumber":"000-000-0000"}'
+expect 200 '{"contact":{"primaryContatctId":1,"emails":["a@x.io"],"phoneNumbers":[],"secondaryContactIds":[]}}'
+identify '{"email":"b@x.io","phoneNumber":"+1 555 0100"}'
+expect 200 '{"contact":{"primaryContatctId":2,"emails":["b@x.io"],"phoneNumbers":[],"secondaryContactIds":[]}}'
+identify '{"email":"a@x.io","phoneNumber":"123"}'
+identify '{"email":"c@x.io","phoneNumber":"123"}'
+expect 200 '{"contact":{"primaryContatctId":1,"emails":["a@x.io","c@x.io"],"phoneNumbers":["123"],"secondaryContactIds":[3,4]}}'
+# A third email for that person would pass --max-emails 2: the phone number is dropped.
+identify '{"email":"d@x.io","phoneNumber":"123"}'
+expect 200 '{"contact":{"primaryContatctId":5,"emails":["d@x.io"],"phoneNumbers":[],"secondaryContactIds":[]}}'
 stop TERM
 
 step "connection flood at ulimit -n 1024"
