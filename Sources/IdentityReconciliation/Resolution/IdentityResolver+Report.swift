@@ -16,40 +16,9 @@ extension IdentityResolver {
     /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a page
     ///   repeats a row or a link or goes backwards.
     public func report(top: Int = 10, flagGroupsOver threshold: Int = 50) async throws -> GraphReport {
-        let pageSize = 10_000
         var census = GraphCensus()
-        var afterID = 0
-        while true {
-            let page = try await store.contacts(afterID: afterID, limit: pageSize)
-            var previous = afterID
-            for row in page {
-                guard row.id > previous else {
-                    throw ContactStoreError.contractViolation(
-                        "contacts(afterID: \(afterID), limit: \(pageSize)) returned contact \(row.id), out of order or again"
-                    )
-                }
-                previous = row.id
-                census.add(row)
-            }
-            guard let last = page.last else { break }
-            afterID = last.id
-        }
-        var after: ContactLink?
-        while true {
-            let page = try await store.links(after: after, limit: pageSize)
-            var previous = after
-            for link in page {
-                if let previous, link <= previous {
-                    throw ContactStoreError.contractViolation(
-                        "links(after:limit:) returned the link \(link.email.debugDescription) – "
-                            + "\(link.phoneNumber.debugDescription) out of order or again")
-                }
-                previous = link
-                census.add(link)
-            }
-            guard let last = page.last else { break }
-            after = last
-        }
+        try await forEachContact { census.add($0) }
+        try await forEachLink { census.add($0) }
         return census.report(top: top, flagGroupsOver: threshold)
     }
 }

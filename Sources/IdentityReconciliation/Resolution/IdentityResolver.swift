@@ -139,20 +139,9 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a page
     ///   repeats a row or goes backwards, which would otherwise make the reading loop forever.
     public func allContacts() async throws -> [Contact] {
-        let pageSize = 10_000
         var result: [Contact] = []
-        var afterID = 0
-        while true {
-            let page = try await store.contacts(afterID: afterID, limit: pageSize)
-            if let row = page.first(where: { $0.id <= afterID }) {
-                throw ContactStoreError.contractViolation(
-                    "contacts(afterID: \(afterID), limit: \(pageSize)) returned contact \(row.id), out of order or again"
-                )
-            }
-            result.append(contentsOf: page)
-            guard let last = page.last else { return result }
-            afterID = last.id
-        }
+        try await forEachContact { result.append($0) }
+        return result
     }
 
     /// Every link in ascending order (see ``ContactLink/<(_:_:)``). Writes nothing.
@@ -160,23 +149,57 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a page
     ///   repeats a link or goes backwards.
     public func allLinks() async throws -> [ContactLink] {
-        let pageSize = 10_000
         var result: [ContactLink] = []
+        try await forEachLink { result.append($0) }
+        return result
+    }
+
+    /// Calls `body` with every row in ascending id order, reading page by page until a page
+    /// comes back empty, so that a scan never holds more than one page of the store.
+    ///
+    /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a row
+    ///   does not come after the one before it, which would otherwise make the reading loop
+    ///   forever.
+    func forEachContact(_ body: (Contact) throws -> Void) async throws {
+        let pageSize = 10_000
+        var afterID = 0
+        while true {
+            let page = try await store.contacts(afterID: afterID, limit: pageSize)
+            var previous = afterID
+            for row in page {
+                guard row.id > previous else {
+                    throw ContactStoreError.contractViolation(
+                        "contacts(afterID: \(afterID), limit: \(pageSize)) returned contact \(row.id), out of order or again"
+                    )
+                }
+                previous = row.id
+                try body(row)
+            }
+            guard let last = page.last else { return }
+            afterID = last.id
+        }
+    }
+
+    /// Calls `body` with every link in ascending order, page by page (see ``forEachContact(_:)``).
+    ///
+    /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when a link
+    ///   does not come after the one before it.
+    func forEachLink(_ body: (ContactLink) throws -> Void) async throws {
+        let pageSize = 10_000
         var after: ContactLink?
         while true {
             let page = try await store.links(after: after, limit: pageSize)
-            if let after, let link = page.first(where: { $0 <= after }) {
-                throw ContactStoreError.contractViolation(
-                    "links(after:limit:) returned the link \(link.email.debugDescription) – "
-                        + "\(link.phoneNumber.debugDescription) out of order or again")
+            var previous = after
+            for link in page {
+                if let previous, link <= previous {
+                    throw ContactStoreError.contractViolation(
+                        "links(after:limit:) returned the link \(link.email.debugDescription) – "
+                            + "\(link.phoneNumber.debugDescription) out of order or again")
+                }
+                previous = link
+                try body(link)
             }
-            if let pair = zip(page, page.dropFirst()).first(where: { $0 >= $1 }) {
-                throw ContactStoreError.contractViolation(
-                    "links(after:limit:) returned the link \(pair.1.email.debugDescription) – "
-                        + "\(pair.1.phoneNumber.debugDescription) out of order or again")
-            }
-            result.append(contentsOf: page)
-            guard let last = page.last else { return result }
+            guard let last = page.last else { return }
             after = last
         }
     }
