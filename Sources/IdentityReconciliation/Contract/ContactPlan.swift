@@ -28,6 +28,7 @@ extension ContactPlan {
     /// Every contact id the writes name, each once, in order of first mention.
     var contactIDs: [Int] {
         var ids: [Int] = []
+        ids.reserveCapacity(2 * writes.count)
         func add(_ id: Int?) {
             if let id, !ids.contains(id) { ids.append(id) }
         }
@@ -55,6 +56,10 @@ extension ContactPlan {
     /// The values of the links the writes add or remove.
     var linkValues: (emails: [String], phoneNumbers: [String]) {
         var result: (emails: [String], phoneNumbers: [String]) = ([], [])
+        guard writes.contains(where: { if case .addLink = $0 { true } else if case .removeLink = $0 { true } else { false } })
+        else { return result }
+        result.emails.reserveCapacity(writes.count)
+        result.phoneNumbers.reserveCapacity(writes.count)
         for write in writes {
             if case .addLink(let link) = write {
                 result.emails.append(link.email)

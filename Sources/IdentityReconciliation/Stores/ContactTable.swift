@@ -58,7 +58,7 @@ struct ContactTable: Sendable {
 
     /// Builds a table from checked rows and links.
     init(importing contacts: ContactImport) {
-        storage.reserveCapacity(contacts.contacts.count)
+        reserveCapacity(rows: contacts.contacts.count, links: contacts.links.count)
         for row in contacts.contacts {
             append(row, indexingValues: false)
         }
@@ -109,9 +109,13 @@ struct ContactTable: Sendable {
         return low
     }
 
-    /// Reserves room for `count` rows, so that loading a large store does not regrow them.
-    mutating func reserveCapacity(_ count: Int) {
-        storage.reserveCapacity(count)
+    /// Reserves room for `rows` rows and `links` links, so that loading a large store does
+    /// not regrow them: a dictionary keyed by strings hashes every key again when it grows.
+    mutating func reserveCapacity(rows: Int, links: Int) {
+        storage.reserveCapacity(rows)
+        allLinks.reserveCapacity(links)
+        linksByEmail.reserveCapacity(links)
+        linksByPhone.reserveCapacity(links)
     }
 
     /// The position of the row with this id.
@@ -191,7 +195,9 @@ struct ContactTable: Sendable {
         includingLinksOfRows: Bool = true
     ) -> SelectedContacts {
         var primaries: [Int] = []
+        primaries.reserveCapacity(ids.count)
         var rows: [Contact] = []
+        rows.reserveCapacity(8)
         var deleted: [Contact] = []
         for id in ids {
             guard let position = position(of: id) else { continue }
@@ -203,15 +209,17 @@ struct ContactTable: Sendable {
             primaries.append(primary)
             appendMembers(ofPrimaryAt: primary, to: &rows)
         }
-        rows += deleted
+        if !deleted.isEmpty { rows += deleted }
         guard linkCount > 0 else { return SelectedContacts(rows: rows) }
+        guard includingLinksOfRows else {
+            return SelectedContacts(
+                rows: rows, links: links(ofEmails: linkValues.emails, phoneNumbers: linkValues.phoneNumbers))
+        }
         var emails = linkValues.emails
         var phoneNumbers = linkValues.phoneNumbers
-        if includingLinksOfRows {
-            for row in rows where row.isLive {
-                if let email = row.email { emails.append(email) }
-                if let phoneNumber = row.phoneNumber { phoneNumbers.append(phoneNumber) }
-            }
+        for row in rows where row.isLive {
+            if let email = row.email { emails.append(email) }
+            if let phoneNumber = row.phoneNumber { phoneNumbers.append(phoneNumber) }
         }
         return SelectedContacts(rows: rows, links: links(ofEmails: emails, phoneNumbers: phoneNumbers))
     }

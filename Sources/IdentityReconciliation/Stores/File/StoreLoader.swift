@@ -101,11 +101,12 @@ struct StoreLoader {
 
     private mutating func run() throws(Failure) -> Loaded {
         var offset = StoreFormat.headerSize
-        // Guess the row count from the bytes in use (a row takes at least about 40 bytes) so
-        // the rows are not regrown while loading; the zero tail is preallocated space. (The
-        // value indexes are sized by `indexValues()`, which counts the values.)
+        // Guess the row count from the bytes in use (a row takes at least about 40 bytes) and
+        // count the links the records may add, so that neither is regrown while loading; the
+        // zero tail is preallocated space. (The value indexes are sized by `indexValues()`,
+        // which counts the values.)
         let used = Self.endOfNonZeroBytes(buffer, from: offset)
-        table.reserveCapacity((used - offset) / 40)
+        table.reserveCapacity(rows: (used - offset) / 40, links: Self.linksAdded(in: buffer, from: offset, to: used))
         while let payload = Self.validRecord(in: buffer, at: offset) {
             do {
                 try apply(payload, at: offset)
@@ -129,6 +130,29 @@ struct StoreLoader {
         return Loaded(
             table: table, stringBytes: stringBytes, end: offset, version: version,
             holdsErasedValues: holdsErasedValues, damage: damage)
+    }
+
+    /// At most how many links the records from `start` to `end` add: one per plan record (a
+    /// merge's) and the count of each links record, read from the frames without checking
+    /// them, and never more than the bytes could hold (a link takes at least 11), so that a
+    /// damaged count cannot make the loader reserve more memory than the file justifies.
+    static func linksAdded(in buffer: UnsafeRawBufferPointer, from start: Int, to end: Int) -> Int {
+        var count = 0
+        var offset = start
+        while end - offset > StoreFormat.frameSize {
+            let length = Int(UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt32.self)))
+            guard length > 0, length <= end - offset - StoreFormat.frameSize else { break }
+            let payload = offset + StoreFormat.frameSize
+            switch StoreFormat.RecordType(rawValue: buffer[payload]) {
+            case .plan?: count += 1
+            case .links? where length >= 5:
+                let claimed = UInt32(littleEndian: buffer.loadUnaligned(fromByteOffset: payload + 1, as: UInt32.self))
+                count += min(Int(claimed), (length - 5) / 11)
+            default: break
+            }
+            offset = payload + length
+        }
+        return min(count, (end - start) / 11)
     }
 
     /// One past the last nonzero byte at or after `start` (`start` when there is none).
@@ -217,6 +241,7 @@ struct StoreLoader {
                 throw ByteReader.Malformed(reason: "a plan record claims \(count) writes")
             }
             var writes: [ContactWrite] = []
+            writes.reserveCapacity(count)
             var insertedIDs: [Int] = []
             for _ in 0..<count {
                 let (write, insertedID) = try reader.readWrite()
@@ -283,12 +308,15 @@ struct StoreLoader {
         guard insertedIDs.elementsEqual(table.nextID..<(table.nextID + checked.insertCount)) else {
             throw ByteReader.Malformed(reason: "inserted ids \(insertedIDs) are not the next ids from \(table.nextID)")
         }
-        for row in checked.updatedRows {
-            let before = table.row(id: row.id)
-            stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
-            stringBytes -= (before?.email?.utf8.count ?? 0) + (before?.phoneNumber?.utf8.count ?? 0)
+        // Only clearing values changes the strings of rows already in the table.
+        if plan.clearsValues {
+            for row in checked.updatedRows {
+                let before = table.row(id: row.id)
+                stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
+                stringBytes -= (before?.email?.utf8.count ?? 0) + (before?.phoneNumber?.utf8.count ?? 0)
+            }
         }
-        for row in checked.insertedRows(ids: insertedIDs) {
+        checked.forEachInsertedRow(ids: insertedIDs) { row in
             stringBytes += (row.email?.utf8.count ?? 0) + (row.phoneNumber?.utf8.count ?? 0)
         }
         table.persist(checked, insertedIDs: insertedIDs, indexingValues: false)
