@@ -56,8 +56,13 @@ extension ContactPlan {
     /// The values of the links the writes add or remove.
     var linkValues: (emails: [String], phoneNumbers: [String]) {
         var result: (emails: [String], phoneNumbers: [String]) = ([], [])
-        guard writes.contains(where: { if case .addLink = $0 { true } else if case .removeLink = $0 { true } else { false } })
-        else { return result }
+        let changesLinks = writes.contains {
+            switch $0 {
+            case .addLink, .removeLink: true
+            default: false
+            }
+        }
+        guard changesLinks else { return result }
         result.emails.reserveCapacity(writes.count)
         result.phoneNumbers.reserveCapacity(writes.count)
         for write in writes {
