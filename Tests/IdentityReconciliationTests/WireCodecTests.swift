@@ -391,6 +391,10 @@ struct WireCodecTests {
         #expect(WireCodec.rowColumn(named: "LINKED_ID") == "linkedId")
         #expect(WireCodec.rowColumn(named: "deleted_at") == "deletedAt")
         #expect(WireCodec.rowColumn(named: "note") == nil)
+        #expect(WireCodec.rowColumn(named: "_Phone_NUMBER_") == "phoneNumber")
+        // A name that is not ASCII takes the general path: it is no column, however it folds.
+        #expect(WireCodec.rowColumn(named: "ÉMAIL") == nil)
+        #expect(WireCodec.rowColumn(named: "email\u{301}") == nil)
     }
 
     @Test("a link line's faults are invalid_link, naming the member")

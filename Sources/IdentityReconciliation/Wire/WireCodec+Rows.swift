@@ -73,8 +73,23 @@ extension WireCodec {
     // MARK: - Fields
 
     /// The key a member is looked up under: lowercased, without underscores.
+    ///
+    /// Every member of every row goes through this, so an ASCII name (every column name) is
+    /// rewritten in one pass over its bytes; other names take the general path.
     private static func columnKey(_ name: String) -> String {
-        String(name.lowercased().unicodeScalars.filter { $0 != "_" })
+        var name = name
+        let ascii = name.withUTF8 { bytes -> String? in
+            guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
+            return String(unsafeUninitializedCapacity: bytes.count) { key in
+                var count = 0
+                for byte in bytes where byte != UInt8(ascii: "_") {
+                    key[count] = (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) ? byte + 32 : byte
+                    count += 1
+                }
+                return count
+            }
+        }
+        return ascii ?? String(name.lowercased().unicodeScalars.filter { $0 != "_" })
     }
 
     /// The members of the object in `bytes`, keyed by ``columnKey(_:)`` (the first of a repeated key).
