@@ -44,8 +44,8 @@ struct ContactTable: Sendable {
     /// half the list, which over a store's life is quadratic in its number of links.
     private var allLinks: [ContactLink] = []
     private var allLinksAreSorted = true
-    private var linksByEmail: [String: [ContactLink]] = [:]
-    private var linksByPhone: [String: [ContactLink]] = [:]
+    private var linksByEmail: [String: ValueLinks] = [:]
+    private var linksByPhone: [String: ValueLinks] = [:]
     /// Live secondaries appended before their primary (possible only in imported rows, where
     /// a secondary may have the smaller id), by primary id; they join its list when it comes.
     private var waitingForPrimary: [Int: [Int]] = [:]
@@ -176,8 +176,8 @@ struct ContactTable: Sendable {
         if selection.includesLinks && linkCount > 0 {
             var found = Set<ContactLink>()
             func collect(email: String?, phoneNumber: String?) {
-                if let email, let byEmail = linksByEmail[email] { found.formUnion(byEmail) }
-                if let phoneNumber, let byPhone = linksByPhone[phoneNumber] { found.formUnion(byPhone) }
+                if let email { linksByEmail[email]?.forEach { found.insert($0) } }
+                if let phoneNumber { linksByPhone[phoneNumber]?.forEach { found.insert($0) } }
             }
             collect(email: selection.email, phoneNumber: selection.phoneNumber)
             for row in rows where row.isLive { collect(email: row.email, phoneNumber: row.phoneNumber) }
@@ -229,15 +229,16 @@ struct ContactTable: Sendable {
         if emails.count <= 1 && phoneNumbers.count <= 1 {
             // A merge's replay: one link's values. A link is listed under its email and under
             // its phone number, so the phone number's links with that email are listed already.
-            var result = emails.first.flatMap { linksByEmail[$0] } ?? []
+            var result: [ContactLink] = []
+            if let email = emails.first { linksByEmail[email]?.forEach { result.append($0) } }
             if let phoneNumber = phoneNumbers.first {
-                for link in linksByPhone[phoneNumber] ?? [] where link.email != emails.first { result.append(link) }
+                linksByPhone[phoneNumber]?.forEach { if $0.email != emails.first { result.append($0) } }
             }
             return result
         }
         var found = Set<ContactLink>()
-        for email in emails { found.formUnion(linksByEmail[email] ?? []) }
-        for phoneNumber in phoneNumbers { found.formUnion(linksByPhone[phoneNumber] ?? []) }
+        for email in emails { linksByEmail[email]?.forEach { found.insert($0) } }
+        for phoneNumber in phoneNumbers { linksByPhone[phoneNumber]?.forEach { found.insert($0) } }
         return Array(found)
     }
 
@@ -376,25 +377,30 @@ struct ContactTable: Sendable {
     mutating func add(_ link: ContactLink) {
         if allLinksAreSorted, let last = allLinks.last, !(last < link) { allLinksAreSorted = false }
         allLinks.append(link)
-        linksByEmail[link.email, default: []].append(link)
-        linksByPhone[link.phoneNumber, default: []].append(link)
+        linksByEmail[link.email, default: .empty].add(link)
+        linksByPhone[link.phoneNumber, default: .empty].add(link)
     }
 
     /// Forgets a link.
     private mutating func remove(_ link: ContactLink) {
-        guard let index = linksByEmail[link.email]?.firstIndex(of: link) else { return }
-        linksByEmail[link.email]!.remove(at: index)
-        if linksByEmail[link.email]!.isEmpty { linksByEmail[link.email] = nil }
-        if let other = linksByPhone[link.phoneNumber]?.firstIndex(of: link) {
-            linksByPhone[link.phoneNumber]!.remove(at: other)
-            if linksByPhone[link.phoneNumber]!.isEmpty { linksByPhone[link.phoneNumber] = nil }
-        }
+        guard Self.remove(link, under: link.email, from: &linksByEmail) else { return }
+        Self.remove(link, under: link.phoneNumber, from: &linksByPhone)
         if allLinksAreSorted {
             let index = Self.firstIndex(in: allLinks) { $0 < link }
             if index < allLinks.count && allLinks[index] == link { allLinks.remove(at: index) }
         } else if let index = allLinks.firstIndex(of: link) {
             allLinks.remove(at: index)
         }
+    }
+
+    /// Removes `link` from the links listed under `value`; whether it was listed.
+    @discardableResult
+    private static func remove(
+        _ link: ContactLink, under value: String, from index: inout [String: ValueLinks]
+    ) -> Bool {
+        guard var links = index[value], links.remove(link) else { return false }
+        index[value] = links.isEmpty ? nil : links
+        return true
     }
 
     /// Adds a deleted row to the indexes of deleted rows.
@@ -485,5 +491,56 @@ struct ContactTable: Sendable {
         }
         self.emailOwners = emailOwners.withLock { $0 }
         self.phoneOwners = phoneOwners.withLock { $0 }
+    }
+}
+
+extension ContactTable {
+    /// The links listed under one value. Nearly every value is in one link or none, so one
+    /// link is kept inline instead of in an array of its own: an allocation less for each
+    /// value a merge links, and less memory.
+    private enum ValueLinks {
+        case empty
+        case one(ContactLink)
+        case many([ContactLink])
+
+        var isEmpty: Bool {
+            if case .empty = self { true } else { false }
+        }
+
+        func forEach(_ body: (ContactLink) -> Void) {
+            switch self {
+            case .empty: break
+            case .one(let link): body(link)
+            case .many(let links): links.forEach(body)
+            }
+        }
+
+        mutating func add(_ link: ContactLink) {
+            switch self {
+            case .empty: self = .one(link)
+            case .one(let first): self = .many([first, link])
+            case .many(var links):
+                // Give up this value's hold on the array first, so that appending does not copy it.
+                self = .empty
+                links.append(link)
+                self = .many(links)
+            }
+        }
+
+        /// Removes `link`; whether it was there.
+        mutating func remove(_ link: ContactLink) -> Bool {
+            switch self {
+            case .empty: return false
+            case .one(let only):
+                guard only == link else { return false }
+                self = .empty
+            case .many(var links):
+                guard let index = links.firstIndex(of: link) else { return false }
+                self = .empty
+                links.remove(at: index)
+                self = links.count == 1 ? .one(links[0]) : .many(links)
+            }
+            return true
+        }
     }
 }
