@@ -56,15 +56,6 @@ extension ContactPlan {
     /// The values of the links the writes add or remove.
     var linkValues: (emails: [String], phoneNumbers: [String]) {
         var result: (emails: [String], phoneNumbers: [String]) = ([], [])
-        let changesLinks = writes.contains {
-            switch $0 {
-            case .addLink, .removeLink: true
-            default: false
-            }
-        }
-        guard changesLinks else { return result }
-        result.emails.reserveCapacity(writes.count)
-        result.phoneNumbers.reserveCapacity(writes.count)
         for write in writes {
             if case .addLink(let link) = write {
                 result.emails.append(link.email)
