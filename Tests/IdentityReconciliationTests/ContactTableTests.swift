@@ -42,6 +42,72 @@ struct ContactTableTests {
         return table
     }
 
+    @Test("every column of every kind of row reads back as stored, including rows that break the rules")
+    func rowsReadBackAsStored() throws {
+        // The table keeps its own compact form of a row: what goes in must come out, even the
+        // inconsistent rows a repair reads (a secondary without a link, a primary with one).
+        let rows = [
+            Contact(
+                id: 1, email: "a", phoneNumber: nil, linkedId: nil, linkPrecedence: .primary,
+                createdAt: F.at(1), updatedAt: F.at(2)),
+            Contact(
+                id: 2, email: nil, phoneNumber: "2", linkedId: 1, linkPrecedence: .secondary,
+                createdAt: F.at(3), updatedAt: F.at(4), deletedAt: F.at(5)),
+            Contact(
+                id: 4, email: "c", phoneNumber: "3", linkedId: nil, linkPrecedence: .secondary,
+                createdAt: F.at(6), updatedAt: F.at(7)),
+            Contact(
+                id: 5, email: "d", phoneNumber: nil, linkedId: 0, linkPrecedence: .primary,
+                createdAt: F.at(8), updatedAt: F.at(9), deletedAt: F.at(10)),
+            Contact(
+                id: 7, email: nil, phoneNumber: "4", linkedId: -3, linkPrecedence: .secondary,
+                createdAt: F.at(11), updatedAt: F.at(11)),
+        ]
+        var table = ContactTable()
+        for row in rows { table.append(row) }
+        #expect(table.rows == rows)
+        #expect(rows.map { table.row(id: $0.id) } == rows)
+        // Deleting a row keeps its time, and the rows around it are unchanged.
+        try Self.run(&table, .group(containingContactID: 1), [.delete(contactID: 1, at: F.at(12))])
+        #expect(table.row(id: 1)?.deletedAt == F.at(12))
+        #expect(table.row(id: 1)?.updatedAt == F.at(12))
+        #expect(Array(table.rows.dropFirst()) == Array(rows.dropFirst()))
+        // A row with its place in its group's member list takes 88 bytes: a field more, or a
+        // second list pointer, would make it 96.
+        #expect(ContactTable.rowStride <= 88)
+    }
+
+    @Test("a row naming a secondary or a deleted row as its primary joins no group's list")
+    func rowsOfDamagedFilesJoinNoList() {
+        // Such rows exist only in damaged files (verify() reports them); the lists of the
+        // intact groups must stay exactly as they were, and every walk must end.
+        var table = ContactTable()
+        let rows = [
+            Contact(
+                id: 1, email: "a", phoneNumber: nil, linkedId: nil, linkPrecedence: .primary,
+                createdAt: F.at(1), updatedAt: F.at(1)),
+            Contact(
+                id: 2, email: "b", phoneNumber: nil, linkedId: 1, linkPrecedence: .secondary,
+                createdAt: F.at(2), updatedAt: F.at(2)),
+            Contact(
+                id: 3, email: "c", phoneNumber: nil, linkedId: 2, linkPrecedence: .secondary,
+                createdAt: F.at(3), updatedAt: F.at(3)),
+            Contact(
+                id: 4, email: "d", phoneNumber: nil, linkedId: nil, linkPrecedence: .primary,
+                createdAt: F.at(4), updatedAt: F.at(4), deletedAt: F.at(5)),
+            Contact(
+                id: 5, email: "e", phoneNumber: nil, linkedId: 4, linkPrecedence: .secondary,
+                createdAt: F.at(5), updatedAt: F.at(5)),
+            Contact(
+                id: 6, email: "f", phoneNumber: nil, linkedId: 1, linkPrecedence: .secondary,
+                createdAt: F.at(6), updatedAt: F.at(6)),
+        ]
+        for row in rows { table.append(row) }
+        #expect(table.members(ofPrimary: 1).map(\.id) == [1, 2, 6])
+        #expect(table.members(ofPrimary: 2).map(\.id) == [2])
+        #expect(table.members(ofPrimary: 4).map(\.id) == [4])
+    }
+
     @Test("a merge joins the member lists; a split rebuilds them, in both directions")
     func mergeAndSplit() throws {
         var table = try Self.mergedTable()

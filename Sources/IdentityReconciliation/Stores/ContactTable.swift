@@ -18,14 +18,20 @@ struct ContactTable: Sendable {
     /// A row with its place in its group's member list.
     ///
     /// The list lives in the rows themselves, so walking a group reads nothing but its rows.
-    /// Only live rows are on a list.
+    /// Only live rows are on a list, and only a live primary heads one. The secondaries form
+    /// a ring entered from the primary, whose ``next`` is the newest member; each member's
+    /// ``next`` is the one that joined after it, the newest one's the oldest. One field thus
+    /// serves walking a group in join order and appending to it in O(1), and a row takes 88
+    /// bytes instead of the 96 that a separate pointer to the list's end would make it.
     private struct Row {
         var contact: Contact
-        /// The position + 1 of the group's next member; 0 ends the list.
+        /// The position + 1 of: for a primary, its newest secondary (0 when it has none); for
+        /// a secondary on a list, the member after it.
         var next: UInt32 = 0
-        /// For a primary with secondaries, the position + 1 of its list's last member; else 0.
-        var last: UInt32 = 0
     }
+
+    /// The bytes one row takes in the table, strings aside.
+    static var rowStride: Int { MemoryLayout<Row>.stride }
 
     /// Every row, live and deleted, in ascending id order. A row never moves, so the
     /// indexes and member lists hold positions in this array.
@@ -253,12 +259,16 @@ struct ContactTable: Sendable {
     /// Appends the rows of the group whose primary is at `primary`, primary first and the
     /// others in the order they joined (id order, unless merges moved whole groups in).
     private func appendMembers(ofPrimaryAt primary: Int, to result: inout [Contact]) {
-        var member = primary
+        result.append(storage[primary].contact)
+        // Only a live primary heads a list; a secondary's `next` points along its primary's ring.
+        guard storage[primary].next != 0, storage[primary].contact.linkedId == nil, storage[primary].contact.isLive
+        else { return }
+        let newest = Int(storage[primary].next) - 1
+        var member = Int(storage[newest].next) - 1
         while true {
             result.append(storage[member].contact)
-            let next = storage[member].next
-            if next == 0 { return }
-            member = Int(next) - 1
+            if member == newest { return }
+            member = Int(storage[member].next) - 1
         }
     }
 
@@ -339,7 +349,6 @@ struct ContactTable: Sendable {
         for row in before where row.isLive {
             guard let position = position(of: row.id) else { continue }
             storage[position].next = 0
-            storage[position].last = 0
         }
         for new in updated {
             guard let position = position(of: new.id) else { continue }
@@ -455,9 +464,15 @@ struct ContactTable: Sendable {
 
     /// Adds the row at `member` to the end of the list of the primary at `primary`.
     private mutating func link(_ member: Int, toGroupAt primary: Int) {
-        let last = storage[primary].last == 0 ? primary : Int(storage[primary].last) - 1
-        storage[last].next = UInt32(member + 1)
-        storage[primary].last = UInt32(member + 1)
+        // Rows that keep the invariants link only to live primaries. A damaged file's rows may
+        // name a secondary or a deleted row: such a row joins no list (verify() reports it),
+        // because entering another list's ring could make a walk of it endless.
+        guard storage[primary].contact.linkedId == nil, storage[primary].contact.isLive else { return }
+        let newest = storage[primary].next
+        // The new member follows the newest one and becomes the newest, pointing at the oldest.
+        storage[member].next = newest == 0 ? UInt32(member + 1) : storage[Int(newest) - 1].next
+        if newest != 0 { storage[Int(newest) - 1].next = UInt32(member + 1) }
+        storage[primary].next = UInt32(member + 1)
     }
 
     /// Rebuilds the email and phone number indexes from the rows.
