@@ -44,8 +44,8 @@ struct ContactTableTests {
 
     @Test("every column of every kind of row reads back as stored, including rows that break the rules")
     func rowsReadBackAsStored() throws {
-        // The table keeps its own compact form of a row: what goes in must come out, even the
-        // inconsistent rows a repair reads (a secondary without a link, a primary with one).
+        // What goes in must come out, even the inconsistent rows of a damaged file (a secondary
+        // without a link, a primary with one, a link to a row that does not exist).
         let rows = [
             Contact(
                 id: 1, email: "a", phoneNumber: nil, linkedId: nil, linkPrecedence: .primary,
