@@ -83,24 +83,9 @@ struct ContactTableTests {
         // intact groups must stay exactly as they were, and every walk must end.
         var table = ContactTable()
         let rows = [
-            Contact(
-                id: 1, email: "a", phoneNumber: nil, linkedId: nil, linkPrecedence: .primary,
-                createdAt: F.at(1), updatedAt: F.at(1)),
-            Contact(
-                id: 2, email: "b", phoneNumber: nil, linkedId: 1, linkPrecedence: .secondary,
-                createdAt: F.at(2), updatedAt: F.at(2)),
-            Contact(
-                id: 3, email: "c", phoneNumber: nil, linkedId: 2, linkPrecedence: .secondary,
-                createdAt: F.at(3), updatedAt: F.at(3)),
-            Contact(
-                id: 4, email: "d", phoneNumber: nil, linkedId: nil, linkPrecedence: .primary,
-                createdAt: F.at(4), updatedAt: F.at(4), deletedAt: F.at(5)),
-            Contact(
-                id: 5, email: "e", phoneNumber: nil, linkedId: 4, linkPrecedence: .secondary,
-                createdAt: F.at(5), updatedAt: F.at(5)),
-            Contact(
-                id: 6, email: "f", phoneNumber: nil, linkedId: 1, linkPrecedence: .secondary,
-                createdAt: F.at(6), updatedAt: F.at(6)),
+            F.primary(1, "a", nil, at: 1), F.secondary(2, "b", nil, of: 1, at: 2),
+            F.secondary(3, "c", nil, of: 2, at: 3), F.primary(4, "d", nil, at: 4, deletedAt: 5),
+            F.secondary(5, "e", nil, of: 4, at: 5), F.secondary(6, "f", nil, of: 1, at: 6),
         ]
         for row in rows { table.append(row) }
         #expect(table.members(ofPrimary: 1).map(\.id) == [1, 2, 6])
