@@ -234,10 +234,11 @@ private struct PlanApplication {
                 (email != nil && otherEmail == email) || (phoneNumber != nil && otherPhone == phoneNumber)
             }
             if let linkedId {
-                guard let primary = rows.first(where: { $0.id == linkedId && $0.isLive && $0.linkedId == nil }) else {
+                guard let primary = rows.firstIndex(where: { $0.id == linkedId && $0.isLive && $0.linkedId == nil })
+                else {
                     return "the primary \(linkedId) is not a live primary among the selected rows"
                 }
-                guard createdAt >= primary.createdAt else {
+                guard createdAt >= rows[primary].createdAt else {
                     return "the new row would be older than its primary \(linkedId)"
                 }
             }

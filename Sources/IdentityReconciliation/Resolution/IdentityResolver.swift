@@ -225,9 +225,8 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
             contact = ReconciliationRules.consolidate(group(ofPrimary: survivorID, in: plan.rowsAfter))
         default:
             outcome = .unchanged
-            contact = plan.rowsAfter.first.flatMap {
-                ReconciliationRules.consolidate(group(ofPrimary: $0.primaryID, in: plan.rowsAfter))
-            }
+            let rows = plan.rowsAfter
+            contact = rows.isEmpty ? nil : ReconciliationRules.consolidate(group(ofPrimary: rows[0].primaryID, in: rows))
         }
         // The rules leave the request's values on live rows of one group, unless the store's
         // read returned rows that do not hold what they were selected by.

@@ -34,9 +34,14 @@ public enum ReconciliationRules {
     public static func decide(email: String?, phoneNumber: String?, matched: [Contact], now: Date) -> ContactPlan {
         var emailGroup: Int?
         var phoneGroup: Int?
-        for row in matched where row.isLive {
-            if emailGroup == nil, let email, row.email == email { emailGroup = row.primaryID }
-            if phoneGroup == nil, let phoneNumber, row.phoneNumber == phoneNumber { phoneGroup = row.primaryID }
+        // Rows are read in place, by index, here and in `consolidate`: a `for row in` loop
+        // copies each row, retaining and releasing its strings. Reading them in place took 8%
+        // of the instructions of an identify's rules, check and store work.
+        for index in matched.indices where matched[index].isLive {
+            if emailGroup == nil, let email, matched[index].email == email { emailGroup = matched[index].primaryID }
+            if phoneGroup == nil, let phoneNumber, matched[index].phoneNumber == phoneNumber {
+                phoneGroup = matched[index].primaryID
+            }
         }
         guard let groupID = emailGroup ?? phoneGroup else {
             return ContactPlan([.insert(email: email, phoneNumber: phoneNumber, linkedId: nil, createdAt: now)])
@@ -61,9 +66,9 @@ public enum ReconciliationRules {
         }
         var emailIsNew = email != nil
         var phoneNumberIsNew = phoneNumber != nil
-        for row in matched where row.isLive && row.primaryID == groupID {
-            if emailIsNew && row.email == email { emailIsNew = false }
-            if phoneNumberIsNew && row.phoneNumber == phoneNumber { phoneNumberIsNew = false }
+        for index in matched.indices where matched[index].isLive && matched[index].primaryID == groupID {
+            if emailIsNew && matched[index].email == email { emailIsNew = false }
+            if phoneNumberIsNew && matched[index].phoneNumber == phoneNumber { phoneNumberIsNew = false }
         }
         guard emailIsNew || phoneNumberIsNew else { return ContactPlan() }
         let primaryCreatedAt = primaryRow(of: groupID, in: matched)?.createdAt ?? now
@@ -95,7 +100,9 @@ public enum ReconciliationRules {
                 primaryContactID: newRow.id, emails: newRow.email.map { [$0] } ?? [],
                 phoneNumbers: newRow.phoneNumber.map { [$0] } ?? [], secondaryContactIDs: [])
         }
-        guard newRow.isLive, newRow.linkPrecedence == .secondary, let last = group.last, !newRow.isOlder(than: last),
+        guard newRow.isLive, newRow.linkPrecedence == .secondary,
+            let last = group.indices.last,
+            !((newRow.createdAt, newRow.id) < (group[last].createdAt, group[last].id)),
             group.allSatisfy(\.isLive), isOldestFirst(group),
             var contact = consolidate(oldestFirst: group, room: 1), contact.primaryContactID != newRow.id
         else { return consolidate(group + [newRow]) }
@@ -108,7 +115,10 @@ public enum ReconciliationRules {
     }
 
     private static func isOldestFirst(_ rows: [Contact]) -> Bool {
-        zip(rows, rows.dropFirst()).allSatisfy { !$1.isOlder(than: $0) }
+        // `isOlder(than:)` on the fields, so that no row is copied.
+        rows.indices.dropFirst().allSatisfy {
+            !((rows[$0].createdAt, rows[$0].id) < (rows[$0 - 1].createdAt, rows[$0 - 1].id))
+        }
     }
 
     /// The consolidated contact of live rows given oldest first, its lists allocated with
@@ -117,20 +127,19 @@ public enum ReconciliationRules {
         guard !rows.isEmpty else { return nil }
         // The row marked primary, the oldest row if none is.
         let primaryIndex = rows.firstIndex { $0.linkPrecedence == .primary } ?? 0
-        let primary = rows[primaryIndex]
         var emails = UniqueValues(capacity: rows.count + room)
         var phoneNumbers = UniqueValues(capacity: rows.count + room)
         var secondaryIDs: [Int] = []
         secondaryIDs.reserveCapacity(rows.count - 1 + room)
-        emails.append(primary.email)
-        phoneNumbers.append(primary.phoneNumber)
-        for (index, row) in rows.enumerated() where index != primaryIndex {
-            emails.append(row.email)
-            phoneNumbers.append(row.phoneNumber)
-            secondaryIDs.append(row.id)
+        emails.append(rows[primaryIndex].email)
+        phoneNumbers.append(rows[primaryIndex].phoneNumber)
+        for index in rows.indices where index != primaryIndex {
+            emails.append(rows[index].email)
+            phoneNumbers.append(rows[index].phoneNumber)
+            secondaryIDs.append(rows[index].id)
         }
         return ConsolidatedContact(
-            primaryContactID: primary.id,
+            primaryContactID: rows[primaryIndex].id,
             emails: emails.values,
             phoneNumbers: phoneNumbers.values,
             secondaryContactIDs: secondaryIDs
