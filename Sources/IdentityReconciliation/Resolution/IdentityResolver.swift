@@ -226,7 +226,8 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
         default:
             outcome = .unchanged
             let rows = plan.rowsAfter
-            contact = rows.isEmpty ? nil : ReconciliationRules.consolidate(group(ofPrimary: rows[0].primaryID, in: rows))
+            contact =
+                rows.isEmpty ? nil : ReconciliationRules.consolidate(group(ofPrimary: rows[0].primaryID, in: rows))
         }
         // The rules leave the request's values on live rows of one group, unless the store's
         // read returned rows that do not hold what they were selected by.
