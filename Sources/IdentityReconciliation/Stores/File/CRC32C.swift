@@ -1,9 +1,17 @@
+internal import CRC32CHardware
+
 /// CRC-32C (Castagnoli, reflected polynomial `0x82F63B78`), the checksum of every header
 /// and record of a ``FileContactStore`` file.
 ///
-/// Computed in software with slicing-by-8 tables so the library needs no C code. The check
-/// value of the ASCII bytes `123456789` is `0xE3069283`.
+/// Computed with the CPU's `crc32` instruction where it has one (x86-64 with SSE 4.2, through
+/// the `CRC32CHardware` C target: Swift cannot emit it), about ten times fewer instructions
+/// per byte than slicing-by-8 tables, which compute it everywhere else. Checking every record
+/// is a tenth of a reopen's work with the tables. The check value of the ASCII bytes
+/// `123456789` is `0xE3069283`.
 enum CRC32C {
+    /// Whether ``checksum(_:continuing:)`` uses the CPU's instruction.
+    static let usesHardware = irc_crc32c_hardware_available() != 0
+
     /// Eight 256-entry tables; table `k` advances the CRC by a byte followed by `k` zero bytes.
     private static let tables: [UInt32] = {
         var tables = [UInt32](repeating: 0, count: 8 * 256)
@@ -27,6 +35,17 @@ enum CRC32C {
     /// The CRC-32C of `bytes`, continuing from `crc` (pass the result of an earlier call to
     /// checksum data in pieces; `0` to start).
     static func checksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        usesHardware ? hardwareChecksum(bytes, continuing: crc) : softwareChecksum(bytes, continuing: crc)
+    }
+
+    /// ``checksum(_:continuing:)`` with the CPU's instruction; only when ``usesHardware``.
+    static func hardwareChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
+        guard let base = bytes.baseAddress, bytes.count > 0 else { return crc }
+        return ~irc_crc32c_hardware_update(~crc, base, bytes.count)
+    }
+
+    /// ``checksum(_:continuing:)`` with the tables.
+    static func softwareChecksum(_ bytes: UnsafeRawBufferPointer, continuing crc: UInt32 = 0) -> UInt32 {
         var crc = ~crc
         guard var pointer = bytes.baseAddress, bytes.count > 0 else { return ~crc }
         var remaining = bytes.count
