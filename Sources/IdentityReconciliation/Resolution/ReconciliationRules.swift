@@ -101,8 +101,7 @@ public enum ReconciliationRules {
                 phoneNumbers: newRow.phoneNumber.map { [$0] } ?? [], secondaryContactIDs: [])
         }
         guard newRow.isLive, newRow.linkPrecedence == .secondary,
-            let last = group.indices.last,
-            !((newRow.createdAt, newRow.id) < (group[last].createdAt, group[last].id)),
+            let last = group.indices.last, !newRow.isOlder(than: group[last]),
             group.allSatisfy(\.isLive), isOldestFirst(group),
             var contact = consolidate(oldestFirst: group, room: 1), contact.primaryContactID != newRow.id
         else { return consolidate(group + [newRow]) }
@@ -115,10 +114,7 @@ public enum ReconciliationRules {
     }
 
     private static func isOldestFirst(_ rows: [Contact]) -> Bool {
-        // `isOlder(than:)` on the fields, so that no row is copied.
-        rows.indices.dropFirst().allSatisfy {
-            !((rows[$0].createdAt, rows[$0].id) < (rows[$0 - 1].createdAt, rows[$0 - 1].id))
-        }
+        rows.indices.dropFirst().allSatisfy { !rows[$0].isOlder(than: rows[$0 - 1]) }
     }
 
     /// The consolidated contact of live rows given oldest first, its lists allocated with
