@@ -260,9 +260,8 @@ struct ContactTable: Sendable {
     /// others in the order they joined (id order, unless merges moved whole groups in).
     private func appendMembers(ofPrimaryAt primary: Int, to result: inout [Contact]) {
         result.append(storage[primary].contact)
-        // Only a live primary heads a list; a secondary's `next` points along its primary's ring.
-        guard storage[primary].next != 0, storage[primary].contact.linkedId == nil, storage[primary].contact.isLive
-        else { return }
+        // A secondary's `next` points along its primary's ring, not at a ring of its own.
+        guard storage[primary].next != 0, headsList(primary) else { return }
         let newest = Int(storage[primary].next) - 1
         var member = Int(storage[newest].next) - 1
         while true {
@@ -462,12 +461,17 @@ struct ContactTable: Sendable {
         }
     }
 
+    /// Whether the row at `position` can head a member list: only a live primary does.
+    private func headsList(_ position: Int) -> Bool {
+        storage[position].contact.linkedId == nil && storage[position].contact.isLive
+    }
+
     /// Adds the row at `member` to the end of the list of the primary at `primary`.
     private mutating func link(_ member: Int, toGroupAt primary: Int) {
         // Rows that keep the invariants link only to live primaries. A damaged file's rows may
         // name a secondary or a deleted row: such a row joins no list (verify() reports it),
         // because entering another list's ring could make a walk of it endless.
-        guard storage[primary].contact.linkedId == nil, storage[primary].contact.isLive else { return }
+        guard headsList(primary) else { return }
         let newest = storage[primary].next
         // The new member follows the newest one and becomes the newest, pointing at the oldest.
         storage[member].next = newest == 0 ? UInt32(member + 1) : storage[Int(newest) - 1].next
