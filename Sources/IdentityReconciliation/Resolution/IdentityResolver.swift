@@ -209,23 +209,24 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// ``ContactCommit`` for the general case, which collects them into one array).
     static func identification(of receipt: consuming ContactStoreReceipt) throws -> Identification {
         try receipt.checkInsertedIDs()
-        let plan = receipt.plan
         let outcome: Identification.Outcome
         let contact: ConsolidatedContact?
-        switch plan.plan.writes.first {
+        // `receipt.plan` is read in place: a copy of the checked plan retains and releases
+        // each of its arrays.
+        switch receipt.plan.plan.writes.first {
         case .insert(let email, let phoneNumber, let linkedId, let createdAt)?:
             let id = receipt.insertedIDs[0]
             outcome = linkedId == nil ? .createdPrimary(contactID: id) : .createdSecondary(contactID: id)
             contact = ReconciliationRules.consolidate(
-                group(ofPrimary: linkedId ?? id, in: plan.rowsAfter),
+                group(ofPrimary: linkedId ?? id, in: receipt.plan.rowsAfter),
                 adding: Contact(
                     inserted: id, email: email, phoneNumber: phoneNumber, linkedId: linkedId, createdAt: createdAt))
         case .relinkGroup(let demotedID, let survivorID, _)?:
             outcome = .merged(primaryID: survivorID, demotedPrimaryID: demotedID)
-            contact = ReconciliationRules.consolidate(group(ofPrimary: survivorID, in: plan.rowsAfter))
+            contact = ReconciliationRules.consolidate(group(ofPrimary: survivorID, in: receipt.plan.rowsAfter))
         default:
             outcome = .unchanged
-            let rows = plan.rowsAfter
+            let rows = receipt.plan.rowsAfter
             contact =
                 rows.isEmpty ? nil : ReconciliationRules.consolidate(group(ofPrimary: rows[0].primaryID, in: rows))
         }
