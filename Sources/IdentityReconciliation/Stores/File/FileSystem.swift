@@ -31,7 +31,11 @@ struct FileStatus: Hashable, Sendable {
 ///
 /// Methods do one system call each (retrying `EINTR`); they never loop over short
 /// writes — the store does — so a fault injector sees every call the store makes.
-protocol FileSystem: Sendable {
+///
+/// Class-bound so that a ``Journal``, which holds one and is copied out of the store's state
+/// and back on every write, is a plain value: copying it retains a reference, where an
+/// unconstrained existential is copied through its type's value witnesses.
+protocol FileSystem: AnyObject, Sendable {
     /// `open(2)` with `O_CLOEXEC` added. Returns the descriptor.
     func open(_ path: String, flags: Int32, mode: UInt32) throws(SystemCallError) -> Int32
     /// `close(2)`; errors are ignored (the descriptor is gone either way on Linux).
@@ -76,7 +80,7 @@ private func dataSync(_ descriptor: Int32) -> Int32 {
 }
 
 /// The real file system, through Glibc (or Darwin) system calls.
-struct SystemFileSystem: FileSystem {
+final class SystemFileSystem: FileSystem {
     func open(_ path: String, flags: Int32, mode: UInt32) throws(SystemCallError) -> Int32 {
         while true {
             let descriptor = systemOpen(path, flags | O_CLOEXEC, mode_t(mode))
