@@ -197,6 +197,9 @@ struct PostgresReference: Sendable {
     }
 
     /// The function: lock, decide, write, consolidate; one statement, its own transaction.
+    /// It runs with the settings of the store's functions (see the store's README,
+    /// "Settings"): without them its plans, made while the table was nearly empty, would
+    /// scan the table as it grew, and the store would be compared with a slowed reference.
     static func functionSQL(schema: String) -> String {
         let table = "\(schema).\"Contact\""
         let links = "\(schema).\"ContactLink\""
@@ -204,7 +207,8 @@ struct PostgresReference: Sendable {
             CREATE OR REPLACE FUNCTION \(schema).identity_reference_v1(p_email text, p_phone text)
             RETURNS TABLE(outcome text, primary_id int8, changed_id int8, emails text[], phones text[],
                           secondary_ids int8[])
-            LANGUAGE plpgsql VOLATILE AS $fn$
+            LANGUAGE plpgsql VOLATILE
+            SET enable_seqscan = off SET plan_cache_mode = force_generic_plan SET jit = off AS $fn$
             #variable_conflict use_column
             DECLARE
                 k int8;

@@ -107,20 +107,25 @@ extension PostgresContactStore {
     }
 
     /// Installs the store's functions (see ``StoreFunctions``) when missing or when their
-    /// body differs from this version's for this table; functions of other versions are
-    /// left alone, for processes still running them.
+    /// body or settings differ from this version's for this table; functions of other
+    /// versions are left alone, for processes still running them.
     private static func installFunctions(
         _ connection: PostgresConnection, layout: ContactTableLayout, logger: Logger
     ) async throws {
         let installed = try await connection.query(
             """
-            SELECT p.proname::text, p.prosrc FROM pg_proc p
+            SELECT p.proname::text, p.prosrc, COALESCE(p.proconfig, '{}')::text[] FROM pg_proc p
             WHERE p.pronamespace = to_regnamespace(\(ContactTableLayout.quoted(layout.schema)))::oid
               AND p.proname LIKE 'identity\\_%'
             """, logger: logger
-        ).collect().map { try $0.decode((String, String).self) }
-        let bodies = Dictionary(installed, uniquingKeysWith: { first, _ in first })
-        for function in StoreFunctions(layout: layout).definitions where bodies[function.name] != function.body {
+        ).collect().map { row in
+            let (name, body, configuration) = try row.decode((String, String, [String]).self)
+            return (name, body + "\n" + configuration.joined(separator: "\n"))
+        }
+        let current = Dictionary(installed, uniquingKeysWith: { first, _ in first })
+        let configuration = StoreFunctions.configuration.joined(separator: "\n")
+        for function in StoreFunctions(layout: layout).definitions
+        where current[function.name] != function.body + "\n" + configuration {
             try await connection.query(PostgresQuery(unsafeSQL: function.create), logger: logger)
         }
     }

@@ -1,25 +1,32 @@
-/// The server-side functions the store installs beside its table (migration version 1),
+/// The server-side functions the store installs beside its table (migration version 2),
 /// generated for the table's layout.
 ///
 /// They lock, read and write; they decide nothing. The rules run in Swift, between the two
 /// calls of a transaction:
-/// - `identity_select_v1(email, phone, contact_id, deleted, links)`: what a
+/// - `identity_select_v2(email, phone, contact_id, deleted, links)`: what a
 ///   `ContactSelection` selects, one row per contact or link (kind 0 live, 1 deleted,
 ///   2 link). A single `SELECT` whose every step is an index lookup (`LATERAL … OFFSET 0`
-///   keeps the planner from hashing whole tables), so its cost does not grow with the table.
-/// - `identity_read_v1(…)`: the same rows plus a fingerprint (kind 3, an MD5 of the rows).
-/// - `identity_apply_v1(…, fingerprint, keys, plan…)`: takes the advisory locks `keys` in
+///   keeps the planner from hashing whole tables), so its cost does not grow with the table;
+///   a smaller one, of the groups alone, when the selection asks for no deleted rows and no
+///   links (every identify).
+/// - `identity_read_v2(…)`: the same rows plus a fingerprint (kind 3, an MD5 of the rows).
+/// - `identity_apply_v2(…, fingerprint, keys, plan…)`: takes the advisory locks `keys` in
 ///   ascending order (the import barrier shared), reads the selection again, and, when its
 ///   fingerprint is still the one the plan was decided on, writes the plan and returns the
 ///   inserted ids (kind 4); otherwise it writes nothing and returns the fresh rows and
 ///   fingerprint, for the plan to be decided again.
 ///
+/// Each function runs with ``settings``, so it looks rows up by index whatever the table's
+/// statistics and the session's settings say.
+///
 /// The names carry the version: a later version installs new functions beside these and
 /// never changes or drops them, so processes of both versions can run against one
 /// database during a rolling deploy (they take the same lock keys, see `AdvisoryLockKey`).
+/// Version 1 (the same calls, without ``settings`` and the smaller selection) is left in
+/// place where it was installed.
 struct StoreFunctions: Sendable, Hashable {
     /// The version of the functions and of the migration that installs them.
-    static let version = 1
+    static let version = 2
 
     let layout: ContactTableLayout
 
@@ -61,12 +68,28 @@ struct StoreFunctions: Sendable, Hashable {
               created timestamptz, updated timestamptz, deleted timestamptz)
         """
 
+    /// The settings every function runs with (the `SET` clauses of its definition).
+    ///
+    /// PL/pgSQL keeps a statement's plan for the session, and the planner picks sequential
+    /// scans for a table its statistics call small: plans made while a new table was empty
+    /// kept scanning it whole at every step of the walk as it grew (server time per identify
+    /// tripled in the benchmark's first 20,000 requests). Without sequential scans every
+    /// step is an index lookup whatever the statistics say; a generic plan from the first
+    /// call spares the five custom plans (each a full planning of the walk) a session would
+    /// otherwise make, and any later fallback to them; and no JIT compilation, which a
+    /// plan's cost estimate could otherwise trigger on every call.
+    static let settings = [("enable_seqscan", "off"), ("plan_cache_mode", "force_generic_plan"), ("jit", "off")]
+
+    /// ``settings`` as `pg_proc.proconfig` lists them, which the migration compares.
+    static let configuration = settings.map { "\($0.0)=\($0.1)" }
+
     /// The selection parameters every function starts with.
     static let selectionParameters = "p_email text, p_phone text, p_id int8, p_deleted bool, p_links bool"
 
     /// `(name, body, CREATE statement)` of each function, in the order they must be created.
     var definitions: [(name: String, body: String, create: String)] {
-        let select = Self.plpgsql(selectBody)
+        let select = selectBody
+        let settings = Self.settings.map { "SET \($0.0) = \($0.1)" }.joined(separator: " ")
         let read = Self.plpgsql(readBody)
         let apply = applyBody
         return [
@@ -74,14 +97,14 @@ struct StoreFunctions: Sendable, Hashable {
                 "identity_select_v\(Self.version)", select,
                 """
                 CREATE OR REPLACE FUNCTION \(name("select"))(\(Self.selectionParameters))
-                RETURNS \(Self.rowType) LANGUAGE plpgsql STABLE AS $fn$\(select)$fn$
+                RETURNS \(Self.rowType) LANGUAGE plpgsql STABLE \(settings) AS $fn$\(select)$fn$
                 """
             ),
             (
                 "identity_read_v\(Self.version)", read,
                 """
                 CREATE OR REPLACE FUNCTION \(name("read"))(\(Self.selectionParameters))
-                RETURNS \(Self.rowType) LANGUAGE plpgsql STABLE AS $fn$\(read)$fn$
+                RETURNS \(Self.rowType) LANGUAGE plpgsql STABLE \(settings) AS $fn$\(read)$fn$
                 """
             ),
             (
@@ -93,7 +116,7 @@ struct StoreFunctions: Sendable, Hashable {
                     r_email text[], r_phone text[], r_created timestamptz[],
                     a_email text[], a_phone text[], a_created timestamptz[],
                     i_email text[], i_phone text[], i_linked int8[], i_precedence text[], i_created timestamptz[])
-                RETURNS \(Self.rowType) LANGUAGE plpgsql VOLATILE AS $fn$\(apply)$fn$
+                RETURNS \(Self.rowType) LANGUAGE plpgsql VOLATILE \(settings) AS $fn$\(apply)$fn$
                 """
             ),
         ]
@@ -109,15 +132,30 @@ struct StoreFunctions: Sendable, Hashable {
     /// The selection (see `ContactSelection`): live rows of each group flattened under its
     /// root (linked = the root, see Chains on `PostgresContactStore`), deleted rows as
     /// stored, links. A chain longer than 32 is cut off.
+    ///
+    /// PL/pgSQL plans each branch on its first use, so a session that only identifies never
+    /// starts the larger statement.
     var selectBody: String {
+        """
+
+        #variable_conflict use_column
+        BEGIN
+        IF p_deleted OR p_links THEN
+        RETURN QUERY
+        \(selectionQuery);
+        ELSE
+        RETURN QUERY
+        \(groupsQuery);
+        END IF;
+        END
+
+        """
+    }
+
+    /// The whole selection: the groups' live rows (kind 0), deleted rows (1) and links (2).
+    var selectionQuery: String {
         let table = layout.qualifiedName
         let links = layout.linksQualifiedName
-        func columns(_ alias: String) -> String {
-            """
-            \(alias).id::int8 AS id, \(alias).email::text AS email, \(alias)."phoneNumber"::text AS phone,
-                       \(layout.read("createdAt", of: alias)) AS created, \(layout.read("updatedAt", of: alias)) AS updated
-            """
-        }
         func deletedBy(_ condition: String) -> String {
             "SELECT d.id::int8 FROM \(table) d WHERE p_deleted AND \(condition) AND d.\"deletedAt\" IS NOT NULL"
         }
@@ -128,37 +166,7 @@ struct StoreFunctions: Sendable, Hashable {
                 WHERE p_deleted
             """
         }
-        return """
-
-            WITH RECURSIVE seeds(id, next) AS (
-                SELECT c.id::int8, c."linkedId"::int8 FROM \(table) c WHERE c.email = p_email AND c."deletedAt" IS NULL
-              UNION
-                SELECT c.id::int8, c."linkedId"::int8 FROM \(table) c WHERE c."phoneNumber" = p_phone AND c."deletedAt" IS NULL
-              UNION
-                SELECT c.id::int8, c."linkedId"::int8 FROM \(table) c WHERE c.id = p_id AND c."deletedAt" IS NULL
-            ), up(id, next, depth) AS (
-                SELECT id, next, 0 FROM seeds
-              UNION ALL
-                SELECT p.id, p.next, up.depth + 1 FROM up CROSS JOIN LATERAL (
-                    SELECT c.id::int8 AS id, c."linkedId"::int8 AS next FROM \(table) c
-                    WHERE c.id = up.next AND c."deletedAt" IS NULL OFFSET 0) p
-                WHERE up.depth < 32
-            ), roots(id) AS (
-                SELECT DISTINCT up.id FROM up LEFT JOIN LATERAL (
-                    SELECT true AS found FROM \(table) p WHERE p.id = up.next AND p."deletedAt" IS NULL OFFSET 0) p ON true
-                WHERE p.found IS NULL
-            ), down(id, root, depth) AS (
-                SELECT id, id, 0 FROM roots
-              UNION ALL
-                SELECT c.id, down.root, down.depth + 1 FROM down CROSS JOIN LATERAL (
-                    SELECT c.id::int8 AS id FROM \(table) c
-                    WHERE c."linkedId" = down.id AND c."deletedAt" IS NULL AND c.id <> down.root OFFSET 0) c
-                WHERE down.depth < 32
-            ), live AS (
-                SELECT DISTINCT ON (c.id) c.id, c.email, c.phone, NULLIF(down.root, c.id) AS linked, c.created, c.updated
-                FROM down CROSS JOIN LATERAL (
-                    SELECT \(columns("c")) FROM \(table) c WHERE c.id = down.id OFFSET 0) c
-                ORDER BY c.id
+        return walk + """
             ), deletedIDs(id) AS (
                 \(deletedBy("d.email = p_email"))
               UNION \(deletedBy("d.\"phoneNumber\" = p_phone"))
@@ -190,8 +198,62 @@ struct StoreFunctions: Sendable, Hashable {
             UNION ALL
             SELECT 2, NULL::int8, email, "phoneNumber", NULL::int8, NULL::text, "createdAt", NULL::timestamptz,
                    NULL::timestamptz FROM links
+            """
+    }
+
+    /// The groups' live rows alone (kind 0): the selection when it asks for no deleted rows
+    /// and no links, half the statement to start and end.
+    var groupsQuery: String {
+        walk + """
+            )
+            SELECT 0, id, email, phone, linked, NULL::text, created, updated, NULL::timestamptz FROM live
+            """
+    }
+
+    /// The groups: seeds by value or id, up to each root, down to every member (`live`);
+    /// a `WITH` list left open for the query that uses it.
+    private var walk: String {
+        let table = layout.qualifiedName
+        return """
+            WITH RECURSIVE seeds(id, next) AS (
+                SELECT c.id::int8, c."linkedId"::int8 FROM \(table) c WHERE c.email = p_email AND c."deletedAt" IS NULL
+              UNION
+                SELECT c.id::int8, c."linkedId"::int8 FROM \(table) c WHERE c."phoneNumber" = p_phone AND c."deletedAt" IS NULL
+              UNION
+                SELECT c.id::int8, c."linkedId"::int8 FROM \(table) c WHERE c.id = p_id AND c."deletedAt" IS NULL
+            ), up(id, next, depth) AS (
+                SELECT id, next, 0 FROM seeds
+              UNION ALL
+                SELECT p.id, p.next, up.depth + 1 FROM up CROSS JOIN LATERAL (
+                    SELECT c.id::int8 AS id, c."linkedId"::int8 AS next FROM \(table) c
+                    WHERE c.id = up.next AND c."deletedAt" IS NULL OFFSET 0) p
+                WHERE up.depth < 32
+            ), roots(id) AS (
+                SELECT DISTINCT up.id FROM up LEFT JOIN LATERAL (
+                    SELECT true AS found FROM \(table) p WHERE p.id = up.next AND p."deletedAt" IS NULL OFFSET 0) p ON true
+                WHERE p.found IS NULL
+            ), down(id, root, depth) AS (
+                SELECT id, id, 0 FROM roots
+              UNION ALL
+                SELECT c.id, down.root, down.depth + 1 FROM down CROSS JOIN LATERAL (
+                    SELECT c.id::int8 AS id FROM \(table) c
+                    WHERE c."linkedId" = down.id AND c."deletedAt" IS NULL AND c.id <> down.root OFFSET 0) c
+                WHERE down.depth < 32
+            ), live AS (
+                SELECT DISTINCT ON (c.id) c.id, c.email, c.phone, NULLIF(down.root, c.id) AS linked, c.created, c.updated
+                FROM down CROSS JOIN LATERAL (
+                    SELECT \(columns("c")) FROM \(table) c WHERE c.id = down.id OFFSET 0) c
+                ORDER BY c.id
 
             """
+    }
+
+    /// The columns of a row read by id, as the functions return them.
+    private func columns(_ alias: String) -> String {
+        """
+        \(alias).id::int8 AS id, \(alias).email::text AS email, \(alias)."phoneNumber"::text AS phone,
+                   \(layout.read("createdAt", of: alias)) AS created, \(layout.read("updatedAt", of: alias)) AS updated
+        """
     }
 
     /// The selection and its fingerprint (kind 3, in `email`): an MD5 of the rows' text in a

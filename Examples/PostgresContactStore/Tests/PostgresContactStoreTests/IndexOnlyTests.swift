@@ -37,20 +37,22 @@ struct IndexOnlyTests {
         }
     }
 
-    /// `EXPLAIN` of the selection statement of `identity_select`, with literal values (a
-    /// custom plan) and as a generic plan (what PL/pgSQL may settle on after five calls):
-    /// neither scans `"Contact"` or `"ContactLink"` sequentially.
-    @Test func selectionPlansUseIndexesOnly() async throws {
+    /// `EXPLAIN` of both statements of `identity_select` (the whole selection, and the groups
+    /// alone), with literal values (a custom plan) and as a generic plan (what the function
+    /// runs): neither scans `"Contact"` or `"ContactLink"` sequentially, even with sequential
+    /// scans allowed, as they are outside the store's functions.
+    @Test(arguments: [true, false]) func selectionPlansUseIndexesOnly(whole: Bool) async throws {
         try await TestDatabase.withClient { client, scratch in
             let store = try await scratch.store(client)
             try await Self.fill(client, store)
-            // The same statement as an inlinable SQL function, so that EXPLAIN shows its plan.
+            // The statement as an inlinable SQL function, so that EXPLAIN shows its plan.
             let explained = ContactTableLayout.quoted(store.schema) + ".explained_select"
+            let query = whole ? store.functions.selectionQuery : store.functions.groupsQuery
             try await TestDatabase.execute(
                 client,
                 """
                 CREATE FUNCTION \(explained)(\(StoreFunctions.selectionParameters)) RETURNS \(StoreFunctions.rowType)
-                LANGUAGE sql STABLE AS $fn$\(store.functions.selectBody)$fn$
+                LANGUAGE sql STABLE AS $fn$\(query)$fn$
                 """)
             let plans = try await client.withConnection { connection in
                 var plans: [String] = []
@@ -107,6 +109,61 @@ struct IndexOnlyTests {
             }
             #expect(after.indexScans > before.indexScans, "the counters never moved")
             #expect(after.sequentialScans == before.sequentialScans, "sequential scans of \"Contact\"")
+        }
+    }
+
+    /// The functions' plans are made on a session's first calls and kept: made while the
+    /// table is small (the planner then prefers sequential scans), they must still look rows
+    /// up by index once it has grown. Here the plans are made right after `ANALYZE` of a
+    /// table of 40 rows, on a store of one connection, then 100,000 rows arrive (no new
+    /// statistics: autovacuum is off for the table) and identifies of every kind follow on
+    /// that connection: not one sequential scan of `"Contact"`.
+    @Test func plansMadeOnASmallTableStillUseIndexes() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(client)
+            let table = store.layout.qualifiedName
+            try await TestDatabase.execute(client, "ALTER TABLE \(table) SET (autovacuum_enabled = false)")
+            try await TestDatabase.execute(
+                client, "ALTER TABLE \(store.layout.linksQualifiedName) SET (autovacuum_enabled = false)")
+            try await PostgresContactStore.withStore(
+                settings: try TestDatabase.settings(), schema: store.schema, maximumConnections: 1
+            ) { store in
+                let resolver = IdentityResolver(store: store)
+                for i in 0..<20 {
+                    _ = try await resolver.identify(email: "small\(i)@x.io", phoneNumber: "\(700_000 + i)")
+                    _ = try await resolver.identify(email: "small\(i)@x.io", phoneNumber: "\(710_000 + i)")
+                }
+                try await TestDatabase.execute(client, "ANALYZE \(table)")
+                // Every kind of call once, so the connection plans each of its statements now.
+                for i in 0..<20 {
+                    _ = try await resolver.identify(email: "small\(i)@x.io", phoneNumber: nil)
+                    _ = try await resolver.identify(email: "small\(i)@x.io", phoneNumber: "\(720_000 + i)")
+                    _ = try await resolver.contact(id: i + 1)
+                }
+                try await TestDatabase.execute(
+                    client,
+                    """
+                    INSERT INTO \(table) ("linkPrecedence", email, "phoneNumber", "createdAt", "updatedAt")
+                    SELECT 'primary', 'big' || i || '@x.io', (800000 + i)::text, now(), now()
+                    FROM generate_series(1, 100000) AS i
+                    """)
+                let before = try await Self.scans(client, store)
+                for i in stride(from: 1, to: 2_000, by: 20) {
+                    _ = try await resolver.identify(email: "big\(i)@x.io", phoneNumber: nil)
+                    _ = try await resolver.identify(email: "big\(i + 1)@x.io", phoneNumber: "\(900_000 + i)")
+                    _ = try await resolver.identify(email: "big\(i + 2)@x.io", phoneNumber: "\(800_000 + i + 6)")
+                    _ = try await resolver.identify(email: "new\(i)@x.io", phoneNumber: "\(600_000 + i)")
+                    _ = try await resolver.contact(id: 40 + i)
+                }
+                // The connection's counters reach the view when its transactions end; wait for them.
+                var after = before
+                for _ in 0..<50 where after.indexScans == before.indexScans {
+                    try await Task.sleep(for: .milliseconds(100))
+                    after = try await Self.scans(client, store)
+                }
+                #expect(after.indexScans > before.indexScans, "the counters never moved")
+                #expect(after.sequentialScans == before.sequentialScans, "sequential scans of \"Contact\"")
+            }
         }
     }
 

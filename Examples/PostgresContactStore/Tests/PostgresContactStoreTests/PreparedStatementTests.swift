@@ -56,6 +56,6 @@ struct PreparedStatementTests {
         #expect(first.read.name != second.read.name)
         #expect(first.apply.name != second.apply.name)
         #expect(first.read.name.utf8.count < 64)
-        #expect(first.read.sql.contains("\"a\".\"identity_read_v1\"($1::text, $2::text, $3::int8"))
+        #expect(first.read.sql.contains("\"a\".\"identity_read_v2\"($1::text, $2::text, $3::int8"))
     }
 }
