@@ -102,13 +102,7 @@ struct IndexOnlyTests {
                     _ = try await resolver.contact(id: i + 3)
                 }
             }
-            var after = before
-            for _ in 0..<50 where after.indexScans == before.indexScans {
-                try await Task.sleep(for: .milliseconds(100))
-                after = try await Self.scans(client, store)
-            }
-            #expect(after.indexScans > before.indexScans, "the counters never moved")
-            #expect(after.sequentialScans == before.sequentialScans, "sequential scans of \"Contact\"")
+            try await Self.expectIndexScansOnly(since: before, client, store)
         }
     }
 
@@ -155,16 +149,24 @@ struct IndexOnlyTests {
                     _ = try await resolver.identify(email: "new\(i)@x.io", phoneNumber: "\(600_000 + i)")
                     _ = try await resolver.contact(id: 40 + i)
                 }
-                // The connection's counters reach the view when its transactions end; wait for them.
-                var after = before
-                for _ in 0..<50 where after.indexScans == before.indexScans {
-                    try await Task.sleep(for: .milliseconds(100))
-                    after = try await Self.scans(client, store)
-                }
-                #expect(after.indexScans > before.indexScans, "the counters never moved")
-                #expect(after.sequentialScans == before.sequentialScans, "sequential scans of \"Contact\"")
+                try await Self.expectIndexScansOnly(since: before, client, store)
             }
         }
+    }
+
+    /// Expects `"Contact"` to have been scanned by index since `before`, and never
+    /// sequentially. A backend's counters reach the view some time after its transactions
+    /// end: waits up to 5 s for the index scans to move.
+    static func expectIndexScansOnly(
+        since before: (sequentialScans: Int, indexScans: Int), _ client: PostgresClient, _ store: PostgresContactStore
+    ) async throws {
+        var after = before
+        for _ in 0..<50 where after.indexScans == before.indexScans {
+            try await Task.sleep(for: .milliseconds(100))
+            after = try await scans(client, store)
+        }
+        #expect(after.indexScans > before.indexScans, "the counters never moved")
+        #expect(after.sequentialScans == before.sequentialScans, "sequential scans of \"Contact\"")
     }
 
     static func explain(_ connection: PostgresConnection, _ sql: String) async throws -> String {
