@@ -118,14 +118,17 @@ extension PostgresContactStore {
             WHERE p.pronamespace = to_regnamespace(\(ContactTableLayout.quoted(layout.schema)))::oid
               AND p.proname LIKE 'identity\\_%'
             """, logger: logger
-        ).collect().map { row in
-            let (name, body, configuration) = try row.decode((String, String, [String]).self)
-            return (name, body + "\n" + configuration.joined(separator: "\n"))
+        ).collect().map { try $0.decode((String, String, [String]).self) }
+        var current: [String: (body: String, configuration: [String])] = [:]
+        for (name, body, configuration) in installed where current[name] == nil {
+            current[name] = (body, configuration)
         }
-        let current = Dictionary(installed, uniquingKeysWith: { first, _ in first })
-        let configuration = StoreFunctions.configuration.joined(separator: "\n")
-        for function in StoreFunctions(layout: layout).definitions
-        where current[function.name] != function.body + "\n" + configuration {
+        for function in StoreFunctions(layout: layout).definitions {
+            if let installed = current[function.name], installed.body == function.body,
+                installed.configuration == StoreFunctions.configuration
+            {
+                continue
+            }
             try await connection.query(PostgresQuery(unsafeSQL: function.create), logger: logger)
         }
     }

@@ -179,7 +179,7 @@ public final class PostgresContactStore: ContactStore {
     /// Runs one transaction (see `ContactStore`) in at most two round trips, each one
     /// statement that is its own transaction on the server:
     ///
-    /// 1. `identify_read` reads the selection and its fingerprint (a committed snapshot, no
+    /// 1. `identity_read` reads the selection and its fingerprint (a committed snapshot, no
     ///    locks); `plan` decides on it. A plan that writes nothing ends the transaction here.
     /// 2. `identity_apply` takes the transaction-scoped advisory locks of what was read
     ///    and what the plan writes (see ``readKeys(_:_:)``), in ascending order, reads the
