@@ -23,6 +23,9 @@ struct Options: Sendable {
     var existingRows: [Int] = []
     /// Tasks of those runs.
     var existingRowsTasks = 8
+    /// `--drive`: identify the `orders` requests against this store for an instruction count,
+    /// instead of measuring (see ``InstructionDriver``).
+    var drive: InstructionDriver.Store?
 
     static let usage = """
         USAGE: identity-benchmark [options]
@@ -59,6 +62,10 @@ struct Options: Sendable {
           --dir PATH                 Where stores are created (default: a new directory under /var/tmp;
                                      must be on the disk being measured, not tmpfs).
           --json PATH                Also write the results as JSON.
+          --drive STORE              Only identify the orders requests (--requests, --seed) one
+                                     after another against a new store (memory, file-deferred), or
+                                     only generate them (none), and print a checksum: for counting
+                                     instructions under valgrind (Documentation/Performance.md).
           -h, --help                 Show this help.
 
         ENVIRONMENT:
@@ -142,6 +149,12 @@ struct Options: Sendable {
             case "--seed": seed = UInt64(try number(argument))
             case "--dir": directory = try value(argument)
             case "--json": jsonPath = try value(argument)
+            case "--drive":
+                let name = try value(argument)
+                guard let store = InstructionDriver.Store(rawValue: name) else {
+                    throw UsageError(message: "--drive: unknown store '\(name)'")
+                }
+                drive = store
             case "-h", "--help": throw UsageError(message: "identity-benchmark")
             default: throw UsageError(message: "unknown option '\(argument)'")
             }

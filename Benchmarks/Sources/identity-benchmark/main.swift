@@ -27,6 +27,18 @@ do {
 }
 defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
 
+// Before anything suspends (see InstructionDriver.run).
+if let store = options.drive {
+    do {
+        print(try InstructionDriver.run(store, requests: options.requests, seed: options.seed, directory: directory))
+    } catch {
+        progress("error: \(error)")
+        exit(1)
+    }
+    if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
+    exit(0)
+}
+
 if options.selfTest {
     let failures = await SelfTest(options: options, directory: directory).run()
     if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
