@@ -90,7 +90,7 @@ struct StoreFunctions: Sendable, Hashable {
     var definitions: [(name: String, body: String, create: String)] {
         let select = selectBody
         let settings = Self.settings.map { "SET \($0.0) = \($0.1)" }.joined(separator: " ")
-        let read = Self.plpgsql(readBody)
+        let read = Self.plpgsql("RETURN QUERY\(readBody);")
         let apply = applyBody
         return [
             (
@@ -122,11 +122,12 @@ struct StoreFunctions: Sendable, Hashable {
         ]
     }
 
-    /// A PL/pgSQL body returning the rows of `query`. PL/pgSQL keeps the query's plan for
-    /// the session (an SQL function is planned again on every call), so the hot statements
-    /// are prepared on the server.
-    static func plpgsql(_ query: String) -> String {
-        "\n#variable_conflict use_column\nBEGIN\nRETURN QUERY\(query);\nEND\n"
+    /// A PL/pgSQL body running `statements` (which return the function's rows), with the
+    /// table's columns taking precedence over the output parameters of the same names.
+    /// PL/pgSQL keeps each statement's plan for the session (an SQL function is planned
+    /// again on every call), so the hot statements are prepared on the server.
+    static func plpgsql(_ statements: String) -> String {
+        "\n#variable_conflict use_column\nBEGIN\n\(statements)\nEND\n"
     }
 
     /// The selection (see `ContactSelection`): live rows of each group flattened under its
@@ -136,20 +137,16 @@ struct StoreFunctions: Sendable, Hashable {
     /// PL/pgSQL plans each branch on its first use, so a session that only identifies never
     /// starts the larger statement.
     var selectBody: String {
-        """
-
-        #variable_conflict use_column
-        BEGIN
-        IF p_deleted OR p_links THEN
-        RETURN QUERY
-        \(selectionQuery);
-        ELSE
-        RETURN QUERY
-        \(groupsQuery);
-        END IF;
-        END
-
-        """
+        Self.plpgsql(
+            """
+            IF p_deleted OR p_links THEN
+            RETURN QUERY
+            \(selectionQuery);
+            ELSE
+            RETURN QUERY
+            \(groupsQuery);
+            END IF;
+            """)
     }
 
     /// The whole selection: the groups' live rows (kind 0), deleted rows (1) and links (2).
