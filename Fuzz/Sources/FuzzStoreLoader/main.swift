@@ -1,3 +1,4 @@
+import Dispatch
 import IdentityReconciliation
 
 #if canImport(Glibc)
@@ -19,6 +20,10 @@ import Darwin
 //   CRC-32C, so that the fuzzer works on the payloads; with bit 2 set, the bytes after the
 //   last whole record are appended raw (a torn or damaged tail).
 // Bit 3 opens the store read-only instead of read-write (which repairs a torn tail).
+//
+// A store that opens must also keep serving whatever its rows are (see `serve(_:readOnly:)`):
+// every operation of the resolver, with values and ids taken from the file, returns or
+// throws, never crashes or hangs.
 
 /// CRC-32C (Castagnoli), as the store format uses it.
 func crc32c(_ bytes: [UInt8]) -> UInt32 {
@@ -85,6 +90,45 @@ func writeFile(_ path: String, _ bytes: [UInt8]) {
     close(fd)
 }
 
+/// Runs every operation of an ``IdentityResolver`` over `store` with values and ids taken from
+/// its first rows: each must return or throw. On a read-only store the writes throw
+/// `readOnly`; on a read-write one they are applied, so later operations see them.
+func serve(_ store: FileContactStore) async {
+    let resolver = IdentityResolver(store: store)
+    guard let rows = try? await resolver.contacts(limit: 4) else { return }
+    let ids = rows.map(\.id) + [0, (rows.last?.id ?? 0) + 1]
+    for row in rows {
+        _ = try? await resolver.identify(email: row.email, phoneNumber: row.phoneNumber)
+        _ = try? await resolver.identify(email: row.email, phoneNumber: "+1 555 0100")
+        _ = try? await resolver.contact(id: row.id)
+        if let email = row.email { _ = try? await resolver.contact(email: email) }
+        if let phoneNumber = row.phoneNumber { _ = try? await resolver.contact(phoneNumber: phoneNumber) }
+        for other in ids { _ = try? await resolver.explain(contactID: row.id, to: other) }
+    }
+    _ = try? await resolver.report()
+    for (index, row) in rows.enumerated() {
+        switch index {
+        case 0: _ = try? await resolver.delete(contactID: row.id)
+        case 1: if let email = row.email { _ = try? await resolver.forget(email: email) }
+        case 2: if let phoneNumber = row.phoneNumber { _ = try? await resolver.forget(phoneNumber: phoneNumber) }
+        default: _ = try? await resolver.erase(contactID: row.id)
+        }
+    }
+    _ = try? await resolver.report()
+    _ = try? await resolver.allLinks()
+}
+
+/// Runs `serve(_:)` to its end from this synchronous entry point: libFuzzer's thread waits on
+/// a semaphore while a task runs it on the concurrency pool.
+func serveToEnd(_ store: FileContactStore) {
+    let done = DispatchSemaphore(value: 0)
+    Task {
+        await serve(store)
+        done.signal()
+    }
+    done.wait()
+}
+
 /// libFuzzer's entry point: opens one input, made into a file as described above, as a store.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
@@ -100,9 +144,10 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
         if error.message.isEmpty { fatalError("an error without a message: \(error)") }
         return 0
     }
-    // Opening checks checksums and framing, not the rows' consistency (that is `verify()`'s
-    // job, and a full check on every open would cost more than the load): records with valid
-    // checksums can describe an inconsistent table, which opens, keeps serving, and is
+    // Opening checks checksums, framing and the groups of snapshot rows, not every invariant
+    // (that is `verify()`'s job, and a full check on every open would cost more than the
+    // load): records with valid checksums can describe an inconsistent table (a link between
+    // groups, a value in two groups), which opens, keeps serving (see `serve(_:)`), and is
     // reported here as `corrupted`. Any other outcome of the check is a failure.
     do {
         try store.verify()
@@ -110,6 +155,7 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
     } catch {
         fatalError("a store that opened fails its own check with an unexpected error: \(error)")
     }
+    serveToEnd(store)
     try? store.close()
     return 0
 }

@@ -313,6 +313,39 @@ struct ContactTable: Sendable {
         return rows(at: low..<min(storage.count, low + min(limit, storage.count)))
     }
 
+    /// The first live row, in id order, that breaks a rule the member lists rely on: a live
+    /// primary has no `linkedId`, a live secondary links to a live primary, and no secondary is
+    /// older than its primary. Rows kept by the rules never do; a file's snapshot records are
+    /// taken as written, so the file store checks them with this when it opens. O(rows), and no
+    /// hashing: dense ids find each primary by subtraction.
+    func firstBrokenGroup() -> ContactInvariantViolation? {
+        for row in storage where row.contact.isLive {
+            let contact = row.contact
+            switch (contact.linkPrecedence, contact.linkedId) {
+            case (.primary, nil):
+                continue
+            case (.primary, .some(let linked)):
+                return .init(
+                    kind: .precedenceMismatch, contactID: contact.id, message: "primary has linkedId \(linked)")
+            case (.secondary, nil):
+                return .init(kind: .precedenceMismatch, contactID: contact.id, message: "secondary has no linkedId")
+            case (.secondary, .some(let linked)):
+                guard let position = position(of: linked), headsList(position),
+                    storage[position].contact.linkPrecedence == .primary
+                else {
+                    return .init(
+                        kind: .brokenLink, contactID: contact.id, message: "linkedId \(linked) is not a live primary")
+                }
+                if contact.isOlder(than: storage[position].contact) {
+                    return .init(
+                        kind: .primaryNotOldest, contactID: linked,
+                        message: "primary of its group, but contact \(contact.id) is older")
+                }
+            }
+        }
+        return nil
+    }
+
     // MARK: - Writing
 
     /// The ids the next `count` inserted rows get.

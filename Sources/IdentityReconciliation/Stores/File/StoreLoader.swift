@@ -79,6 +79,8 @@ struct StoreLoader {
     private var table = ContactTable()
     private var stringBytes = 0
     private var holdsErasedValues = false
+    /// The offset of each rows record and the largest id it holds, in file order.
+    private var rowsRecords: [(offset: Int, lastID: Int)] = []
 
     private init(buffer: UnsafeRawBufferPointer, version: UInt32) {
         self.buffer = buffer
@@ -116,6 +118,7 @@ struct StoreLoader {
             offset = payload.upperBound
         }
         table.indexValues()
+        try checkSnapshotGroups()
         if version == 1 {
             // Version 1 recorded no links: give each merged group the links that keep it one
             // person, as an import of rows without links does. They are written at the upgrade.
@@ -272,8 +275,20 @@ struct StoreLoader {
                 }
                 insert(row)
             }
+            if let lastID = table.lastID { rowsRecords.append((offset, lastID)) }
         }
         guard reader.isAtEnd else { throw ByteReader.Malformed(reason: "the record has trailing bytes") }
+    }
+
+    /// Throws when the rows of the snapshot records break the groups' rules. Those rows are
+    /// taken as written, and a table whose groups are broken (a secondary of a missing row, a
+    /// primary with a `linkedId`) would be damaged further by the next write; the rows that
+    /// other records insert and change are checked as they are replayed.
+    private func checkSnapshotGroups() throws(Failure) {
+        guard !rowsRecords.isEmpty, let violation = table.firstBrokenGroup() else { return }
+        let id = violation.contactID ?? 0
+        let record = rowsRecords.first { $0.lastID >= id } ?? rowsRecords[0]
+        throw .corrupted(offset: record.offset, reason: "the snapshot's rows are inconsistent: \(violation)")
     }
 
     private mutating func insert(_ row: Contact) {
