@@ -182,6 +182,26 @@ struct IdentityResolverTests {
                     "contacts(afterID: 2, limit: 10000) returned contact 2, out of order or again"))
     }
 
+    @Test(
+        "a clock that gives a date no row may hold fails the call with a typed error, and nothing is written",
+        arguments: StoreKind.allCases, [Double.nan, .infinity, 253_402_300_800, -62_135_596_801])
+    func brokenClockIsRefused(kind: StoreKind, seconds: Double) async throws {
+        let resolver = try kind.makeResolver(clock: ManualClock(start: Date(timeIntervalSince1970: seconds)))
+        // Caught by hand: Swift Testing would reflect the error's plan, and Foundation's
+        // `Date.description` traps on NaN.
+        var refused: (reason: String, description: String)?
+        do {
+            _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+        } catch let error as ContactStoreError {
+            if case .invalidPlan(_, let reason) = error { refused = (reason, "\(error)") }
+        }
+        #expect(
+            refused?.reason == "the new row's createdAt (\(seconds) seconds from 1970) is outside years 1 through 9999")
+        // The library's own description of the refused plan writes the date without Foundation.
+        #expect(refused?.description.contains("createdAt: \(seconds) seconds from 1970)") == true)
+        #expect(try await resolver.allContacts().isEmpty)
+    }
+
     @Test("a store that reports the wrong number of inserted ids is an error, not a made-up id")
     func storeWithoutInsertedIDs() async throws {
         let resolver = IdentityResolver(store: ScanContactStore(fault: .reportsNoInsertedIDs))

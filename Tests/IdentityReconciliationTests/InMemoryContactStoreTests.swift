@@ -2,6 +2,12 @@ import IdentityReconciliation
 import IdentityReconciliationTesting
 import Testing
 
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Creating and importing stores, paging, and read-only lookups.
 @Suite("Stores")
 struct InMemoryContactStoreTests {
@@ -151,6 +157,33 @@ struct InMemoryContactStoreTests {
                 .insert(email: "n@x.io", phoneNumber: nil, linkedId: 3, createdAt: F.at(50)),
             ]),
             "primary 3 is not a live primary"
+        ),
+        // Dates no row may hold (`Contact.isValidDate(_:)`), whatever the write.
+        (
+            .insertPrimary(email: "n@x.io", phoneNumber: nil, createdAt: TestKitTests.year10000),
+            "the new row's createdAt (253402300800.0 seconds from 1970) is outside years 1 through 9999"
+        ),
+        (.merge(primaryID: 9, demotedPrimaryID: 3, updatedAt: .distantFuture.addingTimeInterval(1e12)), "updatedAt ("),
+        (
+            ContactPlan([.setLink(contactID: 5, linkedId: 3, updatedAt: Date(timeIntervalSince1970: -.infinity))]),
+            "updatedAt (-inf"
+        ),
+        (
+            ContactPlan([.delete(contactID: 5, at: Date(timeIntervalSince1970: -62_135_596_801))]),
+            "deletedAt (-62135596801.0"
+        ),
+        (
+            ContactPlan([.clearValues(contactID: 5, email: true, phoneNumber: false, updatedAt: TestKitTests.year10000)]
+            ),
+            "updatedAt (253402300800.0"
+        ),
+        (
+            ContactPlan([
+                .addLink(
+                    ContactLink(email: "a@x.io", phoneNumber: "100", createdAt: .init(timeIntervalSince1970: .infinity))
+                )
+            ]),
+            "the new link's createdAt (inf"
         ),
     ]
 

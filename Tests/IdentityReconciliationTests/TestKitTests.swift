@@ -96,7 +96,34 @@ struct TestKitTests {
             ],
             "a secondary's phone in another group"
         ),
+        (
+            .dateOutOfRange,
+            [
+                {
+                    var row = F.primary(1, "a@x.io", nil, at: 10); row.createdAt = Self.year10000; return row
+                }()
+            ],
+            "createdAt in the year 10000"
+        ),
+        (
+            .dateOutOfRange,
+            [
+                {
+                    var row = F.primary(1, "a@x.io", nil, at: 10);
+                    row.updatedAt = .distantPast.addingTimeInterval(-1e12); return row
+                }()
+            ],
+            "updatedAt before the year 1"
+        ),
+        (
+            .dateOutOfRange,
+            [F.primary(1, "a@x.io", nil, at: 10), F.primary(2, "b@x.io", nil, at: 20, deletedAt: 1e300)],
+            "a deleted row's deletedAt far in the future"
+        ),
     ]
+
+    /// The first instant after `9999-12-31T23:59:59.999Z`, the last date a row may hold.
+    static let year10000 = Date(timeIntervalSince1970: 253_402_300_800)
 
     @Test("consistent rows pass the checker")
     func validRowsPass() throws {
@@ -119,6 +146,7 @@ struct TestKitTests {
     func everyKindCovered() {
         let kinds: Set<Kind> = [
             .idOutOfRange, .duplicateID, .precedenceMismatch, .brokenLink, .primaryNotOldest, .valueInTwoGroups,
+            .dateOutOfRange,
         ]
         #expect(Set(Self.broken.map(\.0)) == kinds)
     }

@@ -15,6 +15,18 @@ struct WireTimestampTests {
         #expect(WireCodec.timestamp(Date(timeIntervalSince1970: seconds)) == text)
     }
 
+    /// No row holds such a date (`Contact.isValidDate(_:)`), but the writer must not trap on
+    /// one, from a store that broke its contract: NaN is written as the epoch, and dates
+    /// outside years 1 through 9999 as the nearest end of them.
+    @Test(arguments: [
+        (Double.nan, "1970-01-01T00:00:00.000Z"), (.infinity, "9999-12-31T23:59:59.999Z"),
+        (1e300, "9999-12-31T23:59:59.999Z"), (253_402_300_800, "9999-12-31T23:59:59.999Z"),
+        (-.infinity, "0001-01-01T00:00:00.000Z"), (-62_135_596_801, "0001-01-01T00:00:00.000Z"),
+    ])
+    func datesNoRowHoldsDoNotTrap(seconds: Double, text: String) {
+        #expect(WireCodec.timestamp(Date(timeIntervalSince1970: seconds)) == text)
+    }
+
     @Test func timestampsAgreeWithFoundationOnRandomDates() throws {
         var random = SplitMix64(seed: 5)
         let style = Date.ISO8601FormatStyle(includingFractionalSeconds: true)

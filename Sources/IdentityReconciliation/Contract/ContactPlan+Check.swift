@@ -26,6 +26,8 @@ extension ContactPlan {
     ///   group after the plan, and is not recorded yet; ``ContactWrite/removeLink(_:)``
     ///   removes a link among the selected ones.
     ///
+    /// Every date a write carries must be in ``Contact/isValidDate(_:)``.
+    ///
     /// Inserted rows have no id until the store assigns one, so no write can refer to them.
     ///
     /// - Parameter selected: What the transaction read.
@@ -34,6 +36,7 @@ extension ContactPlan {
     public consuming func checked(
         against selected: consuming SelectedContacts
     ) throws(ContactStoreError) -> CheckedContactPlan {
+        if let reason = writes.lazy.compactMap(\.dateOutOfRange).first { throw .invalidPlan(self, reason: reason) }
         if writes.allSatisfy({ if case .insert = $0 { true } else { false } }) {
             // Inserts (and an empty plan) change no existing row and no link: what identify
             // decides nearly always, checked on the rows as read, without copying them.
@@ -186,11 +189,11 @@ private struct PlanApplication {
             rows[position].updatedAt = updatedAt
             markChanged(position)
         case .addLink(let link):
-            guard !links.contains(link) else { return "the link \(link) is already recorded" }
+            guard !links.contains(link) else { return "the link \(link.planDescription) is already recorded" }
             links.append(link)
         case .removeLink(let link):
             guard let index = links.firstIndex(of: link) else {
-                return "the link \(link) is not among the selected links"
+                return "the link \(link.planDescription) is not among the selected links"
             }
             links.remove(at: index)
         }
@@ -214,7 +217,7 @@ private struct PlanApplication {
             guard let emailGroup = rows.first(where: { $0.isLive && $0.email == link.email })?.primaryID,
                 let phoneGroup = rows.first(where: { $0.isLive && $0.phoneNumber == link.phoneNumber })?.primaryID,
                 emailGroup == phoneGroup
-            else { return "the link \(link) does not join values held by one group" }
+            else { return "the link \(link.planDescription) does not join values held by one group" }
         }
         return nil
     }
@@ -255,5 +258,19 @@ private struct PlanApplication {
             if index < writes.count - 1 { inserted.append((email, phoneNumber, linkedId)) }
         }
         return nil
+    }
+}
+
+extension ContactWrite {
+    /// Why the date this write carries is outside ``Contact/isValidDate(_:)``, or `nil`.
+    fileprivate var dateOutOfRange: String? {
+        switch self {
+        case .insert(_, _, _, let createdAt): ContactInvariants.dateOutOfRange(createdAt, "the new row's createdAt")
+        case .relinkGroup(_, _, let updatedAt), .setLink(_, _, let updatedAt), .clearValues(_, _, _, let updatedAt):
+            ContactInvariants.dateOutOfRange(updatedAt, "updatedAt")
+        case .delete(_, let at): ContactInvariants.dateOutOfRange(at, "deletedAt")
+        case .addLink(let link): ContactInvariants.dateOutOfRange(link.createdAt, "the new link's createdAt")
+        case .removeLink: nil
+        }
     }
 }

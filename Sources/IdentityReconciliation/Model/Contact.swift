@@ -87,6 +87,21 @@ public struct Contact: Sendable, Hashable {
     public func isOlder(than other: Contact) -> Bool {
         (createdAt, id) < (other.createdAt, other.id)
     }
+
+    /// Whether a row or a link may hold `date`: from `0001-01-01T00:00:00.000Z` through
+    /// `9999-12-31T23:59:59.999Z`, the four-digit years that the wire format writes and reads
+    /// back and every store can keep.
+    ///
+    /// A date outside (one that is not a number or infinite included) would not order rows
+    /// (`NaN` is neither older nor newer than anything) or would not read back: the plan check
+    /// refuses a write that carries one, so a broken ``ContactClock`` fails its call with
+    /// ``ContactStoreError/invalidPlan(_:reason:)`` instead of storing it, and
+    /// ``ContactInvariants`` reports one as ``ContactInvariantViolation/Kind/dateOutOfRange``.
+    public static func isValidDate(_ date: Date) -> Bool {
+        // Compared as numbers: `NaN` fails both comparisons (a `ClosedRange<Date>` would take it).
+        let seconds = date.timeIntervalSince1970
+        return seconds >= -62_135_596_800 && seconds <= 253_402_300_799.999
+    }
 }
 
 extension Contact: Codable {

@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// One broken rule found by ``ContactInvariants/violations(in:)`` or
 /// ``ContactInvariants/violations(in:links:)``.
 public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvertible {
@@ -22,6 +28,9 @@ public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvert
         case linkBetweenGroups
         /// A link's email or phone number is held by no live row: it should have been dropped.
         case danglingLink
+        /// A row's `createdAt`, `updatedAt` or `deletedAt`, or a link's `createdAt`, is outside
+        /// ``Contact/isValidDate(_:)``.
+        case dateOutOfRange
     }
 
     /// Which rule is broken.
@@ -55,7 +64,8 @@ public struct ContactInvariantViolation: Sendable, Hashable, CustomStringConvert
 /// Over live rows: each group has exactly one primary and it is the group's oldest row
 /// by (`createdAt`, `id`); every secondary links directly to its group's primary (no
 /// chains); no email or phone number belongs to two groups. Over all rows: ids are
-/// unique and in `1..<Int.max`.
+/// unique and in `1..<Int.max`, and every date is one a row may hold
+/// (``Contact/isValidDate(_:)``, also for the links).
 ///
 /// With the links (``violations(in:links:)``) also: the groups are exactly the connected
 /// components of the live rows under shared emails, shared phone numbers and links, and
@@ -76,6 +86,13 @@ public enum ContactInvariants {
             if byID.updateValue(row, forKey: row.id) != nil {
                 found.append(.init(kind: .duplicateID, contactID: row.id, message: "id is used by more than one row"))
             }
+            func check(_ date: Date?, _ name: String) {
+                guard let date, let message = Self.dateOutOfRange(date, name) else { return }
+                found.append(.init(kind: .dateOutOfRange, contactID: row.id, message: message))
+            }
+            check(row.createdAt, "createdAt")
+            check(row.updatedAt, "updatedAt")
+            check(row.deletedAt, "deletedAt")
         }
         var oldestOfGroup: [Int: Contact] = [:]
         var emailGroup: [String: Int] = [:]
@@ -160,6 +177,9 @@ public enum ContactInvariants {
         }
         for link in links {
             let holder = emailHolder[link.email] ?? phoneHolder[link.phoneNumber]
+            if let message = dateOutOfRange(link.createdAt, "the link's createdAt") {
+                found.append(.init(kind: .dateOutOfRange, contactID: holder?.id, link: link, message: message))
+            }
             guard let emailRow = emailHolder[link.email], let phoneRow = phoneHolder[link.phoneNumber] else {
                 found.append(
                     .init(
@@ -176,5 +196,12 @@ public enum ContactInvariants {
             }
         }
         return found.sorted { ($0.contactID ?? 0, $0.kind.rawValue) < ($1.contactID ?? 0, $1.kind.rawValue) }
+    }
+
+    /// Why `date`, the value of the field `name`, is outside ``Contact/isValidDate(_:)``, or `nil`
+    /// when it is inside.
+    static func dateOutOfRange(_ date: Date, _ name: String) -> String? {
+        guard !Contact.isValidDate(date) else { return nil }
+        return "\(name) (\(date.timeIntervalSince1970) seconds from 1970) is outside years 1 through 9999"
     }
 }

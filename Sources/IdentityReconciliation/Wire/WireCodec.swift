@@ -121,6 +121,11 @@ public enum WireCodec {
 
     /// Appends a date as ISO 8601 text in UTC with milliseconds, `2023-04-01T00:00:00.374Z`
     /// (without quotes), rounded to the millisecond.
+    ///
+    /// Every date a row or a link may hold (``Contact/isValidDate(_:)``) is written exactly. A
+    /// date outside, which only a store that broke its contract can return, is written as the
+    /// nearest end of years 1 through 9999, and one that is not a number as the epoch, so
+    /// that the output always reads back.
     public static func appendTimestamp(_ date: Date, to output: inout [UInt8]) {
         WireTimestamp.append(date, to: &output)
     }

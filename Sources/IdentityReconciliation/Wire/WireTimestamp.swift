@@ -39,8 +39,11 @@ enum WireTimestamp {
     /// value are written alike.
     static func milliseconds(_ date: Date) -> Int64 {
         let milliseconds = (date.timeIntervalSince1970 * 1000).rounded()
-        // Dates beyond ±292 million years do not fit in Int64 milliseconds; no contact has one.
-        return Int64(max(min(milliseconds, 9e15), -9e15))
+        // No row holds a date outside years 1 through 9999 (`Contact.isValidDate(_:)`), but a
+        // row of a store that broke its contract may: clamp to those years, so that the text
+        // has four-digit years and reads back, and write NaN as the epoch.
+        guard !milliseconds.isNaN else { return 0 }
+        return Int64(max(min(milliseconds, 253_402_300_799_999), -62_135_596_800_000))
     }
 
     /// The timestamp's text.

@@ -77,6 +77,26 @@ struct OpeningTests {
         #expect(try await again.allLinks() == links)
     }
 
+    /// A clock that returns NaN used to have its date written, and the file then refused to
+    /// open (`a date is not finite`): the plan check refuses the write instead.
+    @Test func aBrokenClockNeverMakesTheFileUnreadable() async throws {
+        let directory = try TemporaryDirectory()
+        let store = try FileContactStore(path: directory.file(), durability: .immediate)
+        let broken = IdentityResolver(store: store, clock: ManualClock(start: Date(timeIntervalSince1970: .nan)))
+        // Caught by hand: Swift Testing would reflect the error's plan, and Foundation's
+        // `Date.description` traps on NaN.
+        var refused = false
+        do { _ = try await broken.identify(email: "a@x.io", phoneNumber: "1") } catch {
+            refused = error is ContactStoreError
+        }
+        #expect(refused)
+        _ = try await IdentityResolver(store: store).identify(email: "b@x.io", phoneNumber: "2")
+        try store.close()
+        let reopened = try FileContactStore(path: directory.file())
+        defer { try? reopened.close() }
+        #expect(try await IdentityResolver(store: reopened).allContacts().map(\.email) == ["b@x.io"])
+    }
+
     @Test func newFilesAreCreatedWithMode0600() throws {
         let directory = try TemporaryDirectory()
         let store = try FileContactStore(path: directory.file())
