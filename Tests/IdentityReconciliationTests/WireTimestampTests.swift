@@ -51,6 +51,8 @@ struct WireTimestampTests {
         ("2023-04-01T00:00:00.5Z", 1_680_307_200.5), ("2023-04-01T00:00:00.123456Z", 1_680_307_200.123456),
         // A date alone is midnight UTC, as other implementations' fixtures write dates.
         ("2023-04-01", 1_680_307_200), ("2024-02-29", 1_709_164_800), ("1969-12-31", -86_400),
+        // The first and the last instant a row may hold.
+        ("0001-01-01T00:00:00Z", -62_135_596_800), ("9999-12-31T23:59:59.999Z", 253_402_300_799.999),
     ])
     func timestampsParse(text: String, seconds: Double) throws {
         let date = try #require(WireCodec.timestamp(from: text))
@@ -63,6 +65,8 @@ struct WireTimestampTests {
         "2023-04-01T24:00:00Z", "2023-04-01T00:60:00Z", "2023-04-01T00:00:60Z", "2023-04-01T00:00:00.Z",
         "2023-04-01T00:00:00.1234567890Z", "2023-04-01T00:00:00ZZ", "2023-04-01T00:00:00+25:00", "23-04-01T00:00:00Z",
         "2023-04-01T00:00:00 Z", "yesterday",
+        // Dates no row may hold: the year 0000, or a zone that moves the instant out of 1–9999.
+        "0000-12-31", "0000-12-31T23:59:59.999Z", "0001-01-01T00:00:00+01:00", "9999-12-31T23:00:00-01:00",
     ])
     func badTimestampsAreRefused(text: String) {
         #expect(WireCodec.timestamp(from: text) == nil)

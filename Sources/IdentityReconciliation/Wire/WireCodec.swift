@@ -140,8 +140,9 @@ public enum WireCodec {
     /// export: `T` or a space between date and time, up to nine fraction digits, a zone `Z`,
     /// `+HH`, `+HHMM` or `+HH:MM` (none is UTC), or a date alone (`2023-01-01`, midnight UTC).
     ///
-    /// - Returns: The date, or `nil` when the text is not one of these forms or names a day or
-    ///   time that does not exist.
+    /// - Returns: The date, or `nil` when the text is not one of these forms, names a day or
+    ///   time that does not exist, or a date that no row may hold (``Contact/isValidDate(_:)``:
+    ///   the year 0000, or a zone that moves the instant out of years 1 through 9999).
     public static func timestamp(from text: String) -> Date? {
         WireTimestamp.parse(text)
     }

@@ -53,9 +53,15 @@ enum WireTimestamp {
         return String(decoding: bytes, as: UTF8.self)
     }
 
-    /// Parses a timestamp, or returns `nil` when the text is not one of the accepted forms
-    /// or names a day or time that does not exist.
+    /// Parses a timestamp, or returns `nil` when the text is not one of the accepted forms,
+    /// names a day or time that does not exist, or a date no row may hold
+    /// (`Contact.isValidDate(_:)`: the year 0000, or a zone that moves it out of years 1
+    /// through 9999).
     static func parse(_ text: String) -> Date? {
+        parseAnyYear(text).flatMap { Contact.isValidDate($0) ? $0 : nil }
+    }
+
+    private static func parseAnyYear(_ text: String) -> Date? {
         var scanner = Scanner(Array(text.utf8))
         guard let year = scanner.digits(4), scanner.skip("-"),
             let month = scanner.digits(2), scanner.skip("-"),
