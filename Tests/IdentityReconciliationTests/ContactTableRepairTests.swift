@@ -125,7 +125,7 @@ struct ContactTableRepairTests {
     @Test func unrepairableRowsAreAllReportedWithTheirLines() throws {
         let rows = [
             Self.row(1, "a@x.io", "1"), Self.row(0, "b@x.io", nil), Self.row(1, "c@x.io", nil),
-            Self.row(4, "d@x.io", nil, linkedTo: 99), Self.row(-2, nil, "5"), Self.row(Int.max, nil, "6"),
+            Self.row(4, "d@x.io", nil, linkedTo: 99), Self.row(-2, nil, "5"), Self.row(Int.max, nil, "6", at: 6),
         ]
         let error = #expect(throws: ContactImportError.self) {
             try ContactTableRepair(repairing: rows, lines: [2, 3, 5, 8, 9, 10])
@@ -140,6 +140,27 @@ struct ContactTableRepairTests {
             ])
         #expect(
             error?.description.hasPrefix("the table cannot be imported (5 problem(s)); nothing was imported:") == true)
+    }
+
+    @Test func datesNoRowMayHoldAreRefused() throws {
+        var notANumber = Self.row(1, "a@x.io", nil)
+        notANumber.createdAt = Date(timeIntervalSince1970: .nan)
+        var year10000 = Self.row(2, "b@x.io", nil)
+        year10000.updatedAt = Date(timeIntervalSince1970: 253_402_300_800)
+        var deletedBeforeYear1 = Self.row(3, "c@x.io", nil)
+        deletedBeforeYear1.deletedAt = Date(timeIntervalSince1970: -.infinity)
+        let rows = [Self.row(4, "d@x.io", nil), notANumber, year10000, deletedBeforeYear1]
+        // Caught by hand: Swift Testing would reflect the rows, and Foundation's
+        // `Date.description` traps on NaN.
+        var problems: [ContactImportError.Problem] = []
+        do { _ = try ContactTableRepair(repairing: rows) } catch { problems = error.problems }
+        let outside = "seconds from 1970) is outside years 1 through 9999"
+        #expect(
+            problems == [
+                .init(kind: .dateOutOfRange, line: 2, contactID: 1, message: "createdAt (nan \(outside)"),
+                .init(kind: .dateOutOfRange, line: 3, contactID: 2, message: "updatedAt (253402300800.0 \(outside)"),
+                .init(kind: .dateOutOfRange, line: 4, contactID: 3, message: "deletedAt (-inf \(outside)"),
+            ])
     }
 
     @Test func linkCyclesAreRefused() throws {

@@ -6,9 +6,9 @@ import IdentityReconciliation
 // naively: the CSV tokenizer itself is the reconcile tool's). The rows read are then given
 // to `ContactTableRepair`, as an import does.
 //
-// Oracle beyond "no crash, no hang": a row or link the codec reads, written back and read
+// Oracles beyond "no crash, no hang": a row or link the codec reads, written back and read
 // again, then written again, gives the same bytes (the first write fixes the precision of
-// the timestamps).
+// the timestamps); a table the repair accepts passes `ContactImport`'s check.
 
 func readLine(_ line: UnsafeRawBufferPointer) -> WireCodec.ExportLine? {
     try? WireCodec.decodeExportLine(line)
@@ -59,6 +59,13 @@ public func fuzz(_ start: UnsafeRawPointer?, _ count: Int) -> CInt {
             }
         }
     }
-    _ = try? ContactTableRepair(repairing: rows, links: links)
+    // A repair either refuses the table or gives rows and links that pass the import's check.
+    if let repair = try? ContactTableRepair(repairing: rows, links: links) {
+        do {
+            _ = try ContactImport(contacts: repair.contacts, links: repair.links)
+        } catch {
+            fatalError("a repaired table does not pass the import's check: \(error)")
+        }
+    }
     return 0
 }

@@ -15,6 +15,9 @@ public struct ContactImportError: Error, Sendable, Hashable, CustomStringConvert
             case missingLink
             /// Following `linkedId` from this row comes back to it, so the group has no root.
             case linkCycle
+            /// A `createdAt`, `updatedAt` or `deletedAt` is one no row may hold
+            /// (``Contact/isValidDate(_:)``).
+            case dateOutOfRange
         }
 
         /// What is wrong with the row.

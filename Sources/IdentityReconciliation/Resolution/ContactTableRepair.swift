@@ -1,3 +1,9 @@
+#if canImport(FoundationEssentials)
+import FoundationEssentials
+#else
+import Foundation
+#endif
+
 /// Repairs an exported contact table so that it satisfies ``ContactInvariants``: a pure
 /// function of the rows, with no store and no clock.
 ///
@@ -14,7 +20,8 @@
 /// - keeps every id, value and timestamp (`updatedAt` too: the repair records no new event).
 ///
 /// What cannot be repaired is refused with line-numbered problems, and nothing is
-/// imported: ids outside `1..<Int.max`, duplicate ids, links to missing ids, and link cycles.
+/// imported: ids outside `1..<Int.max`, duplicate ids, links to missing ids, link cycles, and
+/// dates no row may hold (``Contact/isValidDate(_:)``).
 ///
 /// ```swift
 /// let repair = try ContactTableRepair(repairing: exportedRows)
@@ -144,6 +151,13 @@ public struct ContactTableRepair: Sendable, Hashable {
         positions.reserveCapacity(rows.count)
         var problems: [ContactImportError.Problem] = []
         for (index, row) in rows.enumerated() {
+            func check(_ date: Date?, _ name: String) {
+                guard let date, let message = ContactInvariants.dateOutOfRange(date, name) else { return }
+                problems.append(.init(kind: .dateOutOfRange, line: lineOf(index), contactID: row.id, message: message))
+            }
+            check(row.createdAt, "createdAt")
+            check(row.updatedAt, "updatedAt")
+            check(row.deletedAt, "deletedAt")
             if row.id <= 0 || row.id == Int.max {
                 problems.append(
                     .init(
