@@ -36,7 +36,9 @@ extension ContactPlan {
     public consuming func checked(
         against selected: consuming SelectedContacts
     ) throws(ContactStoreError) -> CheckedContactPlan {
-        if let reason = writes.lazy.compactMap(\.dateOutOfRange).first { throw .invalidPlan(self, reason: reason) }
+        for write in writes {
+            if let reason = write.dateOutOfRange { throw .invalidPlan(self, reason: reason) }
+        }
         if writes.allSatisfy({ if case .insert = $0 { true } else { false } }) {
             // Inserts (and an empty plan) change no existing row and no link: what identify
             // decides nearly always, checked on the rows as read, without copying them.
