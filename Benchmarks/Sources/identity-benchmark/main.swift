@@ -25,7 +25,12 @@ do {
     progress("error: cannot create \(directory): \(error)")
     exit(73)
 }
-defer { if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) } }
+/// Removes the directory this run made (not one given with `--dir`) and exits: `exit` skips
+/// the top-level code's `defer`, so every way out goes through here.
+func finish(_ status: Int32) -> Never {
+    if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
+    exit(status)
+}
 
 // Before anything suspends (see InstructionDriver.run).
 if let store = options.drive {
@@ -33,16 +38,14 @@ if let store = options.drive {
         print(try InstructionDriver.run(store, requests: options.requests, seed: options.seed, directory: directory))
     } catch {
         progress("error: \(error)")
-        exit(1)
+        finish(1)
     }
-    if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
-    exit(0)
+    finish(0)
 }
 
 if options.selfTest {
     let failures = await SelfTest(options: options, directory: directory).run()
-    if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
-    exit(failures == 0 ? 0 : 1)
+    finish(failures == 0 ? 0 : 1)
 }
 
 do {
@@ -54,7 +57,6 @@ do {
     }
 } catch {
     progress("error: \(error)")
-    if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
-    exit(1)
+    finish(1)
 }
-if options.directory == nil { try? FileManager.default.removeItem(atPath: directory) }
+finish(0)
