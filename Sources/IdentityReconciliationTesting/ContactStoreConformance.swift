@@ -28,8 +28,9 @@ import Foundation
 /// secondary, forgetting a value only deleted rows hold, erasure leaving tombstones and no
 /// links, not-found errors writing nothing), the read methods and paging, agreement with ``IdentityReconciliation/InMemoryContactStore`` on seeded random request
 /// sequences, concurrent identifies (invariants hold and the groups equal a sequential
-/// replay), and corrections running alongside identifies (the invariants, the evidence's
-/// included, hold).
+/// replay), corrections running alongside identifies (the invariants, the evidence's
+/// included, hold), and rows and links dated at both ends of
+/// ``IdentityReconciliation/Contact/isValidDate(_:)`` kept exactly.
 public struct ContactStoreConformance: Sendable {
     /// One scenario of the check.
     public struct Scenario: Sendable {
@@ -69,6 +70,7 @@ public struct ContactStoreConformance: Sendable {
             Scenario(name: "concurrent identifies", body: { try await $0.concurrentIdentifies() }),
             Scenario(
                 name: "concurrent corrections and identifies", body: { try await $0.concurrentCorrections() }),
+            Scenario(name: "the first and last valid dates are kept", body: { try await $0.extremeDates() }),
         ]
     }
 
@@ -230,6 +232,37 @@ public struct ContactStoreConformance: Sendable {
                     secondaryContactIDs: [5]), name, "deleted row appeared: \(group.contact)")
         let byDeletedID = try await resolver.contact(id: 7)
         try expect(byDeletedID == nil, name, "contact(id:) returned a deleted row's group")
+    }
+
+    /// Rows and a link dated at both ends of ``Contact/isValidDate(_:)`` read back exactly,
+    /// imported and written by an identify.
+    private func extremeDates() async throws {
+        let name = "the first and last valid dates are kept"
+        let first = Date(timeIntervalSince1970: -62_135_596_800)  // 0001-01-01T00:00:00.000Z
+        let last = Date(timeIntervalSince1970: 253_402_300_799.999)  // 9999-12-31T23:59:59.999Z
+        let imported = [
+            Contact(
+                id: 1, email: "a@x.io", phoneNumber: "1", linkedId: nil, linkPrecedence: .primary, createdAt: first,
+                updatedAt: last),
+            Contact(
+                id: 2, email: "b@x.io", phoneNumber: "2", linkedId: 1, linkPrecedence: .secondary, createdAt: last,
+                updatedAt: last),
+            Contact(
+                id: 3, email: "c@x.io", phoneNumber: nil, linkedId: 1, linkPrecedence: .secondary, createdAt: first,
+                updatedAt: last, deletedAt: last),
+        ]
+        let links = [ContactLink(email: "a@x.io", phoneNumber: "2", createdAt: last)]
+        let resolver = try await resolver(clock: ManualClock(start: last))
+        try await resolver.importContacts(imported, links: links)
+        let rows = try await checkedRows(resolver.store, name)
+        try expect(rows == imported, name, "imported rows read back differently: \(rows)")
+        let readLinks = try await resolver.allLinks()
+        try expect(readLinks == links, name, "imported links read back differently: \(readLinks)")
+        _ = try await resolver.identify(email: "d@x.io", phoneNumber: "1")
+        let inserted = try await checkedRows(resolver.store, name).last
+        try expect(
+            inserted?.createdAt == last && inserted?.updatedAt == last, name,
+            "a row written at the last valid date reads back as \(String(describing: inserted))")
     }
 
     private func importRefusals() async throws {
