@@ -243,4 +243,41 @@ struct DamageTests {
         #expect(try await store.contacts(afterID: 0, limit: 10) == rows)
         try store.verify()
     }
+
+    /// The snapshot's rows are checked before the first record after them is replayed (a
+    /// replay on broken groups could walk a broken member list), and a snapshot record after
+    /// the journal's records, which no compaction or import writes, is corruption.
+    @Test func theSnapshotIsCheckedBeforeTheJournalAndComesFirst() async throws {
+        let broken = [Fixture.primary(1, "a@x.io", "1", at: 1), Fixture.secondary(2, "b@x.io", "2", of: 8, at: 2)]
+        let insert = ContactPlan.insertPrimary(email: "c@x.io", phoneNumber: nil, createdAt: Fixture.at(3))
+        var writer = ByteWriter()
+        writer.append(bytes: StoreFormat.header())
+        writer.appendRows(broken[...])
+        // Replayed first, this merge would fail on its own (2 is no primary), at its own offset.
+        writer.appendPlan(.merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: Fixture.at(3)), insertedIDs: [])
+        let disk = SimulatedFileSystem()
+        disk.setContents(Self.path, writer.bytes)
+        #expect {
+            try FileContactStore(path: Self.path, options: .init(), fileSystem: disk)
+        } throws: { error in
+            let error = error as? FileContactStoreError
+            return error?.offset == StoreFormat.headerSize
+                && error?.message.contains("contact 2: linkedId 8 is not a live primary") == true
+        }
+
+        writer = ByteWriter()
+        writer.append(bytes: StoreFormat.header())
+        writer.appendRows([Fixture.primary(1, "a@x.io", "1", at: 1)][...])
+        writer.appendPlan(insert, insertedIDs: [2])
+        let late = writer.count
+        writer.appendRows([Fixture.primary(3, "d@x.io", "4", at: 4)][...])
+        disk.setContents(Self.path, writer.bytes)
+        #expect {
+            try FileContactStore(path: Self.path, options: .init(), fileSystem: disk)
+        } throws: { error in
+            let error = error as? FileContactStoreError
+            return error?.code == .corrupted && error?.offset == late
+                && error?.message == "a snapshot record follows the journal's records"
+        }
+    }
 }

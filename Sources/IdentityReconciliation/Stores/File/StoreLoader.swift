@@ -81,6 +81,9 @@ struct StoreLoader {
     private var holdsErasedValues = false
     /// The offset of each rows record and the largest id it holds, in file order.
     private var rowsRecords: [(offset: Int, lastID: Int)] = []
+    /// Whether a record other than the snapshot's (rows and links, which only a compaction or
+    /// an import writes, first in the file) has been read.
+    private var journalStarted = false
 
     private init(buffer: UnsafeRawBufferPointer, version: UInt32) {
         self.buffer = buffer
@@ -110,6 +113,17 @@ struct StoreLoader {
         let used = Self.endOfNonZeroBytes(buffer, from: offset)
         table.reserveCapacity(rows: (used - offset) / 40, links: Self.linksAdded(in: buffer, from: offset, to: used))
         while let payload = Self.validRecord(in: buffer, at: offset) {
+            let type = buffer[payload.lowerBound]
+            let isSnapshot =
+                type == StoreFormat.RecordType.rows.rawValue || type == StoreFormat.RecordType.links.rawValue
+            if isSnapshot && journalStarted {
+                throw .corrupted(offset: offset, reason: "a snapshot record follows the journal's records")
+            }
+            if !isSnapshot && !journalStarted {
+                // The records after the snapshot replay plans on its rows: check them first.
+                try checkSnapshotGroups()
+                journalStarted = true
+            }
             do {
                 try apply(payload, at: offset)
             } catch {
@@ -117,8 +131,8 @@ struct StoreLoader {
             }
             offset = payload.upperBound
         }
+        if !journalStarted { try checkSnapshotGroups() }
         table.indexValues()
-        try checkSnapshotGroups()
         if version == 1 {
             // Version 1 recorded no links: give each merged group the links that keep it one
             // person, as an import of rows without links does. They are written at the upgrade.
@@ -283,7 +297,8 @@ struct StoreLoader {
     /// Throws when the rows of the snapshot records break the groups' rules. Those rows are
     /// taken as written, and a table whose groups are broken (a secondary of a missing row, a
     /// primary with a `linkedId`) would be damaged further by the next write; the rows that
-    /// other records insert and change are checked as they are replayed.
+    /// other records insert and change are checked as they are replayed. Runs once, before the
+    /// first record after the snapshot (or at the end), so no replay meets unchecked rows.
     private func checkSnapshotGroups() throws(Failure) {
         guard !rowsRecords.isEmpty, let violation = table.firstBrokenGroup() else { return }
         let id = violation.contactID ?? 0
