@@ -53,6 +53,21 @@ struct DamageTests {
         }
     }
 
+    /// The error opening `bytes` as a store file throws, or `nil` when it opens (it is then
+    /// closed again).
+    static func openingError(
+        _ bytes: [UInt8], mode: FileContactStore.AccessMode = .readWrite
+    ) -> FileContactStoreError? {
+        let disk = SimulatedFileSystem()
+        disk.setContents(path, bytes)
+        do {
+            try FileContactStore(path: path, options: .init(mode: mode), fileSystem: disk).close()
+            return nil
+        } catch {
+            return error
+        }
+    }
+
     /// The number of requests whose state equals `rows`, the largest if several.
     static func prefix(_ rows: [Contact], in sequence: ScriptedSequence) -> Int? {
         sequence.states.indices.last { sequence.states[$0] == rows }
@@ -144,14 +159,9 @@ struct DamageTests {
         var writer = ByteWriter()
         writer.append(bytes: StoreFormat.header())
         writer.appendRows([Fixture.primary(id, "a@x.io", "1", at: 1)][...])
-        let disk = SimulatedFileSystem()
-        disk.setContents(Self.path, writer.bytes)
-        #expect {
-            try FileContactStore(path: Self.path, options: .init(), fileSystem: disk)
-        } throws: { error in
-            let error = error as? FileContactStoreError
-            return error?.code == .corrupted && error?.message.contains("id \(id) is not in 1..<Int.max") == true
-        }
+        let error = Self.openingError(writer.bytes)
+        #expect(error?.code == .corrupted)
+        #expect(error?.message.contains("id \(id) is not in 1..<Int.max") == true)
     }
 
     /// Snapshot rows (a compaction's `rows` records) are taken as written; rows that break a
@@ -212,17 +222,11 @@ struct DamageTests {
                 if let linked = row.linkedId { row.linkedId = linked + 100 }
                 return row
             }[...])
-        let disk = SimulatedFileSystem()
-        disk.setContents(Self.path, writer.bytes)
         let shifted = reason.replacing(/(contact|linkedId) (\d+)/) { "\($0.1) \(Int($0.2)! + 100)" }
         for mode in [FileContactStore.AccessMode.readWrite, .readOnly] {
-            #expect {
-                try FileContactStore(path: Self.path, options: .init(mode: mode), fileSystem: disk)
-            } throws: { error in
-                let error = error as? FileContactStoreError
-                return error?.code == .corrupted && error?.offset == offset
-                    && error?.message.contains("the snapshot's rows are inconsistent: \(shifted)") == true
-            }
+            let error = Self.openingError(writer.bytes, mode: mode)
+            #expect(error?.code == .corrupted && error?.offset == offset)
+            #expect(error?.message.contains("the snapshot's rows are inconsistent: \(shifted)") == true)
         }
     }
 
@@ -255,15 +259,9 @@ struct DamageTests {
         writer.appendRows(broken[...])
         // Replayed first, this merge would fail on its own (2 is no primary), at its own offset.
         writer.appendPlan(.merge(primaryID: 1, demotedPrimaryID: 2, updatedAt: Fixture.at(3)), insertedIDs: [])
-        let disk = SimulatedFileSystem()
-        disk.setContents(Self.path, writer.bytes)
-        #expect {
-            try FileContactStore(path: Self.path, options: .init(), fileSystem: disk)
-        } throws: { error in
-            let error = error as? FileContactStoreError
-            return error?.offset == StoreFormat.headerSize
-                && error?.message.contains("contact 2: linkedId 8 is not a live primary") == true
-        }
+        let unchecked = Self.openingError(writer.bytes)
+        #expect(unchecked?.code == .corrupted && unchecked?.offset == StoreFormat.headerSize)
+        #expect(unchecked?.message.contains("contact 2: linkedId 8 is not a live primary") == true)
 
         writer = ByteWriter()
         writer.append(bytes: StoreFormat.header())
@@ -271,13 +269,8 @@ struct DamageTests {
         writer.appendPlan(insert, insertedIDs: [2])
         let late = writer.count
         writer.appendRows([Fixture.primary(3, "d@x.io", "4", at: 4)][...])
-        disk.setContents(Self.path, writer.bytes)
-        #expect {
-            try FileContactStore(path: Self.path, options: .init(), fileSystem: disk)
-        } throws: { error in
-            let error = error as? FileContactStoreError
-            return error?.code == .corrupted && error?.offset == late
-                && error?.message == "a snapshot record follows the journal's records"
-        }
+        let misplaced = Self.openingError(writer.bytes)
+        #expect(misplaced?.code == .corrupted && misplaced?.offset == late)
+        #expect(misplaced?.message == "a snapshot record follows the journal's records")
     }
 }
