@@ -100,8 +100,13 @@ public struct Contact: Sendable, Hashable {
     public static func isValidDate(_ date: Date) -> Bool {
         // Compared as numbers: `NaN` fails both comparisons (a `ClosedRange<Date>` would take it).
         let seconds = date.timeIntervalSince1970
-        return seconds >= -62_135_596_800 && seconds <= 253_402_300_799.999
+        return seconds >= firstValidSecond && seconds <= lastValidSecond
     }
+
+    /// The first instant ``isValidDate(_:)`` accepts, `0001-01-01T00:00:00.000Z`, in seconds from 1970.
+    static var firstValidSecond: Double { -62_135_596_800 }
+    /// The last instant ``isValidDate(_:)`` accepts, `9999-12-31T23:59:59.999Z`, in seconds from 1970.
+    static var lastValidSecond: Double { 253_402_300_799.999 }
 }
 
 extension Contact: Codable {

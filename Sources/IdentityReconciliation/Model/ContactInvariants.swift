@@ -86,13 +86,9 @@ public enum ContactInvariants {
             if byID.updateValue(row, forKey: row.id) != nil {
                 found.append(.init(kind: .duplicateID, contactID: row.id, message: "id is used by more than one row"))
             }
-            func check(_ date: Date?, _ name: String) {
-                guard let date, let message = Self.dateOutOfRange(date, name) else { return }
+            for message in datesOutOfRange(of: row) {
                 found.append(.init(kind: .dateOutOfRange, contactID: row.id, message: message))
             }
-            check(row.createdAt, "createdAt")
-            check(row.updatedAt, "updatedAt")
-            check(row.deletedAt, "deletedAt")
         }
         var oldestOfGroup: [Int: Contact] = [:]
         var emailGroup: [String: Int] = [:]
@@ -196,6 +192,18 @@ public enum ContactInvariants {
             }
         }
         return found.sorted { ($0.contactID ?? 0, $0.kind.rawValue) < ($1.contactID ?? 0, $1.kind.rawValue) }
+    }
+
+    /// Why each of the row's `createdAt`, `updatedAt` and `deletedAt` that is outside
+    /// ``Contact/isValidDate(_:)`` is; empty (and allocating nothing) when all are inside.
+    static func datesOutOfRange(of row: Contact) -> [String] {
+        var messages: [String] = []
+        if let message = dateOutOfRange(row.createdAt, "createdAt") { messages.append(message) }
+        if let message = dateOutOfRange(row.updatedAt, "updatedAt") { messages.append(message) }
+        if let deletedAt = row.deletedAt, let message = dateOutOfRange(deletedAt, "deletedAt") {
+            messages.append(message)
+        }
+        return messages
     }
 
     /// Why `date`, the value of the field `name`, is outside ``Contact/isValidDate(_:)``, or `nil`

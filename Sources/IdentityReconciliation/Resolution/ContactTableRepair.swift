@@ -1,9 +1,3 @@
-#if canImport(FoundationEssentials)
-import FoundationEssentials
-#else
-import Foundation
-#endif
-
 /// Repairs an exported contact table so that it satisfies ``ContactInvariants``: a pure
 /// function of the rows, with no store and no clock.
 ///
@@ -151,13 +145,9 @@ public struct ContactTableRepair: Sendable, Hashable {
         positions.reserveCapacity(rows.count)
         var problems: [ContactImportError.Problem] = []
         for (index, row) in rows.enumerated() {
-            func check(_ date: Date?, _ name: String) {
-                guard let date, let message = ContactInvariants.dateOutOfRange(date, name) else { return }
+            for message in ContactInvariants.datesOutOfRange(of: row) {
                 problems.append(.init(kind: .dateOutOfRange, line: lineOf(index), contactID: row.id, message: message))
             }
-            check(row.createdAt, "createdAt")
-            check(row.updatedAt, "updatedAt")
-            check(row.deletedAt, "deletedAt")
             if row.id <= 0 || row.id == Int.max {
                 problems.append(
                     .init(

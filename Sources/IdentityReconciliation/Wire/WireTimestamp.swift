@@ -43,7 +43,9 @@ enum WireTimestamp {
         // row of a store that broke its contract may: clamp to those years, so that the text
         // has four-digit years and reads back, and write NaN as the epoch.
         guard !milliseconds.isNaN else { return 0 }
-        return Int64(max(min(milliseconds, 253_402_300_799_999), -62_135_596_800_000))
+        let first = (Contact.firstValidSecond * 1000).rounded()
+        let last = (Contact.lastValidSecond * 1000).rounded()
+        return Int64(max(min(milliseconds, last), first))
     }
 
     /// The timestamp's text.
