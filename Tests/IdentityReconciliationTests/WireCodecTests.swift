@@ -406,6 +406,14 @@ struct WireCodecTests {
                 #"{"link":{"email":"a@x.io","phoneNumber":1,"createdAt":"soon"}}"#,
                 #"createdAt is not an ISO 8601 timestamp: "soon""#, "createdAt"
             ),
+            (
+                #"{"link":{"email":"a@x.io","phoneNumber":1,"createdAt":"0000-12-31T23:59:59Z"}}"#,
+                #"createdAt is outside the years 0001 through 9999: "0000-12-31T23:59:59Z""#, "createdAt"
+            ),
+            (
+                #"{"link":{"email":"a@x.io","phoneNumber":1,"createdAt":"9999-12-31T23:00:00-01:00"}}"#,
+                #"createdAt is outside the years 0001 through 9999: "9999-12-31T23:00:00-01:00""#, "createdAt"
+            ),
         ] {
             #expect(throws: WireCodecError(code: .invalidLink, message: message, field: field)) {
                 try Array(line.utf8).withUnsafeBytes { bytes in

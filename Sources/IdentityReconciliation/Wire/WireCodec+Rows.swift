@@ -184,10 +184,12 @@ extension WireCodec {
 
         func timestamp(_ field: String) throws(WireCodecError) -> Date? {
             guard let text = try text(field) else { return nil }
-            guard let date = WireTimestamp.parse(text.trimmingSpaces) else {
-                throw invalid(field, "\(field) is not an ISO 8601 timestamp: \(text.debugDescription)")
+            let trimmed = text.trimmingSpaces
+            if let date = WireTimestamp.parse(trimmed) { return date }
+            guard WireTimestamp.parseAnyYear(trimmed) == nil else {
+                throw invalid(field, "\(field) is outside the years 0001 through 9999: \(text.debugDescription)")
             }
-            return date
+            throw invalid(field, "\(field) is not an ISO 8601 timestamp: \(text.debugDescription)")
         }
     }
 }

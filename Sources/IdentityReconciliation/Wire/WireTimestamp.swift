@@ -63,7 +63,9 @@ enum WireTimestamp {
         parseAnyYear(text).flatMap { Contact.isValidDate($0) ? $0 : nil }
     }
 
-    private static func parseAnyYear(_ text: String) -> Date? {
+    /// Parses a timestamp as ``parse(_:)`` does, but any year of four digits: what tells a
+    /// date out of the range a row may hold from text that is not a timestamp at all.
+    static func parseAnyYear(_ text: String) -> Date? {
         var scanner = Scanner(Array(text.utf8))
         guard let year = scanner.digits(4), scanner.skip("-"),
             let month = scanner.digits(2), scanner.skip("-"),
