@@ -13,6 +13,9 @@ swift build --build-tests --scratch-path .build-strict -Xswiftc -warnings-as-err
 step "format lint"
 swift format lint --strict --recursive Package.swift Sources Tests Examples Benchmarks
 
+step "layers: the library's folders use only what Documentation/Architecture.md's table allows"
+python3 scripts/layers.py
+
 step "documentation (DocC with --warnings-as-errors, doc comments, README links)"
 bash scripts/docs.sh
 

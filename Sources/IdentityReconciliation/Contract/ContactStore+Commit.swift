@@ -2,9 +2,9 @@ extension ContactStore {
     /// Runs one transaction of this store around a decision: reads the selection, decides a
     /// plan, checks it (``ContactPlan/checked(against:)``), persists it, and returns what it did.
     ///
-    /// Every operation of ``IdentityResolver`` is one call of this. It is public so that
-    /// tools can run plans of their own; a plan that would break the invariants is refused
-    /// before the store writes anything.
+    /// Every correction of ``IdentityResolver`` is one call of this, and every identify one
+    /// transaction of the same steps. It is public so that tools can run plans of their own;
+    /// a plan that would break the invariants is refused before the store writes anything.
     ///
     /// - Parameters:
     ///   - selection: What the decision needs to read.
