@@ -11,7 +11,7 @@ step "build with warnings as errors (separate build folder, so the test build ab
 swift build --build-tests --scratch-path .build-strict -Xswiftc -warnings-as-errors
 
 step "format lint"
-swift format lint --strict --recursive Package.swift Sources Tests Examples Benchmarks
+swift format lint --strict --recursive Package.swift Sources Tests Examples Benchmarks Fuzz
 
 step "layers: the library's folders use only what Documentation/Architecture.md's table allows"
 python3 scripts/layers.py

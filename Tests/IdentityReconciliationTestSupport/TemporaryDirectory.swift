@@ -32,7 +32,7 @@ package final class TemporaryDirectory: Sendable {
 }
 
 /// A test could not set up what it needs (a directory, a file, a helper process).
-package struct TestSetupError: Error, CustomStringConvertible {
+package struct TestSetupError: Error, Equatable, CustomStringConvertible {
     package var message: String
     package var description: String { message }
 

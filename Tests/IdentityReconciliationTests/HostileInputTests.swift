@@ -9,18 +9,10 @@ import Testing
 /// must name the field and the real reason.
 @Suite("Hostile input")
 struct HostileInputTests {
-    static func decode(_ text: String) throws -> IdentifyRequest {
-        try decode(bytes: Array(text.utf8))
-    }
-
-    static func decode(bytes: [UInt8]) throws -> IdentifyRequest {
-        try bytes.withUnsafeBytes { try WireCodec.decodeRequest($0) }
-    }
-
     /// The error `decode` throws, or `nil` when it accepts the bytes.
     static func error(_ bytes: [UInt8]) -> WireCodecError? {
         do {
-            _ = try decode(bytes: bytes)
+            _ = try WireFormat.decodeBody(bytes: bytes)
             return nil
         } catch {
             return error as? WireCodecError
@@ -112,7 +104,7 @@ struct HostileInputTests {
         "an integer phone number is read as its digits only when written with digits only",
         arguments: [("0", "0"), ("123456", "123456"), ("9223372036854775807", "9223372036854775807")])
     func integerPhoneNumbersAccepted(number: String, digits: String) throws {
-        #expect(try Self.decode(#"{"phoneNumber":\#(number)}"#).phoneNumber == digits)
+        #expect(try WireFormat.decodeBody(#"{"phoneNumber":\#(number)}"#).phoneNumber == digits)
     }
 
     @Test(

@@ -28,10 +28,10 @@ struct WireCodecTests {
             var written: [UInt8] = []
             WireCodec.appendResponse(contact, to: &written)
             let expected =
-                #"{"contact":{"primaryContatctId":"# + (try Self.encoded(contact.primaryContactID))
-                + #","emails":"# + (try Self.encoded(contact.emails))
-                + #","phoneNumbers":"# + (try Self.encoded(contact.phoneNumbers))
-                + #","secondaryContactIds":"# + (try Self.encoded(contact.secondaryContactIDs)) + "}}"
+                #"{"contact":{"primaryContatctId":"# + (try WireFormat.encode(contact.primaryContactID))
+                + #","emails":"# + (try WireFormat.encode(contact.emails))
+                + #","phoneNumbers":"# + (try WireFormat.encode(contact.phoneNumbers))
+                + #","secondaryContactIds":"# + (try WireFormat.encode(contact.secondaryContactIDs)) + "}}"
             #expect(String(decoding: written, as: UTF8.self) == expected)
             #expect(try JSONDecoder().decode(IdentifyResponse.self, from: Data(written)).contact == contact)
             // The String form agrees.
@@ -57,7 +57,7 @@ struct WireCodecTests {
             let text = Self.randomString(using: &random)
             var written: [UInt8] = []
             WireCodec.appendString(text, to: &written)
-            #expect(String(decoding: written, as: UTF8.self) == (try Self.encoded(text)))
+            #expect(String(decoding: written, as: UTF8.self) == (try WireFormat.encode(text)))
         }
     }
 
@@ -66,7 +66,7 @@ struct WireCodecTests {
         text += "\"\\/\u{7F}\u{80}\u{9F}\u{2028}\u{2029}é😀"
         var written: [UInt8] = []
         WireCodec.appendString(text, to: &written)
-        #expect(written == Array(try Self.encoder.encode(text)))
+        #expect(written == Array(try WireFormat.encode(text).utf8))
         #expect(String(decoding: written, as: UTF8.self).contains(#"\u001f\"\\/"#))
     }
 
@@ -74,7 +74,7 @@ struct WireCodecTests {
     func integersMatchJSONEncoder(value: Int) throws {
         var written: [UInt8] = []
         WireCodec.appendInteger(value, to: &written)
-        #expect(written == Array(try Self.encoder.encode(value)))
+        #expect(written == Array(try WireFormat.encode(value).utf8))
     }
 
     @Test func contactRowsMatchJSONEncoder() throws {
@@ -93,12 +93,12 @@ struct WireCodecTests {
             var written: [UInt8] = []
             WireCodec.appendRow(contact, to: &written)
             let pieces: [(String, String)] = [
-                ("id", try Self.encoded(contact.id)), ("phoneNumber", try Self.encoded(contact.phoneNumber)),
-                ("email", try Self.encoded(contact.email)), ("linkedId", try Self.encoded(contact.linkedId)),
-                ("linkPrecedence", try Self.encoded(contact.linkPrecedence)),
-                ("createdAt", try Self.encoded(WireCodec.timestamp(contact.createdAt))),
-                ("updatedAt", try Self.encoded(WireCodec.timestamp(contact.updatedAt))),
-                ("deletedAt", try Self.encoded(contact.deletedAt.map(WireCodec.timestamp))),
+                ("id", try WireFormat.encode(contact.id)), ("phoneNumber", try WireFormat.encode(contact.phoneNumber)),
+                ("email", try WireFormat.encode(contact.email)), ("linkedId", try WireFormat.encode(contact.linkedId)),
+                ("linkPrecedence", try WireFormat.encode(contact.linkPrecedence)),
+                ("createdAt", try WireFormat.encode(WireCodec.timestamp(contact.createdAt))),
+                ("updatedAt", try WireFormat.encode(WireCodec.timestamp(contact.updatedAt))),
+                ("deletedAt", try WireFormat.encode(contact.deletedAt.map(WireCodec.timestamp))),
             ]
             let expected = "{" + pieces.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}"
             #expect(String(decoding: written, as: UTF8.self) == expected)
@@ -119,8 +119,8 @@ struct WireCodecTests {
             var written: [UInt8] = []
             WireCodec.appendLink(link, to: &written)
             let inner = [
-                ("email", try Self.encoded(link.email)), ("phoneNumber", try Self.encoded(link.phoneNumber)),
-                ("createdAt", try Self.encoded(WireCodec.timestamp(link.createdAt))),
+                ("email", try WireFormat.encode(link.email)), ("phoneNumber", try WireFormat.encode(link.phoneNumber)),
+                ("createdAt", try WireFormat.encode(WireCodec.timestamp(link.createdAt))),
             ]
             let expected = #"{"link":{"# + inner.map { "\"\($0.0)\":\($0.1)" }.joined(separator: ",") + "}}"
             #expect(String(decoding: written, as: UTF8.self) == expected)
@@ -154,7 +154,7 @@ struct WireCodecTests {
         for _ in 0..<3_000 {
             let text = try Self.randomRequestLine(using: &random)
             let expected = try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8))
-            let decoded = try Self.decode(text)
+            let decoded = try WireFormat.decodeBody(text)
             #expect(decoded == expected, "\(text)")
         }
     }
@@ -166,13 +166,13 @@ struct WireCodecTests {
     ])
     func integerPhoneNumbersLikeJSONDecoder(text: String, phone: String) throws {
         #expect(try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8)).phoneNumber == phone)
-        #expect(try Self.decode(text).phoneNumber == phone)
+        #expect(try WireFormat.decodeBody(text).phoneNumber == phone)
     }
 
     @Test func firstOfARepeatedKeyWinsLikeJSONDecoder() throws {
         let text = #"{"email":"a@x.io","email":"b@x.io","phoneNumber":null,"phoneNumber":"5"}"#
         let expected = try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8))
-        #expect(try Self.decode(text) == expected)
+        #expect(try WireFormat.decodeBody(text) == expected)
         #expect(expected == IdentifyRequest(email: "a@x.io", phoneNumber: nil))
     }
 
@@ -200,7 +200,7 @@ struct WireCodecTests {
     func refusedLines(text: String, code: String) throws {
         #expect(throws: (any Error).self) { try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8)) }
         #expect {
-            try Self.decode(text)
+            try WireFormat.decodeBody(text)
         } throws: { error in
             (error as? WireCodecError)?.code.rawValue == code
         }
@@ -210,12 +210,12 @@ struct WireCodecTests {
         let email = Array(#"{"email":"a"#.utf8) + [0xFF] + Array(#"@x.io"}"#.utf8)
         #expect(
             throws: WireCodecError(code: .invalidEmail, message: "email is not valid UTF-8", field: "email")
-        ) { try Self.decode(bytes: email) }
+        ) { try WireFormat.decodeBody(bytes: email) }
         let phone = Array(#"{"phoneNumber":"1"#.utf8) + [0xC3, 0x28] + Array(#""}"#.utf8)
         #expect(
             throws: WireCodecError(
                 code: .invalidPhoneNumber, message: "phoneNumber is not valid UTF-8", field: "phoneNumber")
-        ) { try Self.decode(bytes: phone) }
+        ) { try WireFormat.decodeBody(bytes: phone) }
         // Elsewhere (a key, another member, outside strings) the line is not JSON text.
         // (`JSONDecoder` does not look at strings it does not decode, such as the second one.)
         for bytes in [
@@ -224,7 +224,7 @@ struct WireCodecTests {
             [0xFF] + Array("{}".utf8),
         ] {
             #expect {
-                try Self.decode(bytes: bytes)
+                try WireFormat.decodeBody(bytes: bytes)
             } throws: { error in
                 (error as? WireCodecError)?.code == .invalidJSON
             }
@@ -235,7 +235,7 @@ struct WireCodecTests {
         let limit = JSONObjectReader.depthLimit
         let allowed =
             #"{"x":"# + String(repeating: "[", count: limit - 1) + String(repeating: "]", count: limit - 1) + "}"
-        #expect(try Self.decode(allowed + "") == IdentifyRequest(email: nil, phoneNumber: nil))
+        #expect(try WireFormat.decodeBody(allowed + "") == IdentifyRequest(email: nil, phoneNumber: nil))
         let deep = #"{"x":"# + String(repeating: "[", count: limit) + String(repeating: "]", count: limit) + "}"
         #expect(
             throws: WireCodecError(
@@ -243,22 +243,22 @@ struct WireCodecTests {
                 message:
                     "invalid JSON at byte \(limit + 4) (in x): arrays and objects are nested deeper than \(limit) levels",
                 field: "x", offset: limit + 4)
-        ) { try Self.decode(deep) }
+        ) { try WireFormat.decodeBody(deep) }
         // Far deeper than any stack would allow if the reader did not stop.
         let absurd = String(repeating: "[", count: 200_000)
-        #expect(throws: WireCodecError.self) { try Self.decode(absurd) }
+        #expect(throws: WireCodecError.self) { try WireFormat.decodeBody(absurd) }
     }
 
     @Test func aByteOrderMarkIsRefusedThoughJSONDecoderSkipsIt() throws {
         let text = "\u{FEFF}{\"email\":\"a@x.io\"}"
         #expect(try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8)).email == "a@x.io")
-        #expect(throws: WireCodecError.self) { try Self.decode(text) }
+        #expect(throws: WireCodecError.self) { try WireFormat.decodeBody(text) }
     }
 
     @Test func escapesAndUnicodeDecode() throws {
         let text = #"{"email":"\u00e9\ud83d\ude00\/\"\\\b\f\n\r\t\u0000é"}"#
         let expected = try JSONDecoder().decode(IdentifyRequest.self, from: Data(text.utf8))
-        #expect(try Self.decode(text) == expected)
+        #expect(try WireFormat.decodeBody(text) == expected)
         #expect(expected.email == "é😀/\"\\\u{8}\u{C}\n\r\t\u{0}é")
     }
 
@@ -268,7 +268,7 @@ struct WireCodecTests {
                 code: .invalidJSON, message: "invalid JSON at byte 9 (in email): expected a value, found '}'",
                 field: "email", offset: 9)
         ) {
-            try Self.decode(#"{"email":}"#)
+            try WireFormat.decodeBody(#"{"email":}"#)
         }
     }
 
@@ -301,7 +301,7 @@ struct WireCodecTests {
             general = try WireCodec.request(email: email, phoneNumber: phoneNumber)
         }
         #expect(fast == general)
-        #expect(try Self.decode(body) == fast)
+        #expect(try WireFormat.decodeBody(body) == fast)
     }
 
     /// Bodies the one-pass path must leave to the general reader (which accepts some and refuses others).
@@ -333,11 +333,11 @@ struct WireCodecTests {
         // the codec reads RFC 8259 strictly: Foundation's decoder also takes a trailing comma
         // and a byte order mark.
         if body.hasSuffix(",}") || body.hasPrefix("\u{FEFF}") {
-            #expect(throws: WireCodecError.self) { try Self.decode(body) }
+            #expect(throws: WireCodecError.self) { try WireFormat.decodeBody(body) }
             return
         }
         let expected = try? JSONDecoder().decode(IdentifyRequest.self, from: Data(body.utf8))
-        #expect((try? Self.decode(body)) == expected)
+        #expect((try? WireFormat.decodeBody(body)) == expected)
     }
 
     @Test("the one-pass path leaves invalid UTF-8 to the general reader, which names the field")
@@ -345,7 +345,7 @@ struct WireCodecTests {
         let body = Array(#"{"email":"a"#.utf8) + [0xC3, 0x28] + Array(#"@b.co"}"#.utf8)
         #expect(body.withUnsafeBufferPointer { WireCodec.simpleRequest($0) } == nil)
         #expect(throws: WireCodecError(code: .invalidEmail, message: "email is not valid UTF-8", field: "email")) {
-            try Self.decode(bytes: body)
+            try WireFormat.decodeBody(bytes: body)
         }
     }
 
@@ -425,25 +425,6 @@ struct WireCodecTests {
 
     // MARK: - Helpers
 
-    static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.withoutEscapingSlashes]
-        return encoder
-    }()
-
-    /// What `JSONEncoder` writes for a value, as text.
-    static func encoded(_ value: some Encodable) throws -> String {
-        String(decoding: try encoder.encode(value), as: UTF8.self)
-    }
-
-    static func decode(_ text: String) throws -> IdentifyRequest {
-        try decode(bytes: Array(text.utf8))
-    }
-
-    static func decode(bytes: [UInt8]) throws -> IdentifyRequest {
-        try bytes.withUnsafeBytes { try WireCodec.decodeRequest($0) }
-    }
-
     static let pieces: [String] = [
         "a", "Z", "0", "9", " ", "@", ".", "-", "+", "\"", "\\", "/", "\u{0}", "\u{1}", "\u{8}", "\t", "\n", "\u{B}",
         "\u{C}", "\r", "\u{1F}", "\u{7F}", "\u{80}", "\u{9F}", "é", "e\u{301}", "€", "😀", "\u{2028}", "\u{FFFD}", "中",
@@ -474,7 +455,7 @@ struct WireCodecTests {
         var members: [(key: String, value: String)] = []
         func string(_ text: String) throws -> String {
             Bool.random(using: &random)
-                ? String(decoding: try encoder.encode(text), as: UTF8.self) : escapedLiteral(text)
+                ? try WireFormat.encode(text) : escapedLiteral(text)
         }
         switch Int.random(in: 0..<4, using: &random) {
         case 0: break

@@ -26,7 +26,7 @@ struct DurableWriteProbe {
         var iterations: Int
     }
 
-    struct ProbeError: Error, CustomStringConvertible {
+    struct ProbeError: Error, Equatable, CustomStringConvertible {
         var operation: String
         var path: String
         var errno: Int32

@@ -168,7 +168,7 @@ enum FileStoreTargets {
         return result
     }
 
-    struct MergeCheckError: Error, CustomStringConvertible {
+    struct MergeCheckError: Error, Equatable, CustomStringConvertible {
         var message: String
         var description: String { "merge-growth check: \(message)" }
     }

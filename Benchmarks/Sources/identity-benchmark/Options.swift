@@ -77,7 +77,7 @@ struct Options: Sendable {
                                      throwaway server and sets them.
         """
 
-    struct UsageError: Error, CustomStringConvertible {
+    struct UsageError: Error, Equatable, CustomStringConvertible {
         var message: String
         var description: String { message + "\n\n" + Options.usage }
     }

@@ -191,7 +191,7 @@ struct PostgresReference: Sendable {
         return nil
     }
 
-    struct ReferenceError: Error, CustomStringConvertible {
+    struct ReferenceError: Error, Equatable, CustomStringConvertible {
         var message: String
         var description: String { message }
     }

@@ -89,7 +89,7 @@ struct OpenedTarget: Sendable {
 }
 
 /// A target this build cannot run, with the reason.
-struct TargetUnavailable: Error, CustomStringConvertible {
+struct TargetUnavailable: Error, Equatable, CustomStringConvertible {
     var target: Target
     var reason: String
     var description: String { "\(target.rawValue) skipped: \(reason)" }

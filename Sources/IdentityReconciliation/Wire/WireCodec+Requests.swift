@@ -96,7 +96,7 @@ extension WireCodec {
     }
 
     /// A message saying why a JSON number is not a phone number.
-    struct PhoneNumberProblem: Error {
+    struct PhoneNumberProblem: Error, Equatable {
         var message: String
     }
 

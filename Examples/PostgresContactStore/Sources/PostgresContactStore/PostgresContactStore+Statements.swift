@@ -75,7 +75,9 @@ extension PostgresContactStore {
     func select(
         _ selection: ContactSelection, fingerprinted: Bool, _ session: ConnectionSession
     ) async throws -> FunctionResult {
-        guard !selection.isEmpty else { return FunctionResult() }
+        guard !selection.isEmpty else {
+            return FunctionResult(fingerprint: fingerprinted ? StoreFunctions.emptySelectionFingerprint : nil)
+        }
         var bindings = PostgresBindings(capacity: 5)
         Self.selectionArguments(selection, into: &bindings)
         return try await call(fingerprinted ? calls.read : calls.select, bindings, session)
@@ -88,6 +90,19 @@ extension PostgresContactStore {
         var fingerprint: String?
         /// Inserted ids (kind 4), in the order the server returned them.
         var insertedIDs: [Int] = []
+
+        /// The fingerprint of a call that must return one (`identity_read`, and
+        /// `identity_apply` when it writes nothing).
+        ///
+        /// - Throws: ``PostgresContactStoreError/invalidRow(contactID:column:reason:)`` when
+        ///   the function returned none.
+        func requiredFingerprint() throws -> String {
+            guard let fingerprint else {
+                throw PostgresContactStoreError.invalidRow(
+                    contactID: nil, column: "email", reason: "the store function returned no fingerprint (kind 3)")
+            }
+            return fingerprint
+        }
     }
 
     /// Runs a store function, prepared, and decodes its rows: kind 0 live (linkedId = the
@@ -131,11 +146,16 @@ extension PostgresContactStore {
             case (2, _, let createdAt?):
                 guard let email, let phone else {
                     throw PostgresContactStoreError.invalidRow(
-                        contactID: nil, column: "email", reason: "a link without an email or a phone number")
+                        contactID: nil, column: email == nil ? "email" : "phoneNumber",
+                        reason: "a link without an email or a phone number")
                 }
                 result.selected.links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
             case (3, _, _):
-                result.fingerprint = email ?? ""
+                guard let email else {
+                    throw PostgresContactStoreError.invalidRow(
+                        contactID: nil, column: "email", reason: "a fingerprint row (kind 3) without its fingerprint")
+                }
+                result.fingerprint = email
             case (4, let id?, _):
                 result.insertedIDs.append(id)
             default:

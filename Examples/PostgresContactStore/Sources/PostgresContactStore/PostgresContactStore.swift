@@ -227,7 +227,7 @@ public final class PostgresContactStore: ContactStore {
         let keys = Self.readKeys(selection, read.selected).union(Self.writeKeys(checked))
         session.setWriting(true)
         let result = try await apply(
-            checked, selection: selection, fingerprint: read.fingerprint ?? "", keys: keys, session)
+            checked, selection: selection, fingerprint: try read.requiredFingerprint(), keys: keys, session)
         guard result.fingerprint != nil else {
             return ContactStoreReceipt(plan: checked, insertedIDs: result.insertedIDs)
         }
@@ -260,7 +260,7 @@ public final class PostgresContactStore: ContactStore {
                 if needed.isSubset(of: keys) && !checked.plan.writes.isEmpty {
                     session.setWriting(true)
                     let result = try await apply(
-                        checked, selection: selection, fingerprint: read.fingerprint ?? "", keys: keys, session)
+                        checked, selection: selection, fingerprint: try read.requiredFingerprint(), keys: keys, session)
                     // Every change to the selection needs a key held here, so only a program
                     // writing the table without the store's keys can have changed it: start again.
                     guard result.fingerprint == nil else {

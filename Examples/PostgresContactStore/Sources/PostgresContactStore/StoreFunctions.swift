@@ -267,6 +267,10 @@ struct StoreFunctions: Sendable, Hashable {
         """
     }
 
+    /// The fingerprint ``readBody`` computes for a selection of no rows (the MD5 of the
+    /// empty text): what a read that selects nothing, and so is not sent, returns.
+    static let emptySelectionFingerprint = "d41d8cd98f00b204e9800998ecf8427e"
+
     /// Locks, checks the fingerprint, writes. See the type's documentation.
     var applyBody: String {
         let table = layout.qualifiedName

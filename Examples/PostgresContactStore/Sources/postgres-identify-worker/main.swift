@@ -53,7 +53,7 @@ struct Options {
     }
 }
 
-struct UsageError: Error, CustomStringConvertible {
+struct UsageError: Error, Equatable, CustomStringConvertible {
     var message: String
     var description: String { "usage: \(message)" }
 }

@@ -42,6 +42,19 @@ struct StoreFunctionsTests {
         }
     }
 
+    /// A read that selects nothing is not sent; the fingerprint the store uses for it is the
+    /// one the server's read computes for no rows.
+    @Test func theEmptySelectionsFingerprintIsTheServers() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(client)
+            let read = store.functions.name("read")
+            let rows = try await client.query(
+                PostgresQuery(unsafeSQL: "SELECT email FROM \(read)(NULL, NULL, NULL, false, false) WHERE kind = 3")
+            ).collect()
+            #expect(try rows.map { try $0.decode(String.self) } == [StoreFunctions.emptySelectionFingerprint])
+        }
+    }
+
     /// `proconfig` of every `identity_…` function of `schema`, by name.
     static func settings(_ client: PostgresClient, _ schema: String) async throws -> [String: [String]] {
         let rows = try await client.query(

@@ -25,7 +25,7 @@ struct StoreLoader {
     }
 
     /// Why a load failed.
-    enum Failure: Error {
+    enum Failure: Error, Equatable {
         /// The header is not this format's.
         case notAStoreFile(String)
         /// The header names a version this code cannot read.

@@ -9,21 +9,6 @@ enum ExitStatus: Int32, Error {
     case usageOrStoreError = 2
 }
 
-/// A command stopped with a message for standard error and an exit status.
-struct CommandFailure: Error, CustomStringConvertible {
-    /// What went wrong, for a person.
-    var message: String
-    /// The exit status to use.
-    var status: ExitStatus
-
-    init(_ message: String, status: ExitStatus) {
-        self.message = message
-        self.status = status
-    }
-
-    var description: String { "\(message)" }
-}
-
 extension ExitStatus {
     /// Ends a command with this status: returns for success, else throws it, so that
     /// ``Reconcile/run(_:)`` exits with it (a command's own messages are already printed).
