@@ -34,7 +34,12 @@ struct ContractBreakingStoreTests {
                 switch operation {
                 case .identify:
                     _ = try await resolver.identify(email: email, phoneNumber: store.pick(RandomRowsStore.phones))
-                case .contact: _ = try await resolver.contact(id: id)
+                case .contact:
+                    switch id & 3 {
+                    case 0: _ = try await resolver.contact(email: email ?? "a@x.io")
+                    case 1: _ = try await resolver.contact(phoneNumber: store.pick(RandomRowsStore.phones) ?? "1")
+                    default: _ = try await resolver.contact(id: id)
+                    }
                 case .delete: _ = try await resolver.delete(contactID: id)
                 case .forget: _ = try await resolver.forget(email: email ?? "a@x.io")
                 case .erase: _ = try await resolver.erase(contactID: id)
@@ -55,9 +60,61 @@ struct ContractBreakingStoreTests {
                 Issue.record("\(operation): an error that is not the library's: \(error)")
             }
         }
-        // The random rows break the contract often enough that some calls must be refused; a
-        // lookup only consolidates what it read, and has nothing to refuse.
-        if operation != .contact { #expect(outcomes["returned", default: 0] < 20_000, "\(outcomes)") }
+        // The random rows break the contract often enough that some calls must be refused.
+        #expect(outcomes["returned", default: 0] < 20_000, "\(outcomes)")
+    }
+
+    @Test(
+        "a lookup refuses a read that is not one group holding what it selected",
+        arguments: [
+            (
+                [Fixture.primary(1, "a@x.io", "1", at: 0), Fixture.primary(2, "a@x.io", "2", at: 1)], "a@x.io",
+                "read(_:) returned contacts of two groups (primaries 1 and 2) for one lookup"
+            ),
+            (
+                [Fixture.primary(1, "a@x.io", "1", at: 0), Fixture.primary(1, "a@x.io", "1", at: 0)], "a@x.io",
+                "read(_:) returned contact 1 more than once"
+            ),
+            (
+                [Fixture.secondary(2, "a@x.io", "1", of: 1, at: 0)], "a@x.io",
+                "read(_:) returned the group of contact 1 without that primary"
+            ),
+            (
+                [Fixture.primary(1, "b@x.io", "1", at: 0)], "a@x.io",
+                "read(_:) returned a group holding nothing the lookup selected"
+            ),
+            (
+                [Fixture.primary(1, "a@x.io", "1", at: 0, deletedAt: 1)], "a@x.io",
+                "read(_:) returned the deleted contact 1 for a lookup"
+            ),
+            (
+                [
+                    Contact(
+                        id: 1, email: "a@x.io", phoneNumber: "1", linkedId: 2, linkPrecedence: .primary,
+                        createdAt: Fixture.at(0), updatedAt: Fixture.at(0)),
+                    Fixture.primary(2, "b@x.io", "1", at: 1),
+                ], "a@x.io", "read(_:) returned contact 1, a primary linked to another row"
+            ),
+        ] as [([Contact], String, String)])
+    func lookupsRefuseBrokenGroups(rows: [Contact], email: String, message: String) async throws {
+        let store = RandomRowsStore(seed: 1, fixedRows: rows)
+        let error = await #expect(throws: ContactStoreError.self) {
+            try await IdentityResolver(store: store).contact(email: email)
+        }
+        #expect(error == .contractViolation(message))
+    }
+
+    @Test("a lookup answers for a well-formed group")
+    func lookupsAnswerForAGroup() async throws {
+        let store = RandomRowsStore(
+            seed: 1,
+            fixedRows: [Fixture.primary(1, "a@x.io", "1", at: 0), Fixture.secondary(2, "b@x.io", "1", of: 1, at: 1)])
+        let resolver = IdentityResolver(store: store)
+        let expected = ConsolidatedContact(
+            primaryContactID: 1, emails: ["a@x.io", "b@x.io"], phoneNumbers: ["1"], secondaryContactIDs: [2])
+        #expect(try await resolver.contact(email: "b@x.io") == expected)
+        #expect(try await resolver.contact(phoneNumber: "1") == expected)
+        #expect(try await resolver.contact(id: 2) == expected)
     }
 
     @Test("explain refuses a group read that holds a row twice, instead of trapping")

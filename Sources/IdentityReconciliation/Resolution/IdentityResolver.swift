@@ -97,28 +97,38 @@ public struct IdentityResolver<Store: ContactStore>: Sendable {
     /// The consolidated contact of the group containing the live row `id`. Writes nothing.
     ///
     /// - Returns: The contact, or `nil` when no live row has this id.
-    /// - Throws: The store's error.
+    /// - Throws: The store's error; ``ContactStoreError/contractViolation(_:)`` when the store
+    ///   read something other than one group holding the id.
     public func contact(id: Int) async throws -> ConsolidatedContact? {
-        ReconciliationRules.consolidate(try await store.read(.group(containingContactID: id)).rows)
+        try await lookup(.group(containingContactID: id))
     }
 
     /// The consolidated contact of the person with this email. Writes nothing.
     ///
     /// - Returns: The contact, or `nil` when no live row has the normalized email (or it is blank).
-    /// - Throws: ``InputError/invalidEmail(reason:)`` when the policy refuses it; the store's error.
+    /// - Throws: ``InputError/invalidEmail(reason:)`` when the policy refuses it; the store's
+    ///   error; ``ContactStoreError/contractViolation(_:)`` as ``contact(id:)``.
     public func contact(email: String) async throws -> ConsolidatedContact? {
         guard let email = try TextRules.email(email, policy: policy) else { return nil }
-        return ReconciliationRules.consolidate(try await store.read(.matching(email: email, phoneNumber: nil)).rows)
+        return try await lookup(.matching(email: email, phoneNumber: nil))
     }
 
     /// The consolidated contact of the person with this phone number. Writes nothing.
     ///
     /// - Returns: The contact, or `nil` when no live row has the normalized phone number (or it is blank).
-    /// - Throws: ``InputError/invalidPhoneNumber(reason:)`` when the policy refuses it; the store's error.
+    /// - Throws: ``InputError/invalidPhoneNumber(reason:)`` when the policy refuses it; the
+    ///   store's error; ``ContactStoreError/contractViolation(_:)`` as ``contact(id:)``.
     public func contact(phoneNumber: String) async throws -> ConsolidatedContact? {
         guard let phoneNumber = try TextRules.phoneNumber(phoneNumber, policy: policy) else { return nil }
-        return ReconciliationRules.consolidate(
-            try await store.read(.matching(email: nil, phoneNumber: phoneNumber)).rows)
+        return try await lookup(.matching(email: nil, phoneNumber: phoneNumber))
+    }
+
+    /// The consolidated group a lookup's selection reads, once its shape is checked
+    /// (``SelectedContacts/checkLookup(of:)``).
+    private func lookup(_ selection: ContactSelection) async throws -> ConsolidatedContact? {
+        let selected = try await store.read(selection)
+        try selected.checkLookup(of: selection)
+        return ReconciliationRules.consolidate(selected.rows)
     }
 
     /// One page of rows in ascending id order, including soft-deleted rows. Writes nothing.
