@@ -78,8 +78,8 @@ struct ExplainTests {
 
     @Test("store errors surface unchanged")
     func storeErrors() async throws {
-        let resolver = IdentityResolver(store: ThrowingStore())
-        await #expect(throws: ThrowingStore.Broken()) { try await resolver.explain(contactID: 1, to: 2) }
+        let resolver = IdentityResolver(store: FailingContactStore(throwing: Broken()))
+        await #expect(throws: Broken()) { try await resolver.explain(contactID: 1, to: 2) }
     }
 
     // MARK: - The search on plain values

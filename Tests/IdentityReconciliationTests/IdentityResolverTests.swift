@@ -152,16 +152,16 @@ struct IdentityResolverTests {
 
     @Test("a store's error reaches the caller")
     func storeErrorsPropagate() async throws {
-        let resolver = IdentityResolver(store: ThrowingStore())
-        await #expect(throws: ThrowingStore.Broken.self) {
+        let resolver = IdentityResolver(store: FailingContactStore(throwing: Broken()))
+        await #expect(throws: Broken.self) {
             try await resolver.identify(email: "a@x.io", phoneNumber: nil)
         }
-        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(id: 1) }
-        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(email: "a@x.io") }
-        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.contact(phoneNumber: "1") }
-        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.allContacts() }
-        await #expect(throws: ThrowingStore.Broken.self) { try await resolver.importContacts([]) }
-        await #expect(throws: ThrowingStore.Broken.self) {
+        await #expect(throws: Broken.self) { try await resolver.contact(id: 1) }
+        await #expect(throws: Broken.self) { try await resolver.contact(email: "a@x.io") }
+        await #expect(throws: Broken.self) { try await resolver.contact(phoneNumber: "1") }
+        await #expect(throws: Broken.self) { try await resolver.allContacts() }
+        await #expect(throws: Broken.self) { try await resolver.importContacts([]) }
+        await #expect(throws: Broken.self) {
             try await resolver.store.commit(reading: .group(containingContactID: 1)) { _ in ContactPlan() }
         }
         // Bad input is refused before the store is asked.

@@ -166,7 +166,8 @@ struct ReportTests {
 
     @Test("store errors and pages that repeat rows are errors, not a report")
     func storeErrors() async throws {
-        await #expect(throws: ThrowingStore.Broken()) { try await IdentityResolver(store: ThrowingStore()).report() }
+        let failing = IdentityResolver(store: FailingContactStore(throwing: Broken()))
+        await #expect(throws: Broken()) { try await failing.report() }
         let resolver = IdentityResolver(store: ScanContactStore(fault: .pagingRepeatsLastRow))
         _ = try await resolver.identify(email: "a@x.io", phoneNumber: nil)
         _ = try await resolver.identify(email: "b@x.io", phoneNumber: nil)

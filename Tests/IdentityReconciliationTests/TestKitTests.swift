@@ -257,7 +257,7 @@ struct TestKitTests {
     func singleScenario() async throws {
         let names = ContactStoreConformance.scenarios.map(\.name)
         #expect(Set(names).count == names.count)
-        let check = ContactStoreConformance { ThrowingStore() }
+        let check = ContactStoreConformance { FailingContactStore(throwing: Broken()) }
         for scenario in ContactStoreConformance.scenarios {
             let failure = await #expect(throws: ConformanceFailure.self) { try await check.run(scenario) }
             #expect(failure?.scenario == scenario.name)

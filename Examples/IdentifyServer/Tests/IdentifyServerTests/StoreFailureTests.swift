@@ -2,6 +2,7 @@ import Hummingbird
 import HummingbirdTesting
 import IdentifyServer
 import IdentityReconciliation
+import IdentityReconciliationTesting
 import Testing
 
 @Suite("store failures")
@@ -10,7 +11,7 @@ struct StoreFailureTests {
         "a failing store is a 500 internal_error; the details go to the log only",
         arguments: ["/identify", "/contacts", "/contacts/1"])
     func storeFailure(path: String) async throws {
-        let server = TestServer(store: FailingStore())
+        let server = TestServer(store: FailingContactStore(throwing: DiskOnFire()))
         try await server.run { client in
             let response =
                 path == "/identify"
@@ -29,7 +30,8 @@ struct StoreFailureTests {
         "a failing store is a 500 internal_error for the corrections too",
         arguments: ["DELETE /contacts/1", "POST /forget", "POST /contacts/1/erase"])
     func correctionStoreFailure(route: String) async throws {
-        let server = TestServer(store: FailingStore(), adminToken: try AdminToken(testAdminToken))
+        let server = TestServer(
+            store: FailingContactStore(throwing: DiskOnFire()), adminToken: try AdminToken(testAdminToken))
         try await server.run { client in
             let response =
                 switch route {
@@ -46,7 +48,7 @@ struct StoreFailureTests {
 
     @Test("input errors are still 400s, checked before the store is touched")
     func inputErrorBeforeStore() async throws {
-        try await TestServer(store: FailingStore()).run { client in
+        try await TestServer(store: FailingContactStore(throwing: DiskOnFire())).run { client in
             let response = try await client.identify(#"{"email":"nope"}"#)
             #expect(response.status == .badRequest)
             #expect(response.error?.code == "invalid_email")
@@ -54,21 +56,7 @@ struct StoreFailureTests {
     }
 }
 
-/// A store whose every call fails, as a broken disk would.
-private struct FailingStore: ContactStore {
-    struct Failure: Error, CustomStringConvertible {
-        var description: String { "disk on fire" }
-    }
-
-    func transaction(
-        reading selection: ContactSelection, _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
-    ) async throws -> ContactStoreReceipt { throw Failure() }
-
-    func read(_ selection: ContactSelection) async throws -> SelectedContacts { throw Failure() }
-
-    func contacts(afterID: Int, limit: Int) async throws -> [Contact] { throw Failure() }
-
-    func links(after: ContactLink?, limit: Int) async throws -> [ContactLink] { throw Failure() }
-
-    func importContacts(_ contacts: ContactImport) async throws { throw Failure() }
+/// What the store throws, as a broken disk would.
+private struct DiskOnFire: Error, CustomStringConvertible {
+    var description: String { "disk on fire" }
 }
