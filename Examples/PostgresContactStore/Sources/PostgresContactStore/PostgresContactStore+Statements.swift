@@ -103,6 +103,52 @@ extension PostgresContactStore {
             }
             return fingerprint
         }
+
+        /// Adds a row of a store function: kind 0 live (linkedId = the root), 1 deleted,
+        /// 2 link, 3 fingerprint, 4 inserted id.
+        mutating func append(
+            kind: Int, id: Int?, email: String?, phone: String?, linkedID: Int?, precedence: String?,
+            createdAt: PostgresTimestamp?, updatedAt: PostgresTimestamp?, deletedAt: PostgresTimestamp?
+        ) throws {
+            switch (kind, id, createdAt) {
+            case (0, let id?, let createdAt?):
+                selected.rows.append(
+                    Contact(
+                        id: id, email: email, phoneNumber: phone, linkedId: linkedID,
+                        linkPrecedence: linkedID == nil ? .primary : .secondary, createdAt: createdAt.date,
+                        updatedAt: updatedAt?.date ?? createdAt.date))
+            case (1, let id?, let createdAt?):
+                guard let precedence, let linkPrecedence = LinkPrecedence(rawValue: precedence) else {
+                    throw PostgresContactStoreError.invalidRow(
+                        contactID: id, column: "linkPrecedence",
+                        reason: "\((precedence ?? "NULL").debugDescription) is neither primary nor secondary")
+                }
+                selected.rows.append(
+                    Contact(
+                        id: id, email: email, phoneNumber: phone, linkedId: linkedID, linkPrecedence: linkPrecedence,
+                        createdAt: createdAt.date, updatedAt: updatedAt?.date ?? createdAt.date,
+                        deletedAt: deletedAt?.date))
+            case (2, _, let createdAt?):
+                guard let email, let phone else {
+                    throw PostgresContactStoreError.invalidRow(
+                        contactID: nil, column: email == nil ? "email" : "phoneNumber",
+                        reason: "a link without an email or a phone number")
+                }
+                selected.links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
+            case (3, _, _):
+                guard let email else {
+                    throw PostgresContactStoreError.invalidRow(
+                        contactID: nil, column: "email", reason: "a fingerprint row (kind 3) without its fingerprint")
+                }
+                fingerprint = email
+            case (4, let id?, _):
+                insertedIDs.append(id)
+            default:
+                throw PostgresContactStoreError.invalidRow(
+                    contactID: id, column: "createdAt",
+                    reason: "a store function returned a row of kind \(kind) without it")
+            }
+        }
     }
 
     /// Runs a store function, prepared, and decodes its rows: kind 0 live (linkedId = the
@@ -125,44 +171,9 @@ extension PostgresContactStore {
                     Int, Int?, String?, String?, Int?, String?, PostgresTimestamp?, PostgresTimestamp?,
                     PostgresTimestamp?
                 ).self)
-            switch (kind, id, createdAt) {
-            case (0, let id?, let createdAt?):
-                result.selected.rows.append(
-                    Contact(
-                        id: id, email: email, phoneNumber: phone, linkedId: linkedID,
-                        linkPrecedence: linkedID == nil ? .primary : .secondary, createdAt: createdAt.date,
-                        updatedAt: updatedAt?.date ?? createdAt.date))
-            case (1, let id?, let createdAt?):
-                guard let precedence, let linkPrecedence = LinkPrecedence(rawValue: precedence) else {
-                    throw PostgresContactStoreError.invalidRow(
-                        contactID: id, column: "linkPrecedence",
-                        reason: "\((precedence ?? "NULL").debugDescription) is neither primary nor secondary")
-                }
-                result.selected.rows.append(
-                    Contact(
-                        id: id, email: email, phoneNumber: phone, linkedId: linkedID, linkPrecedence: linkPrecedence,
-                        createdAt: createdAt.date, updatedAt: updatedAt?.date ?? createdAt.date,
-                        deletedAt: deletedAt?.date))
-            case (2, _, let createdAt?):
-                guard let email, let phone else {
-                    throw PostgresContactStoreError.invalidRow(
-                        contactID: nil, column: email == nil ? "email" : "phoneNumber",
-                        reason: "a link without an email or a phone number")
-                }
-                result.selected.links.append(ContactLink(email: email, phoneNumber: phone, createdAt: createdAt.date))
-            case (3, _, _):
-                guard let email else {
-                    throw PostgresContactStoreError.invalidRow(
-                        contactID: nil, column: "email", reason: "a fingerprint row (kind 3) without its fingerprint")
-                }
-                result.fingerprint = email
-            case (4, let id?, _):
-                result.insertedIDs.append(id)
-            default:
-                throw PostgresContactStoreError.invalidRow(
-                    contactID: id, column: "createdAt",
-                    reason: "a store function returned a row of kind \(kind) without it")
-            }
+            try result.append(
+                kind: kind, id: id, email: email, phone: phone, linkedID: linkedID, precedence: precedence,
+                createdAt: createdAt, updatedAt: updatedAt, deletedAt: deletedAt)
         }
         return result
     }
@@ -242,31 +253,198 @@ extension PostgresContactStore {
         Self.selectionArguments(selection, into: &bindings)
         bindings.append(fingerprint)
         bindings.append(([AdvisoryLockKey.importBarrier] + keys.sorted()))
-        let updated = plan?.updatedRows ?? []
-        bindings.append(updated.map(\.id))
-        bindings.append(PostgresArray(updated.map(\.email)))
-        bindings.append(PostgresArray(updated.map(\.phoneNumber)))
-        bindings.append(PostgresArray(updated.map(\.linkedId)))
-        bindings.append(updated.map(\.linkPrecedence.rawValue))
-        bindings.append(updated.map { PostgresTimestamp($0.updatedAt) })
-        bindings.append(PostgresArray(updated.map { $0.deletedAt.map(PostgresTimestamp.init) }))
-        for links in [plan?.removedLinks ?? [], plan?.addedLinks ?? []] {
-            bindings.append(links.map(\.email))
-            bindings.append(links.map(\.phoneNumber))
-            bindings.append(links.map { PostgresTimestamp($0.createdAt) })
-        }
-        // The ids are placeholders: only their count matters to insertedRows(ids:).
-        let inserted = plan.map { $0.insertedRows(ids: Array(repeating: 0, count: $0.insertCount)) } ?? []
-        bindings.append(PostgresArray(inserted.map(\.email)))
-        bindings.append(PostgresArray(inserted.map(\.phoneNumber)))
-        bindings.append(PostgresArray(inserted.map(\.linkedId)))
-        bindings.append(inserted.map(\.linkPrecedence.rawValue))
-        bindings.append(inserted.map { PostgresTimestamp($0.createdAt) })
+        var writes = PlanArrays()
+        if let plan { writes.append(plan) }
+        writes.bind(into: &bindings)
         var result = try await call(calls.apply, bindings, session)
         // The sequence hands out increasing ids in the order the rows are inserted (the
         // order of the plan), so the ids sorted are the ids of the plan's inserts in order.
         result.insertedIDs.sort()
         return result
+    }
+
+    /// The writes of plans as `identity_apply` takes them: one array per column of the
+    /// updated rows, the removed and added links and the inserted rows, the plans one after
+    /// another.
+    struct PlanArrays {
+        var updated: [Contact] = []
+        var removedLinks: [ContactLink] = []
+        var addedLinks: [ContactLink] = []
+        var inserted: [Contact] = []
+
+        mutating func append(_ plan: CheckedContactPlan) {
+            updated += plan.updatedRows
+            removedLinks += plan.removedLinks
+            addedLinks += plan.addedLinks
+            // The ids are placeholders: only their count matters to insertedRows(ids:).
+            inserted += plan.insertedRows(ids: Array(repeating: 0, count: plan.insertCount))
+        }
+
+        /// The positions (1-based) the writes appended next start at, per kind.
+        var next: [Int] { [updated.count + 1, removedLinks.count + 1, addedLinks.count + 1, inserted.count + 1] }
+
+        func bind(into bindings: inout PostgresBindings) {
+            bindings.append(updated.map(\.id))
+            bindings.append(PostgresArray(updated.map(\.email)))
+            bindings.append(PostgresArray(updated.map(\.phoneNumber)))
+            bindings.append(PostgresArray(updated.map(\.linkedId)))
+            bindings.append(updated.map(\.linkPrecedence.rawValue))
+            bindings.append(updated.map { PostgresTimestamp($0.updatedAt) })
+            bindings.append(PostgresArray(updated.map { $0.deletedAt.map(PostgresTimestamp.init) }))
+            for links in [removedLinks, addedLinks] {
+                bindings.append(links.map(\.email))
+                bindings.append(links.map(\.phoneNumber))
+                bindings.append(links.map { PostgresTimestamp($0.createdAt) })
+            }
+            bindings.append(PostgresArray(inserted.map(\.email)))
+            bindings.append(PostgresArray(inserted.map(\.phoneNumber)))
+            bindings.append(PostgresArray(inserted.map(\.linkedId)))
+            bindings.append(inserted.map(\.linkPrecedence.rawValue))
+            bindings.append(inserted.map { PostgresTimestamp($0.createdAt) })
+        }
+    }
+
+    // MARK: - Batches
+
+    /// One identify's write in a batch (see ``applyMany(_:until:)``).
+    struct BatchedWrite: Sendable {
+        let selection: ContactSelection
+        /// The fingerprint of the selection the plan was decided on.
+        let fingerprint: String
+        let keys: Set<Int64>
+        let plan: CheckedContactPlan
+    }
+
+    /// What a batch did with one identify's write.
+    enum BatchedWriteOutcome: Sendable {
+        /// Written: the inserted ids, in the order of the plan's inserts.
+        case written(insertedIDs: [Int])
+        /// Nothing written: the selection had changed since it was read.
+        case selectionChanged
+        /// Nothing written: the batch failed for a reason that may be another identify's
+        /// (a server error, not a lost connection); run it alone.
+        case runAlone
+    }
+
+    /// The reads of many identifies in one round trip (``StoreFunctions/readManySQL``),
+    /// each with its fingerprint; one result per selection, all failing together.
+    func readMany(
+        _ selections: [ContactSelection], until deadline: ContinuousClock.Instant
+    ) async -> [Result<FunctionResult, any Error>] {
+        do {
+            // A batch of one is one identify's read, without the batch's statement around it.
+            if selections.count == 1 {
+                let result = try await ConnectionSession.with(client, deadline: deadline, timeout: options.timeout) {
+                    session in try await self.select(selections[0], fingerprinted: true, session)
+                }
+                return [.success(result)]
+            }
+            var bindings = PostgresBindings(capacity: 2)
+            bindings.append(PostgresArray(selections.map(\.email)))
+            bindings.append(PostgresArray(selections.map(\.phoneNumber)))
+            let results = try await batch(
+                calls.readMany, bindings, count: selections.count, until: deadline, writes: false)
+            return results.map { .success($0) }
+        } catch {
+            return Array(repeating: .failure(error), count: selections.count)
+        }
+    }
+
+    /// The writes of many identifies in one round trip and one transaction
+    /// (``StoreFunctions/applyManySQL``). A lost connection, a timeout or a server shutting
+    /// down fails them all, in doubt; another failure of a batch of several is reported as
+    /// ``BatchedWriteOutcome/runAlone``, so that one identify's failure is not another's.
+    func applyMany(
+        _ writes: [BatchedWrite], until deadline: ContinuousClock.Instant
+    ) async -> [Result<BatchedWriteOutcome, any Error>] {
+        do {
+            let results: [FunctionResult]
+            if let write = writes.first, writes.count == 1 {
+                results = [
+                    try await ConnectionSession.with(client, deadline: deadline, timeout: options.timeout) { session in
+                        session.setWriting(true)
+                        return try await self.apply(
+                            write.plan, selection: write.selection, fingerprint: write.fingerprint, keys: write.keys,
+                            session)
+                    }
+                ]
+            } else {
+                results = try await batch(
+                    calls.applyMany, Self.bindings(of: writes), count: writes.count, until: deadline, writes: true)
+            }
+            return results.map { result in
+                // The sequence hands out increasing ids in the order of each plan's inserts.
+                .success(
+                    result.fingerprint == nil
+                        ? .written(insertedIDs: result.insertedIDs.sorted()) : .selectionChanged)
+            }
+        } catch {
+            let affectsAll: Bool
+            switch error as? PostgresContactStoreError {
+            case .connectionLost?, .serverShuttingDown?, .timeout?, .unreachable?, .serializationFailure?:
+                affectsAll = true
+            default: affectsAll = writes.count == 1
+            }
+            return Array(repeating: affectsAll ? .failure(error) : .success(.runAlone), count: writes.count)
+        }
+    }
+
+    /// The arguments of ``StoreFunctions/applyManySQL`` for `writes`: the union of their keys,
+    /// each write's values, fingerprint and slice positions, and their plans' arrays.
+    static func bindings(of writes: [BatchedWrite]) -> PostgresBindings {
+        var keys: Set<Int64> = [AdvisoryLockKey.importBarrier]
+        var arrays = PlanArrays()
+        var ranges = Array(repeating: [Int32](), count: 8)
+        for write in writes {
+            keys.formUnion(write.keys)
+            let first = arrays.next
+            arrays.append(write.plan)
+            for (kind, (start, end)) in zip(first, arrays.next).enumerated() {
+                ranges[2 * kind].append(Int32(start))
+                ranges[2 * kind + 1].append(Int32(end - 1))
+            }
+        }
+        var bindings = PostgresBindings(capacity: 30)
+        bindings.append(keys.sorted())
+        bindings.append(PostgresArray(writes.map(\.selection.email)))
+        bindings.append(PostgresArray(writes.map(\.selection.phoneNumber)))
+        bindings.append(writes.map(\.fingerprint))
+        for range in ranges { bindings.append(range) }
+        arrays.bind(into: &bindings)
+        return bindings
+    }
+
+    /// Runs a batch statement on a connection of its own, by `deadline`, and decodes its
+    /// rows by the identify they lead with.
+    private func batch(
+        _ statement: PreparedCall.Statement, _ bindings: PostgresBindings, count: Int,
+        until deadline: ContinuousClock.Instant, writes: Bool
+    ) async throws -> [FunctionResult] {
+        try await ConnectionSession.with(client, deadline: deadline, timeout: options.timeout) { session in
+            session.setWriting(writes)
+            return try await session.perform { connection in
+                try await PreparedCall.run(statement, bindings, on: connection, logger: self.logger) { rows in
+                    var results = Array(repeating: FunctionResult(), count: count)
+                    for try await row in rows {
+                        let (member, kind, id, email, phone, linkedID, precedence, createdAt, updatedAt, deletedAt) =
+                            try row.decode(
+                                (
+                                    Int, Int, Int?, String?, String?, Int?, String?, PostgresTimestamp?,
+                                    PostgresTimestamp?, PostgresTimestamp?
+                                ).self)
+                        guard results.indices.contains(member - 1) else {
+                            throw PostgresContactStoreError.invalidRow(
+                                contactID: id, column: "i",
+                                reason: "a batch returned a row of call \(member) of \(count)")
+                        }
+                        try results[member - 1].append(
+                            kind: kind, id: id, email: email, phone: phone, linkedID: linkedID, precedence: precedence,
+                            createdAt: createdAt, updatedAt: updatedAt, deletedAt: deletedAt)
+                    }
+                    return results
+                }
+            }
+        }
     }
 
     // MARK: - Import

@@ -1,6 +1,7 @@
 public import IdentityReconciliation
 public import Logging
 public import PostgresNIO
+import Synchronization
 
 /// A ``ContactStore`` on PostgreSQL, in the task's `"Contact"` table (and a `"ContactLink"`
 /// table for link evidence), shared by any number of processes.
@@ -55,6 +56,12 @@ public final class PostgresContactStore: ContactStore {
     let functions: StoreFunctions
     /// The prepared calls of ``functions``, built once.
     let calls: StoreFunctions.Calls
+    /// Identifies' reads waiting for the next batch (see ``transaction(reading:_:)``).
+    let batchedReads = CallBatcher<ContactSelection, FunctionResult>(maximumBatch: 64)
+    /// Identifies' writes waiting for the next batch.
+    let batchedWrites = CallBatcher<BatchedWrite, BatchedWriteOutcome>(maximumBatch: 64)
+    /// The identifies in flight in this store (see ``PostgresContactStoreOptions/batchingThreshold``).
+    let identifiesInFlight = Atomic<Int>(0)
 
     /// How often a transaction may decide its plan again because the selection changed
     /// between its read and its write.
@@ -184,21 +191,37 @@ public final class PostgresContactStore: ContactStore {
     /// 2. `identity_apply` takes the transaction-scoped advisory locks of what was read
     ///    and what the plan writes (see ``readKeys(_:_:)``), in ascending order, reads the
     ///    selection again, and writes the plan only when the selection is unchanged. When
-    ///    it changed, it returns the fresh rows instead; `plan` is called again with them
-    ///    (the plan of the last call is persisted) and step 2 repeats.
+    ///    it changed, it writes nothing, and the transaction takes the contended path: in
+    ///    one transaction of its own it locks first, then reads, decides and writes (four
+    ///    round trips).
     ///
     /// The write is linearized at step 2: every change to what a selection reads is made
     /// under one of the keys held there, so the rows the plan was decided on are the rows
     /// the write sees. The locks are released when the statement commits.
     ///
+    /// **Batches.** An identify's selection (values only, no deleted rows, no links) shares
+    /// its round trips with concurrent identifies of this store once more than
+    /// ``PostgresContactStoreOptions/batchingThreshold`` are in flight: while one batch of
+    /// identifies' reads (or writes) is in flight, the reads (or writes) that arrive wait for
+    /// it, then go together in one statement (``StoreFunctions/readManySQL``,
+    /// ``StoreFunctions/applyManySQL``), up to 64. A batch's writes run in one server
+    /// transaction that takes all of their locks in ascending order first, then each write
+    /// as step 2 above, in turn, each seeing the writes before it: a write whose selection
+    /// an earlier one changed writes nothing and takes the contended path, as it would
+    /// alone. A call that finds nothing in flight runs at once, alone. A batch's deadline is
+    /// the earliest of its calls' (so no call waits past its own), and a call waiting in a
+    /// batch notices its task's cancellation only when the batch ends. A batch that fails
+    /// for a reason that may be one write's (a server error, not a lost connection or a
+    /// timeout) fails none of them: each runs alone.
+    ///
     /// **Retries.** After a lost connection, a server shutting down or a serialization
     /// failure the whole transaction runs again (fresh read, fresh plan) on a new
     /// connection, at most ``PostgresContactStoreOptions/maximumRetries`` times, within
     /// the deadline. A failure during step 2 leaves the write in doubt; it is retried
-    /// only for an identify's selection (values only, no deleted rows, no links): identify
-    /// is idempotent, so the retry reads what the first attempt may have written and
-    /// writes nothing more, and returns the same contact (with the outcome `unchanged`
-    /// when the first attempt had committed). Other transactions in doubt throw with
+    /// only for an identify's selection: identify is idempotent, so the retry reads what
+    /// the first attempt (or its batch) may have written and writes nothing more, and
+    /// returns the same contact (with the outcome `unchanged` when the first attempt had
+    /// committed). Other transactions in doubt throw with
     /// ``PostgresContactStoreError/mayHaveBeenApplied`` set.
     ///
     /// Dates are rounded to the table's precision before the plan is persisted (the plan
@@ -211,8 +234,55 @@ public final class PostgresContactStore: ContactStore {
         _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         let isIdentify = !selection.includesDeletedRows && !selection.includesLinks && selection.contactID == nil
-        return try await run(retryingInDoubt: isIdentify) { session in
-            try await self.attempt(selection, plan, session)
+        guard isIdentify else {
+            return try await run(retryingInDoubt: false) { session in
+                try await self.attempt(selection, plan, session)
+            }
+        }
+        let inFlight = identifiesInFlight.wrappingAdd(1, ordering: .relaxed).newValue
+        defer { identifiesInFlight.wrappingSubtract(1, ordering: .relaxed) }
+        if inFlight <= options.batchingThreshold {
+            return try await run(retryingInDoubt: true) { session in
+                try await self.attempt(selection, plan, session)
+            }
+        }
+        let deadline = ContinuousClock.now + options.timeout
+        return try await retrying(inDoubt: true, until: deadline) {
+            try await self.batchedAttempt(selection, plan, until: deadline)
+        }
+    }
+
+    /// One attempt of an identify's transaction, its read and its write each carried by a
+    /// batch of concurrent identifies (``CallBatcher``): the same two steps as ``attempt(_:_:_:)``,
+    /// often a fraction of a round trip each. A write whose selection changed takes the
+    /// contended path alone; so does one whose batch failed for a reason that may be another
+    /// identify's.
+    func batchedAttempt(
+        _ selection: ContactSelection, _ plan: (consuming SelectedContacts) throws -> CheckedContactPlan,
+        until deadline: ContinuousClock.Instant
+    ) async throws -> ContactStoreReceipt {
+        let read = try await batchedReads.submit(selection, deadline: deadline) { selections, deadline in
+            await self.readMany(selections, until: deadline)
+        }
+        let checked = try stored(plan(read.selected))
+        guard !checked.plan.writes.isEmpty else { return ContactStoreReceipt(plan: checked, insertedIDs: []) }
+        let keys = Self.readKeys(selection, read.selected).union(Self.writeKeys(checked))
+        let write = BatchedWrite(
+            selection: selection, fingerprint: try read.requiredFingerprint(), keys: keys, plan: checked)
+        let outcome = try await batchedWrites.submit(write, deadline: deadline) { writes, deadline in
+            await self.applyMany(writes, until: deadline)
+        }
+        switch outcome {
+        case .written(let insertedIDs):
+            return ContactStoreReceipt(plan: checked, insertedIDs: insertedIDs)
+        case .selectionChanged:
+            return try await ConnectionSession.with(client, deadline: deadline, timeout: options.timeout) { session in
+                try await self.lockedAttempt(selection, plan, keys: keys, session)
+            }
+        case .runAlone:
+            return try await ConnectionSession.with(client, deadline: deadline, timeout: options.timeout) { session in
+                try await self.attempt(selection, plan, session)
+            }
         }
     }
 
@@ -456,12 +526,24 @@ public final class PostgresContactStore: ContactStore {
     ) async throws -> Result {
         let timeout = options.timeout
         let deadline = ContinuousClock.now + timeout
+        return try await retrying(inDoubt: retryingInDoubt, until: deadline) {
+            try await ConnectionSession.with(client, deadline: deadline, timeout: timeout, body)
+        }
+    }
+
+    /// Runs `attempt` until it succeeds, fails for good, or `deadline` passes (see
+    /// ``run(retryingInDoubt:_:)`` for which failures are retried).
+    func retrying<Result: Sendable>(
+        inDoubt retryingInDoubt: Bool, until deadline: ContinuousClock.Instant,
+        _ attempt: () async throws -> Result
+    ) async throws -> Result {
+        let timeout = options.timeout
         var delay = options.retryDelay
         var retries = 0
         var inDoubt = false
         while true {
             do {
-                return try await ConnectionSession.with(client, deadline: deadline, timeout: timeout, body)
+                return try await attempt()
             } catch let error as PostgresContactStoreError {
                 inDoubt = inDoubt || error.mayHaveBeenApplied
                 if case .timeout = error { throw Deadline.timeoutError(timeout, mayHaveBeenApplied: inDoubt) }

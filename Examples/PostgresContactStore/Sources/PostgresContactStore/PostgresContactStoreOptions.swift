@@ -18,15 +18,23 @@ public struct PostgresContactStoreOptions: Sendable, Hashable {
     /// The deadline of the long calls: opening the store (its migration),
     /// `importContacts` and `vacuum`. They are never retried. The default is 10 minutes.
     public var bulkTimeout: Duration
+    /// How many identifies may be in flight in one store before the others share round
+    /// trips in batches (see ``PostgresContactStore/transaction(reading:_:)``): up to this
+    /// many, each runs on a connection of its own; beyond it, concurrent identifies' reads
+    /// go to the server together, and so do their writes. The default is 8: on the 2-core
+    /// machine of the figures, 8 callers ran faster alone and 64 three times as fast in
+    /// batches. `0` batches every concurrent identify; `Int.max` never batches.
+    public var batchingThreshold: Int
 
     /// Creates options; the defaults suit an application server.
     public init(
         timeout: Duration = .seconds(5), maximumRetries: Int = 4, retryDelay: Duration = .milliseconds(50),
-        bulkTimeout: Duration = .seconds(600)
+        bulkTimeout: Duration = .seconds(600), batchingThreshold: Int = 8
     ) {
         self.timeout = timeout
         self.maximumRetries = max(0, maximumRetries)
         self.retryDelay = retryDelay
         self.bulkTimeout = bulkTimeout
+        self.batchingThreshold = max(0, batchingThreshold)
     }
 }

@@ -40,6 +40,10 @@ struct StoreFunctions: Sendable, Hashable {
         let select: PreparedCall.Statement
         let read: PreparedCall.Statement
         let apply: PreparedCall.Statement
+        /// Many identifies' reads in one statement (see ``readManySQL``).
+        let readMany: PreparedCall.Statement
+        /// Many identifies' writes in one statement (see ``applyManySQL``).
+        let applyMany: PreparedCall.Statement
     }
 
     /// `SELECT * FROM` each function, its parameters cast to the function's types, so a
@@ -59,7 +63,62 @@ struct StoreFunctions: Sendable, Hashable {
             "text[]", "text[]", "int8[]", "text[]", "timestamptz[]",
         ]
         return Calls(
-            select: call("select", selection), read: call("read", selection), apply: call("apply", selection + plan))
+            select: call("select", selection), read: call("read", selection), apply: call("apply", selection + plan),
+            readMany: PreparedCall.Statement(base: "read_many", sql: readManySQL),
+            applyMany: PreparedCall.Statement(base: "apply_many", sql: applyManySQL))
+    }
+
+    /// The reads of many identifies (`$1` emails, `$2` phone numbers, one per identify): each
+    /// one `identity_read` of its values, its rows led by its position in the arrays
+    /// (1-based). One statement, its own transaction: every read sees one snapshot.
+    var readManySQL: String {
+        """
+        SELECT m.i::int8, r.* FROM unnest($1::text[], $2::text[]) WITH ORDINALITY AS m(email, phone, i)
+        CROSS JOIN LATERAL \(name("read"))(m.email, m.phone, NULL::int8, false, false) AS r
+        """
+    }
+
+    /// The writes of many identifies in one statement, one transaction: takes the advisory
+    /// locks of all of them (`$1`) in ascending order, as `identity_apply` does, then runs
+    /// `identity_apply` for each identify in the order of the arrays, with no keys of its own
+    /// (they are held) and its slices of the plan arrays. Each call sees the writes of the
+    /// calls before it, so an identify whose selection an earlier one changed finds its
+    /// fingerprint changed and writes nothing, as it would in a transaction of its own.
+    ///
+    /// `$2`–`$4`: each identify's email, phone number and fingerprint; `$5`–`$12`: the first
+    /// and last positions (1-based, inclusive) of its updated rows, removed links, added links
+    /// and inserted rows in the arrays `$13`–`$30`, laid out as `identity_apply`'s. Rows are
+    /// led by the identify's position.
+    var applyManySQL: String {
+        let slices = [
+            ("u", ["int8", "text", "text", "int8", "text", "timestamptz", "timestamptz"]),
+            ("r", ["text", "text", "timestamptz"]), ("a", ["text", "text", "timestamptz"]),
+            ("i", ["text", "text", "int8", "text", "timestamptz"]),
+        ]
+        var parameter = 12
+        var arguments: [String] = []
+        for (prefix, types) in slices {
+            for type in types {
+                parameter += 1
+                arguments.append("($\(parameter)::\(type)[])[m.\(prefix)_from:m.\(prefix)_to]")
+            }
+        }
+        return """
+            WITH keys AS MATERIALIZED (
+                SELECT CASE WHEN k = \(AdvisoryLockKey.importBarrier) THEN pg_advisory_xact_lock_shared(k)
+                            ELSE pg_advisory_xact_lock(k) END
+                FROM (SELECT DISTINCT k FROM unnest($1::int8[]) AS k ORDER BY k) AS sorted
+            ), locked AS MATERIALIZED (SELECT count(*) AS n FROM keys)
+            SELECT m.i::int8, r.*
+            FROM locked CROSS JOIN unnest($2::text[], $3::text[], $4::text[], $5::int4[], $6::int4[], $7::int4[],
+                                          $8::int4[], $9::int4[], $10::int4[], $11::int4[], $12::int4[])
+                 WITH ORDINALITY AS m(email, phone, fingerprint, u_from, u_to, r_from, r_to, a_from, a_to, i_from,
+                                      i_to, i)
+            CROSS JOIN LATERAL \(name("apply"))(m.email, m.phone, NULL::int8, false, false, m.fingerprint,
+                -- The locks are held once locked is read: no call runs before them.
+                CASE WHEN locked.n >= 0 THEN '{}'::int8[] END,
+                \(arguments.joined(separator: ",\n    "))) AS r
+            """
     }
 
     /// The row type every function returns.

@@ -9,7 +9,9 @@ import Testing
 /// Server faults under load: 8 concurrent callers identify while a backend is terminated,
 /// the server restarts, or it is stopped for 5 seconds. Every call returns or throws a
 /// typed error within its deadline; calls after recovery succeed; the invariants hold; the
-/// groups equal a sequential replay of the requests.
+/// groups equal a sequential replay of the requests. Each fault runs twice: with the
+/// default batching threshold (8 callers, each identify alone) and with every concurrent
+/// identify batched (threshold 0).
 ///
 /// They stop the server, so they run alone: `scripts/postgres.sh` runs them in a second
 /// `swift test` with `POSTGRES_FAULT_TESTS=1` and `POSTGRES_TEST_SERVER_CONTROL` (a script
@@ -26,16 +28,22 @@ struct FaultTests {
         case terminateBackends, restart, stopForFiveSeconds
     }
 
-    @Test func backendsTerminated() async throws { try await callsSurvive(.terminateBackends) }
+    @Test(arguments: [8, 0]) func backendsTerminated(batchingThreshold: Int) async throws {
+        try await callsSurvive(.terminateBackends, batchingThreshold: batchingThreshold)
+    }
 
-    @Test func fastRestart() async throws { try await callsSurvive(.restart) }
+    @Test(arguments: [8, 0]) func fastRestart(batchingThreshold: Int) async throws {
+        try await callsSurvive(.restart, batchingThreshold: batchingThreshold)
+    }
 
-    @Test func serverStoppedForFiveSeconds() async throws { try await callsSurvive(.stopForFiveSeconds) }
+    @Test(arguments: [8, 0]) func serverStoppedForFiveSeconds(batchingThreshold: Int) async throws {
+        try await callsSurvive(.stopForFiveSeconds, batchingThreshold: batchingThreshold)
+    }
 
     /// The load, the fault and the checks. No pooled connection of the test outlives a
     /// fault: PostgresNIO 1.33.2 can hand out a connection the server closed, and a query
     /// on it never returns (see the README), so every helper query runs on a new client.
-    func callsSurvive(_ fault: Fault) async throws {
+    func callsSurvive(_ fault: Fault, batchingThreshold: Int) async throws {
         let control = TestDatabase.environment["POSTGRES_TEST_SERVER_CONTROL"]
         if fault != .terminateBackends {
             try #require(control != nil, "POSTGRES_TEST_SERVER_CONTROL names no script")
@@ -43,7 +51,7 @@ struct FaultTests {
         var random = SplitMix64(seed: 17)
         let requests = (0..<400).map { _ in random.request(emails: 120, phones: 120) }
         let schema = TestDatabase.uniqueSchema()
-        let options = PostgresContactStoreOptions(timeout: Self.timeout)
+        let options = PostgresContactStoreOptions(timeout: Self.timeout, batchingThreshold: batchingThreshold)
         let outcomes = Outcomes()
         defer { Self.dropSchema(schema) }
         try await PostgresContactStore.withStore(

@@ -11,7 +11,8 @@ import Testing
 struct PreparedStatementTests {
     /// On a pool of one connection, `pg_prepared_statements` of that connection lists the
     /// read and apply calls under their names, each executed exactly once per identify that
-    /// writes, and nothing else of the store's was executed prepared.
+    /// writes, and nothing else of the store's was executed prepared (identifies one after
+    /// another are batches of one, which run these calls, not the batch statements).
     @Test func identifyRunsTwoPreparedCalls() async throws {
         let settings = try TestDatabase.settings()
         let client = PostgresClient(configuration: settings.clientConfiguration(maximumConnections: 1))
