@@ -234,15 +234,10 @@ public final class PostgresContactStore: ContactStore {
         _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         let isIdentify = !selection.includesDeletedRows && !selection.includesLinks && selection.contactID == nil
-        guard isIdentify else {
-            return try await run(retryingInDoubt: false) { session in
-                try await self.attempt(selection, plan, session)
-            }
-        }
-        let inFlight = identifiesInFlight.wrappingAdd(1, ordering: .relaxed).newValue
-        defer { identifiesInFlight.wrappingSubtract(1, ordering: .relaxed) }
-        if inFlight <= options.batchingThreshold {
-            return try await run(retryingInDoubt: true) { session in
+        let inFlight = isIdentify ? identifiesInFlight.wrappingAdd(1, ordering: .relaxed).newValue : 0
+        defer { if isIdentify { identifiesInFlight.wrappingSubtract(1, ordering: .relaxed) } }
+        guard isIdentify, inFlight > options.batchingThreshold else {
+            return try await run(retryingInDoubt: isIdentify) { session in
                 try await self.attempt(selection, plan, session)
             }
         }

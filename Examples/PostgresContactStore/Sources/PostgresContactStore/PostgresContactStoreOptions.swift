@@ -23,7 +23,7 @@ public struct PostgresContactStoreOptions: Sendable, Hashable {
     /// many, each runs on a connection of its own; beyond it, concurrent identifies' reads
     /// go to the server together, and so do their writes. The default is 8: on the 2-core
     /// machine of the figures, 8 callers ran faster alone and 64 three times as fast in
-    /// batches. `0` batches every concurrent identify; `Int.max` never batches.
+    /// batches. `0` sends every identify through the batches; `Int.max` never batches.
     public var batchingThreshold: Int
 
     /// Creates options; the defaults suit an application server.
