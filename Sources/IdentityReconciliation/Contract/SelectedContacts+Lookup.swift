@@ -1,6 +1,6 @@
 extension SelectedContacts {
-    /// Checks that what a store read for a lookup (a ``ContactSelection`` of live groups, no
-    /// deleted rows, no links) can be consolidated into one answer: each row once and live;
+    /// Checks that what a store read for a lookup or an explanation (a ``ContactSelection``
+    /// of one live group, no deleted rows) can be taken as that group: each row once and live;
     /// one group, whose secondaries all link to its primary, which is among the rows; and
     /// the group holds the selection's email or phone number, or its contact id.
     ///

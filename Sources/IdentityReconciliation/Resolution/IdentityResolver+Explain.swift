@@ -20,14 +20,13 @@ extension IdentityResolver {
     /// - Throws: ``ExplainError/contactNotFound(_:)`` when no live row has `id` or `otherID`
     ///   (the first of the two that is missing); ``ExplainError/differentPeople(_:_:)`` when
     ///   both are live but in different groups; ``ContactStoreError/contractViolation(_:)``
-    ///   when the store's group holds both but no evidence joins them, or holds a row twice;
-    ///   the store's error.
+    ///   when the store's group holds both but no evidence joins them, or is not one group
+    ///   holding `id` (a row twice, a deleted row, rows of two groups, a group without its
+    ///   primary), as for ``contact(id:)``; the store's error.
     public func explain(contactID id: Int, to otherID: Int) async throws -> [EvidenceStep] {
-        let group = try await store.read(ContactSelection(contactID: id, includesLinks: true))
-        var ids = Set<Int>(minimumCapacity: group.rows.count)
-        if let repeated = group.rows.first(where: { !ids.insert($0.id).inserted }) {
-            throw ContactStoreError.contractViolation("read(_:) returned contact \(repeated.id) more than once")
-        }
+        let selection = ContactSelection(contactID: id, includesLinks: true)
+        let group = try await store.read(selection)
+        try group.checkLookup(of: selection)
         guard group.rows.contains(where: { $0.id == id && $0.isLive }) else { throw ExplainError.contactNotFound(id) }
         guard group.rows.contains(where: { $0.id == otherID && $0.isLive }) else {
             // Only on this error path: a second read tells a missing row from another person.
