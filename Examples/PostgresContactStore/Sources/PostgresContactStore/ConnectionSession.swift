@@ -9,17 +9,32 @@ import Synchronization
 /// cancellation (see the README), and a pooled connection is only lent for the duration
 /// of a closure. So the lease and the queries run in a worker task that holds the
 /// connection, and the caller (who keeps the rules and the `plan` closure in its own task)
-/// hands it one operation at a time, waiting for each answer against the deadline
-/// (``Deadline/race(until:_:)``). After a connection-level error the worker sends
-/// nothing more and gives the connection back closed; after a timeout the caller stops
-/// waiting for a worker that may never answer.
+/// hands it one operation at a time and waits for each answer on a continuation that the
+/// first of the answer, the deadline (``DeadlineWatch``) and the caller's cancellation resumes.
+/// After a connection-level error the worker sends nothing more and gives the connection
+/// back closed. When the deadline passes, ``expire()`` fails the waiting step, and every
+/// later one, with a timeout, and closes the connection, which fails the statement in
+/// flight and so ends the worker's wait too.
+///
+/// A step costs no task of its own: one worker serves the whole session, and one watch
+/// all sessions.
 final class ConnectionSession: Sendable {
     /// A step: runs on the connection (or learns why there is none) and resumes the caller.
     /// Returns whether the connection may still be used.
     private typealias Request = @Sendable (Result<PostgresConnection, any Error>) async -> Bool
 
+    private struct State {
+        /// Fails the step the caller is waiting for, if it has not been answered yet.
+        var interrupt: (@Sendable (any Error) -> Void)?
+        /// Whether the deadline has passed.
+        var expired = false
+        /// The leased connection, once the worker has it.
+        var connection: PostgresConnection?
+    }
+
     private let requests: AsyncStream<Request>
     private let sender: AsyncStream<Request>.Continuation
+    private let state = Mutex(State())
     /// Set while a write is in flight or after one failed: a failure then leaves the call in doubt.
     private let writing = Atomic<Bool>(false)
     /// Set while the connection is not fit to go back to the pool (a transaction is open,
@@ -54,7 +69,9 @@ final class ConnectionSession: Sendable {
     ) async throws -> Result {
         let session = ConnectionSession(deadline: deadline, timeout: timeout)
         let worker = Task { await session.serve(client) }
+        DeadlineWatch.shared.watch(session)
         defer {
+            DeadlineWatch.shared.unwatch(session)
             session.sender.finish()
             _ = worker  // The worker ends when the stream does; it is not awaited (it may hang in the driver).
         }
@@ -63,14 +80,23 @@ final class ConnectionSession: Sendable {
 
     /// Runs `operation` on the connection and returns its result, or throws
     /// ``PostgresContactStoreError`` (connection errors translated, with whether a write
-    /// was in flight), `timeout` when the deadline passes first.
+    /// was in flight), `timeout` when the deadline passes first, `CancellationError` when
+    /// the calling task is cancelled first.
     @discardableResult
     func perform<Value: Sendable>(
         _ operation: @escaping @Sendable (PostgresConnection) async throws -> Value
     ) async throws -> Value {
         do {
-            return try await Deadline.race(until: deadline, timeout: timeout, mayHaveWritten: { self.mayHaveWritten }) {
-                try await withCheckedThrowingContinuation { (reply: CheckedContinuation<Value, any Error>) in
+            return try await withTaskCancellationHandler {
+                try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Value, any Error>) in
+                    let reply = Reply(continuation)
+                    let expired = state.withLock { state in
+                        state.interrupt = { reply.resume(with: .failure($0)) }
+                        return state.expired
+                    }
+                    if expired { reply.resume(with: .failure(timeoutError)) }
+                    // A task cancelled before the handler could reach the step.
+                    if Task.isCancelled { reply.resume(with: .failure(CancellationError())) }
                     let request: Request = { connection in
                         do {
                             let connection = try connection.get()
@@ -80,20 +106,23 @@ final class ConnectionSession: Sendable {
                                     reason: "the connection was closed before the statement was sent",
                                     mayHaveBeenApplied: false)
                             }
-                            reply.resume(returning: try await operation(connection))
+                            reply.resume(with: .success(try await operation(connection)))
                             return true
                         } catch {
-                            reply.resume(throwing: error)
+                            reply.resume(with: .failure(error))
                             return !PostgresContactStore.isConnectionLevel(error)
                         }
                     }
-                    if case .terminated = self.sender.yield(request) {
+                    if !expired, case .terminated = sender.yield(request) {
                         reply.resume(
-                            throwing: PostgresContactStoreError.connectionLost(
-                                reason: "the connection was discarded after an earlier error",
-                                mayHaveBeenApplied: false))
+                            with: .failure(
+                                PostgresContactStoreError.connectionLost(
+                                    reason: "the connection was discarded after an earlier error",
+                                    mayHaveBeenApplied: false)))
                     }
                 }
+            } onCancel: {
+                state.withLock { $0.interrupt }?(CancellationError())
             }
         } catch {
             if case .timeout = error as? PostgresContactStoreError { setDirty(true) }
@@ -101,20 +130,40 @@ final class ConnectionSession: Sendable {
         }
     }
 
+    /// The error of a step that the deadline ended.
+    private var timeoutError: PostgresContactStoreError {
+        .timeout(after: timeout, mayHaveBeenApplied: mayHaveWritten)
+    }
+
+    /// The deadline has passed: fails the waiting step and every later one, and closes the
+    /// connection so that a statement in flight fails and the worker stops waiting for it.
+    func expire() async {
+        let (interrupt, connection) = state.withLock { state in
+            state.expired = true
+            return (state.interrupt, state.connection)
+        }
+        setDirty(true)
+        interrupt?(timeoutError)
+        try? await connection?.close()
+    }
+
     /// The worker: leases a connection and runs the steps sent to it until the caller is
     /// done or the connection failed; without a connection, fails every step.
     private func serve(_ client: PostgresClient) async {
         do {
             try await client.withConnection { connection in
+                let expired = state.withLock { state in
+                    state.connection = connection
+                    return state.expired
+                }
+                // Leased after the deadline: the caller has stopped waiting.
+                guard !expired else {
+                    self.sender.finish()
+                    try? await connection.close()
+                    return
+                }
                 for await request in self.requests {
-                    // The worker stops waiting at the deadline too, so that a step stuck in
-                    // the driver does not keep the connection leased forever.
-                    let usable = try? await Deadline.race(
-                        until: self.deadline, timeout: self.timeout, mayHaveWritten: { false }
-                    ) {
-                        await request(.success(connection))
-                    }
-                    guard usable == true else {
+                    guard await request(.success(connection)) else {
                         // Never send anything on a connection that failed (PostgresNIO 1.33.2
                         // would wait forever): close it; the pool then drops it.
                         self.sender.finish()
@@ -138,5 +187,19 @@ final class ConnectionSession: Sendable {
                     PostgresContactStoreError.connectionLost(
                         reason: "the connection was discarded after an earlier error", mayHaveBeenApplied: false)))
         }
+    }
+}
+
+/// The continuation of one step, resumed exactly once: by the step's answer, the
+/// deadline or the caller's cancellation, whichever comes first.
+private final class Reply<Value: Sendable>: Sendable {
+    private let continuation: Mutex<CheckedContinuation<Value, any Error>?>
+
+    init(_ continuation: CheckedContinuation<Value, any Error>) {
+        self.continuation = Mutex(continuation)
+    }
+
+    func resume(with result: Result<Value, any Error>) {
+        continuation.withLock { $0.take() }?.resume(with: result)
     }
 }

@@ -541,14 +541,16 @@ public final class PostgresContactStore: ContactStore {
                 return try await attempt()
             } catch let error as PostgresContactStoreError {
                 inDoubt = inDoubt || error.mayHaveBeenApplied
-                if case .timeout = error { throw Deadline.timeoutError(timeout, mayHaveBeenApplied: inDoubt) }
+                if case .timeout = error {
+                    throw PostgresContactStoreError.timeout(after: timeout, mayHaveBeenApplied: inDoubt)
+                }
                 guard error.isTransient, retries < options.maximumRetries, retryingInDoubt || !inDoubt else {
                     throw error
                 }
                 // Jitter spreads the callers a restart failed at once.
                 let wait = delay * Double.random(in: 0.5...1.5)
                 guard ContinuousClock.now + wait < deadline else {
-                    throw Deadline.timeoutError(timeout, mayHaveBeenApplied: inDoubt)
+                    throw PostgresContactStoreError.timeout(after: timeout, mayHaveBeenApplied: inDoubt)
                 }
                 try await Task.sleep(for: wait)
                 retries += 1

@@ -26,6 +26,12 @@ public enum PostgresContactStoreError: Error, Sendable, Hashable, CustomStringCo
     case serializationFailure(sqlState: String, message: String)
     /// A call did not finish within the store's ``PostgresContactStoreOptions/timeout``.
     case timeout(seconds: Double, mayHaveBeenApplied: Bool)
+
+    /// ``timeout(seconds:mayHaveBeenApplied:)`` for a call whose deadline was `timeout` away.
+    static func timeout(after timeout: Duration, mayHaveBeenApplied: Bool) -> PostgresContactStoreError {
+        let seconds = Double(timeout.components.seconds) + Double(timeout.components.attoseconds) / 1e18
+        return .timeout(seconds: seconds, mayHaveBeenApplied: mayHaveBeenApplied)
+    }
     /// The server refused a write that breaks a constraint of the table (SQLSTATE class
     /// `23`, for example a `NOT NULL` or `CHECK` of an existing table); nothing was applied.
     case constraintViolation(sqlState: String, constraint: String?, message: String)

@@ -56,9 +56,7 @@ struct ClosedConnectionTests {
         }
         defer { killer.cancel() }
         do {
-            try await Deadline.race(
-                until: .now + .seconds(seconds), timeout: .seconds(seconds), mayHaveWritten: { false }
-            ) {
+            try await Deadline.race(seconds: seconds) {
                 try await wrapper(connection) { connection in
                     do {
                         // Read to the end: `query` returns at the row description, and the

@@ -1,0 +1,91 @@
+import Foundation
+import IdentityReconciliation
+import PostgresNIO
+import Testing
+
+@testable import PostgresContactStore
+
+/// A call whose statement waits on the server ends at its deadline with a timeout, or at
+/// once when its task is cancelled, and the store works again once the server answers.
+@Suite("Deadlines and cancellation", .enabled(if: TestDatabase.shouldRun, TestDatabase.skipReason))
+struct DeadlineTests {
+    /// Generous: the machine running the tests is shared.
+    static let slack = Duration.seconds(2)
+
+    /// Runs `body` while another session holds an exclusive lock on `store`'s table, so
+    /// every statement of the store waits. The lock goes when `body` returns, or after
+    /// `seconds` if `body` waits for it: a broken deadline then fails a test instead of
+    /// hanging it.
+    static func withTableLocked<Result: Sendable>(
+        _ store: PostgresContactStore, _ client: PostgresClient, seconds: Int = 6,
+        _ body: @Sendable () async throws -> Result
+    ) async throws -> Result {
+        let logger = PostgresContactStore.silentLogger
+        let connection = try await PostgresConnection.connect(
+            configuration: try TestDatabase.settings().connectionConfiguration(), id: 1, logger: logger)
+        let pid = try await connection.query("SELECT pg_backend_pid()", logger: logger).collect().first?.decode(
+            Int.self)
+        _ = try await connection.query("BEGIN", logger: logger)
+        _ = try await connection.query(
+            PostgresQuery(unsafeSQL: "LOCK TABLE \(store.layout.qualifiedName) IN ACCESS EXCLUSIVE MODE"),
+            logger: logger)
+        let holder = Task {
+            _ = try await connection.query("SELECT pg_sleep(\(seconds))", logger: logger).collect()
+            _ = try await connection.query("ROLLBACK", logger: logger)
+        }
+        defer {
+            holder.cancel()
+            Task { try? await connection.close() }
+        }
+        let result = try await body()
+        // A session sleeping in a transaction does not notice its client leaving; end it.
+        try await TestDatabase.execute(client, "SELECT pg_terminate_backend(\(pid ?? 0))")
+        return result
+    }
+
+    @Test func aCallWaitingOnTheServerTimesOutAtItsDeadline() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let schema = scratch.make()
+            let store = try await PostgresContactStore.open(
+                client: client, schema: schema, options: PostgresContactStoreOptions(timeout: .seconds(1)))
+            let resolver = IdentityResolver(store: store)
+            let (error, elapsed) = try await Self.withTableLocked(store, client) {
+                let start = ContinuousClock.now
+                do {
+                    _ = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+                    return (nil as PostgresContactStoreError?, start.duration(to: .now))
+                } catch let error as PostgresContactStoreError {
+                    return (error, start.duration(to: .now))
+                }
+            }
+            #expect(error == .timeout(seconds: 1, mayHaveBeenApplied: false))
+            #expect(elapsed >= .seconds(1) && elapsed <= .seconds(1) + Self.slack, "it took \(elapsed)")
+            // The connection that timed out was closed, not handed out again. (A store of the
+            // same table with a longer deadline: the lock may take a moment to go.)
+            let patient = try await PostgresContactStore.open(
+                client: client, schema: schema, options: PostgresContactStoreOptions(timeout: .seconds(60)))
+            let identification = try await IdentityResolver(store: patient).identify(
+                email: "a@x.io", phoneNumber: "1")
+            #expect(identification.outcome == .createdPrimary(contactID: 1))
+        }
+    }
+
+    @Test func aCancelledCallEndsAtOnce() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(client, options: PostgresContactStoreOptions(timeout: .seconds(60)))
+            let resolver = IdentityResolver(store: store)
+            let (result, elapsed) = try await Self.withTableLocked(store, client) {
+                let call = Task { try await resolver.identify(email: "a@x.io", phoneNumber: "1") }
+                try await Task.sleep(for: .milliseconds(300))
+                let cancelled = ContinuousClock.now
+                call.cancel()
+                let result = await call.result
+                return (result, cancelled.duration(to: .now))
+            }
+            #expect(throws: CancellationError.self) { try result.get() }
+            #expect(elapsed <= Self.slack, "it took \(elapsed) after the cancellation")
+            let identification = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+            #expect(identification.outcome == .createdPrimary(contactID: 1))
+        }
+    }
+}
