@@ -11,6 +11,7 @@ import Synchronization
 /// returns by its own deadline.
 final class CallBatcher<Input: Sendable, Output: Sendable>: Sendable {
     private struct Waiter {
+        let id: Int
         let input: Input
         let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<Output, any Error>
@@ -21,6 +22,8 @@ final class CallBatcher<Input: Sendable, Output: Sendable>: Sendable {
         var running = false
         var batches = 0
         var calls = 0
+        /// The id of the last waiter queued.
+        var lastID = 0
     }
     private let state = Mutex(State())
     /// The most calls one batch takes.
@@ -39,7 +42,9 @@ final class CallBatcher<Input: Sendable, Output: Sendable>: Sendable {
     ///   - deadline: The call's deadline; the batch's is the earliest of its calls'.
     ///   - body: Runs one batch by its deadline: one result per input, in order. Every
     ///     caller passes the same `body`; the one that starts the queue's draining is used.
-    /// - Throws: The call's failure, as `body` reported it.
+    /// - Throws: The call's failure, as `body` reported it; `CancellationError` when the
+    ///   calling task is cancelled while the call waits for a batch (once its batch is
+    ///   running, the call waits for it).
     func submit(
         _ input: Input, deadline: ContinuousClock.Instant,
         _ body: @escaping @Sendable ([Input], ContinuousClock.Instant) async -> [Result<Output, any Error>]
@@ -57,14 +62,31 @@ final class CallBatcher<Input: Sendable, Output: Sendable>: Sendable {
             guard let result else { throw Self.missingResult }
             return try result.get()
         }
-        return try await withCheckedThrowingContinuation { continuation in
-            let starts = state.withLock { state in
-                state.pending.append(Waiter(input: input, deadline: deadline, continuation: continuation))
-                guard !state.running else { return false }
-                state.running = true
-                return true
+        let id = state.withLock { state in
+            state.lastID += 1
+            return state.lastID
+        }
+        return try await withTaskCancellationHandler {
+            try await withCheckedThrowingContinuation { continuation in
+                let (starts, cancelled) = state.withLock { state in
+                    // Cancelled before the handler below could find the call in the queue.
+                    guard !Task.isCancelled else { return (false, true) }
+                    state.pending.append(
+                        Waiter(id: id, input: input, deadline: deadline, continuation: continuation))
+                    guard !state.running else { return (false, false) }
+                    state.running = true
+                    return (true, false)
+                }
+                if cancelled { continuation.resume(throwing: CancellationError()) }
+                if starts { Task { await self.drain(body) } }
             }
-            if starts { Task { await self.drain(body) } }
+        } onCancel: {
+            // A call still in the queue leaves it; one in a batch waits for the batch.
+            let waiter = state.withLock { state -> Waiter? in
+                guard let index = state.pending.firstIndex(where: { $0.id == id }) else { return nil }
+                return state.pending.remove(at: index)
+            }
+            waiter?.continuation.resume(throwing: CancellationError())
         }
     }
 

@@ -98,6 +98,9 @@ final class ConnectionSession: Sendable {
                     // A task cancelled before the handler could reach the step.
                     if Task.isCancelled { reply.resume(with: .failure(CancellationError())) }
                     let request: Request = { connection in
+                        // The caller stopped waiting (cancelled, or out of time) before the
+                        // worker came to the step: it is not sent.
+                        guard reply.isWaiting else { return true }
                         do {
                             let connection = try connection.get()
                             // PostgresNIO 1.33.2 never answers a query written to a closed channel.
@@ -198,6 +201,9 @@ private final class Reply<Value: Sendable>: Sendable {
     init(_ continuation: CheckedContinuation<Value, any Error>) {
         self.continuation = Mutex(continuation)
     }
+
+    /// Whether the caller still waits for the step.
+    var isWaiting: Bool { continuation.withLock { $0 != nil } }
 
     func resume(with result: Result<Value, any Error>) {
         continuation.withLock { $0.take() }?.resume(with: result)

@@ -209,8 +209,9 @@ public final class PostgresContactStore: ContactStore {
     /// as step 2 above, in turn, each seeing the writes before it: a write whose selection
     /// an earlier one changed writes nothing and takes the contended path, as it would
     /// alone. A call that finds nothing in flight runs at once, alone. A batch's deadline is
-    /// the earliest of its calls' (so no call waits past its own), and a call waiting in a
-    /// batch notices its task's cancellation only when the batch ends. A batch that fails
+    /// the earliest of its calls' (so no call waits past its own). A call whose task is
+    /// cancelled while it is queued for a batch leaves the queue at once; one whose batch is
+    /// running notices it when the batch ends. A batch that fails
     /// for a reason that may be one write's (a server error, not a lost connection or a
     /// timeout) fails none of them: each runs alone.
     ///

@@ -1,6 +1,7 @@
 import Foundation
 import IdentityReconciliation
 import PostgresNIO
+import Synchronization
 import Testing
 
 @testable import PostgresContactStore
@@ -86,6 +87,51 @@ struct DeadlineTests {
             #expect(elapsed <= Self.slack, "it took \(elapsed) after the cancellation")
             let identification = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
             #expect(identification.outcome == .createdPrimary(contactID: 1))
+        }
+    }
+
+    /// With every identify batched, a call queued behind a running batch leaves the queue
+    /// when cancelled; the batch's own call goes on.
+    @Test func aCancelledCallWaitingForABatchEndsAtOnce() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(
+                client, options: PostgresContactStoreOptions(timeout: .seconds(60), batchingThreshold: 0))
+            let resolver = IdentityResolver(store: store)
+            let (running, queued, elapsed) = try await Self.withTableLocked(store, client) {
+                let running = Task { try await resolver.identify(email: "a@x.io", phoneNumber: "1") }
+                try await Task.sleep(for: .milliseconds(300))
+                let queued = Task { try await resolver.identify(email: "b@x.io", phoneNumber: "2") }
+                try await Task.sleep(for: .milliseconds(300))
+                let cancelled = ContinuousClock.now
+                queued.cancel()
+                let result = await queued.result
+                return (running, result, cancelled.duration(to: .now))
+            }
+            #expect(throws: CancellationError.self) { try queued.get() }
+            #expect(elapsed <= Self.slack, "it took \(elapsed) after the cancellation")
+            #expect(try await running.value.outcome == .createdPrimary(contactID: 1))
+            #expect(try await resolver.contact(email: "b@x.io") == nil)
+            // The cancelled call never ran: it was still queued (a call run at once counts too).
+            #expect(store.batchedReads.counts.calls == 1)
+        }
+    }
+
+    /// A step of a call cancelled before the worker came to it is never sent.
+    @Test func aStepOfACancelledCallIsNotSent() async throws {
+        try await TestDatabase.withClient { client, _ in
+            let sent = Atomic<Bool>(false)
+            let call = Task {
+                try await ConnectionSession.with(client, deadline: .now + .seconds(30), timeout: .seconds(30)) {
+                    session in
+                    withUnsafeCurrentTask { $0?.cancel() }
+                    try await session.perform { _ in sent.store(true, ordering: .relaxed) }
+                }
+            }
+            await #expect(throws: CancellationError.self) { try await call.value }
+            // The worker leases a connection in milliseconds; give it far longer.
+            try await Task.sleep(for: .seconds(1))
+            let wasSent = sent.load(ordering: .relaxed)
+            #expect(!wasSent)
         }
     }
 }
