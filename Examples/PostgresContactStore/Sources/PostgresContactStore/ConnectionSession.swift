@@ -30,6 +30,8 @@ final class ConnectionSession: Sendable {
         var expired = false
         /// The leased connection, once the worker has it.
         var connection: PostgresConnection?
+        /// Whether the worker is done with the connection (another session may lease it).
+        var released = false
     }
 
     private let requests: AsyncStream<Request>
@@ -143,7 +145,8 @@ final class ConnectionSession: Sendable {
     func expire() async {
         let (interrupt, connection) = state.withLock { state in
             state.expired = true
-            return (state.interrupt, state.connection)
+            // Once released, the connection may be another session's: not ours to close.
+            return (state.interrupt, state.released ? nil : state.connection)
         }
         setDirty(true)
         interrupt?(timeoutError)
@@ -174,7 +177,13 @@ final class ConnectionSession: Sendable {
                         return
                     }
                 }
-                if self.dirty.load(ordering: .acquiring) { try? await connection.close() }
+                // Decided under the lock `expire()` takes: after it, the connection is
+                // closed here or there, never handed back to the pool.
+                let expiredMeanwhile = state.withLock { state in
+                    state.released = true
+                    return state.expired
+                }
+                if expiredMeanwhile || self.dirty.load(ordering: .acquiring) { try? await connection.close() }
             }
         } catch {
             let failure = PostgresContactStoreError.unreachable(

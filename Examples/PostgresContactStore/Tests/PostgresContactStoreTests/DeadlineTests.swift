@@ -134,4 +134,31 @@ struct DeadlineTests {
             #expect(!wasSent)
         }
     }
+
+    /// A session whose deadline the watch reaches only after the session ended does not
+    /// close the connection: on a pool of one, the next session has it by then.
+    @Test func anEndedSessionsExpiryLeavesTheNextSessionsConnection() async throws {
+        let client = PostgresClient(
+            configuration: try TestDatabase.settings().clientConfiguration(maximumConnections: 1))
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { await client.run() }
+            defer { group.cancelAll() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            let ended = try await ConnectionSession.with(client, deadline: deadline, timeout: .seconds(30)) { session in
+                try await session.perform { try await $0.query("SELECT 1", logger: PostgresContactStore.silentLogger) }
+                return session
+            }
+            let answer = try await ConnectionSession.with(client, deadline: deadline, timeout: .seconds(30)) {
+                session in
+                // This session holds the pool's only connection, the one `ended` had.
+                try await session.perform { _ in }
+                await ended.expire()
+                return try await session.perform { connection in
+                    try await connection.query("SELECT 2", logger: PostgresContactStore.silentLogger).collect()
+                        .first?.decode(Int.self)
+                }
+            }
+            #expect(answer == 2)
+        }
+    }
 }
