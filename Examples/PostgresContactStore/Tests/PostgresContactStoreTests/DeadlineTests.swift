@@ -99,7 +99,11 @@ struct DeadlineTests {
             let resolver = IdentityResolver(store: store)
             let (running, queued, elapsed) = try await Self.withTableLocked(store, client) {
                 let running = Task { try await resolver.identify(email: "a@x.io", phoneNumber: "1") }
-                try await Task.sleep(for: .milliseconds(300))
+                // Its read runs (as a batch of one) before the next call comes.
+                let start = ContinuousClock.now
+                while store.batchedReads.counts.batches == 0, start.duration(to: .now) < .seconds(10) {
+                    try await Task.sleep(for: .milliseconds(10))
+                }
                 let queued = Task { try await resolver.identify(email: "b@x.io", phoneNumber: "2") }
                 try await Task.sleep(for: .milliseconds(300))
                 let cancelled = ContinuousClock.now
