@@ -26,9 +26,10 @@ extension IdentityResolver {
     public func explain(contactID id: Int, to otherID: Int) async throws -> [EvidenceStep] {
         let selection = ContactSelection(contactID: id, includesLinks: true)
         let group = try await store.read(selection)
+        // Checked: every row read is live.
         try group.checkLookup(of: selection)
-        guard group.rows.contains(where: { $0.id == id && $0.isLive }) else { throw ExplainError.contactNotFound(id) }
-        guard group.rows.contains(where: { $0.id == otherID && $0.isLive }) else {
+        guard group.rows.contains(where: { $0.id == id }) else { throw ExplainError.contactNotFound(id) }
+        guard group.rows.contains(where: { $0.id == otherID }) else {
             // Only on this error path: a second read tells a missing row from another person.
             let other = try await store.read(.group(containingContactID: otherID))
             guard other.rows.contains(where: { $0.id == otherID && $0.isLive }) else {
