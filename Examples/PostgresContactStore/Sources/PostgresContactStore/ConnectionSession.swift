@@ -118,7 +118,7 @@ final class ConnectionSession: Sendable {
                             return !PostgresContactStore.isConnectionLevel(error)
                         }
                     }
-                    if !expired, case .terminated = sender.yield(request) {
+                    if reply.isWaiting, case .terminated = sender.yield(request) {
                         reply.resume(
                             with: .failure(
                                 PostgresContactStoreError.connectionLost(
