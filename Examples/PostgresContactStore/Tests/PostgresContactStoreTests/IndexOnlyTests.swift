@@ -82,24 +82,44 @@ struct IndexOnlyTests {
     }
 
     /// Identifies of every kind (known values, new secondaries, merges of two groups, new
-    /// people) through the store's functions, on their own connections: the server's
+    /// people), four at a time, through the store's functions on their own connections, each
+    /// alone or (`batched`) every one through the batches' statements
+    /// (``StoreFunctions/readManySQL``, ``StoreFunctions/applyManySQL``): the server's
     /// counters show index scans of `"Contact"` and not one sequential scan.
-    @Test func identifiesScanNoTableSequentially() async throws {
+    @Test(arguments: [false, true]) func identifiesScanNoTableSequentially(batched: Bool) async throws {
         try await TestDatabase.withClient { client, scratch in
             let store = try await scratch.store(client)
             try await Self.fill(client, store)
             let before = try await Self.scans(client, store)
             // A client of its own: when it stops, its backends end and report their counters.
             try await PostgresContactStore.withStore(
-                settings: try TestDatabase.settings(), schema: store.schema, maximumConnections: 2
+                settings: try TestDatabase.settings(), schema: store.schema, maximumConnections: 4,
+                options: PostgresContactStoreOptions(batchingThreshold: batched ? 0 : .max)
             ) { store in
                 let resolver = IdentityResolver(store: store)
                 for i in stride(from: 1, to: 2_000, by: 20) {
-                    _ = try await resolver.identify(email: "e\(i)@x.io", phoneNumber: nil)
-                    _ = try await resolver.identify(email: "e\(i + 1)@x.io", phoneNumber: "\(900_000 + i)")
-                    _ = try await resolver.identify(email: "e\(i + 2)@x.io", phoneNumber: "\(i + 6)")
-                    _ = try await resolver.identify(email: "new\(i)@x.io", phoneNumber: "\(800_000 + i)")
+                    try await withThrowingTaskGroup { group in
+                        group.addTask { _ = try await resolver.identify(email: "e\(i)@x.io", phoneNumber: nil) }
+                        group.addTask {
+                            _ = try await resolver.identify(email: "e\(i + 1)@x.io", phoneNumber: "\(900_000 + i)")
+                        }
+                        group.addTask {
+                            _ = try await resolver.identify(email: "e\(i + 2)@x.io", phoneNumber: "\(i + 6)")
+                        }
+                        group.addTask {
+                            _ = try await resolver.identify(email: "new\(i)@x.io", phoneNumber: "\(800_000 + i)")
+                        }
+                        try await group.waitForAll()
+                    }
                     _ = try await resolver.contact(id: i + 3)
+                }
+                let (reads, writes) = (store.batchedReads.counts, store.batchedWrites.counts)
+                if batched {
+                    // Batches of several ran, so the batches' statements did.
+                    #expect(reads.calls > reads.batches, "reads: \(reads)")
+                    #expect(writes.calls > writes.batches, "writes: \(writes)")
+                } else {
+                    #expect(reads.calls == 0 && writes.calls == 0)
                 }
             }
             try await Self.expectIndexScansOnly(since: before, client, store)
