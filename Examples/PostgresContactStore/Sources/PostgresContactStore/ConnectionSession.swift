@@ -16,6 +16,10 @@ import Synchronization
 /// later one, with a timeout, and closes the connection, which fails the statement in
 /// flight and so ends the worker's wait too.
 ///
+/// The worker runs the steps on the connection's event loop (``EventLoopExecutor``), so a
+/// step's check that the connection is open and its statement's write happen with nothing
+/// in between that could close it.
+///
 /// A step costs no task of its own: one worker serves the whole session, and one watch
 /// all sessions.
 final class ConnectionSession: Sendable {
@@ -105,12 +109,7 @@ final class ConnectionSession: Sendable {
                         guard reply.isWaiting else { return true }
                         do {
                             let connection = try connection.get()
-                            // PostgresNIO 1.33.2 never answers a query written to a closed channel.
-                            guard !connection.isClosed else {
-                                throw PostgresContactStoreError.connectionLost(
-                                    reason: "the connection was closed before the statement was sent",
-                                    mayHaveBeenApplied: false)
-                            }
+                            try Self.checkOpen(connection)
                             reply.resume(with: .success(try await operation(connection)))
                             return true
                         } catch {
@@ -133,6 +132,17 @@ final class ConnectionSession: Sendable {
             if case .timeout = error as? PostgresContactStoreError { setDirty(true) }
             throw PostgresContactStore.translate(error, mayHaveBeenApplied: mayHaveWritten)
         }
+    }
+
+    /// Throws ``PostgresContactStoreError/connectionLost(reason:mayHaveBeenApplied:)`` when
+    /// `connection` is closed: PostgresNIO 1.33.2 never answers a statement written to a
+    /// closed channel, so every statement is sent only after this check. In a session's
+    /// steps, which run on the connection's event loop (see ``EventLoopExecutor``), nothing
+    /// can close the connection between the check and the statement's write.
+    static func checkOpen(_ connection: PostgresConnection) throws {
+        guard connection.isClosed else { return }
+        throw PostgresContactStoreError.connectionLost(
+            reason: "the connection was closed before the statement was sent", mayHaveBeenApplied: false)
     }
 
     /// The error of a step that the deadline ended.
@@ -168,14 +178,20 @@ final class ConnectionSession: Sendable {
                     try? await connection.close()
                     return
                 }
-                for await request in self.requests {
-                    guard await request(.success(connection)) else {
-                        // Never send anything on a connection that failed (PostgresNIO 1.33.2
-                        // would wait forever): close it; the pool then drops it.
-                        self.sender.finish()
-                        try? await connection.close()
-                        return
+                // On the connection's event loop, a step's check that the connection is open
+                // and its statement's write run with nothing in between (see EventLoopExecutor).
+                let usable = await withTaskExecutorPreference(EventLoopExecutor(connection.eventLoop)) {
+                    for await request in self.requests {
+                        guard await request(.success(connection)) else { return false }
                     }
+                    return true
+                }
+                guard usable else {
+                    // Never send anything on a connection that failed (PostgresNIO 1.33.2
+                    // would wait forever): close it; the pool then drops it.
+                    self.sender.finish()
+                    try? await connection.close()
+                    return
                 }
                 // Decided under the lock `expire()` takes: after it, the connection is
                 // closed here or there, never handed back to the pool.

@@ -458,11 +458,13 @@ public final class PostgresContactStore: ContactStore {
             let rows = contacts.contacts
             for start in stride(from: 0, to: rows.count, by: 1_000) {
                 let chunk = rows[start..<min(start + 1_000, rows.count)]
+                try ConnectionSession.checkOpen(connection)
                 try await connection.query(self.insertQuery(chunk), logger: self.logger)
             }
             let links = contacts.links
             for start in stride(from: 0, to: links.count, by: 10_000) {
                 let chunk = links[start..<min(start + 10_000, links.count)]
+                try ConnectionSession.checkOpen(connection)
                 try await connection.query(self.insertLinksQuery(chunk), logger: self.logger)
             }
             guard !rows.isEmpty else { return }
@@ -576,13 +578,16 @@ public final class PostgresContactStore: ContactStore {
     /// Runs `body` between `BEGIN` and `COMMIT`. When it fails, rolls back, unless the
     /// connection itself failed: then nothing more is sent on it (PostgresNIO 1.33.2 would
     /// never answer a query on a closed connection, see the README), it is closed, and the
-    /// server rolls the transaction back itself.
+    /// server rolls the transaction back itself. `BEGIN`, `COMMIT` and `ROLLBACK` go out only
+    /// after ``ConnectionSession/checkOpen(_:)``.
     static func inTransaction<Result: Sendable>(
         _ connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
+        try ConnectionSession.checkOpen(connection)
         try await connection.query("BEGIN", logger: logger)
         do {
             let result = try await body(connection)
+            try ConnectionSession.checkOpen(connection)
             try await connection.query("COMMIT", logger: logger)
             return result
         } catch {
@@ -591,6 +596,7 @@ public final class PostgresContactStore: ContactStore {
                 throw error
             }
             do {
+                try ConnectionSession.checkOpen(connection)
                 try await connection.query("ROLLBACK", logger: logger)
             } catch {
                 // A connection that cannot roll back must not go back to the pool mid-transaction.

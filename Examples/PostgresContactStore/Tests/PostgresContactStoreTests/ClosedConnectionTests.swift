@@ -100,4 +100,56 @@ struct ClosedConnectionTests {
             return
         }
     }
+
+    /// A connection closed at any moment around the sending of a step never leaves the step
+    /// waiting in the driver (PostgresNIO 1.33.2 never answers a statement written to a
+    /// closed channel): the step answers or fails with `connectionLost` at once, never with
+    /// `timeout` at its deadline, and on a pool of one the next session has a connection.
+    /// With the worker off the connection's event loop, a step timed out within the first 40
+    /// attempts in each of three runs.
+    @Test func aConnectionClosedAsAStepIsSentFailsTheStepAtOnce() async throws {
+        try await TestDatabase.withClient(maximumConnections: 1) { client, _ in
+            for attempt in 0..<400 {
+                // A local statement takes milliseconds; 2 s only ends a step that hangs.
+                let outcome = try await ConnectionSession.with(
+                    client, deadline: .now + .seconds(2), timeout: .seconds(2)
+                ) {
+                    session in
+                    let connection = try await session.perform { $0 }
+                    let closer = Task {
+                        // 0–24 µs, so that over the attempts the close lands before, during and
+                        // after the sending of the step below.
+                        let until = ContinuousClock.now + .microseconds(attempt % 25)
+                        while ContinuousClock.now < until {}
+                        try? await connection.close()
+                    }
+                    let outcome: PostgresContactStoreError?
+                    do {
+                        _ = try await session.perform {
+                            try await $0.query("SELECT 1", logger: PostgresContactStore.silentLogger).collect()
+                        }
+                        outcome = nil
+                    } catch let error as PostgresContactStoreError {
+                        outcome = error
+                    }
+                    await closer.value
+                    return outcome
+                }
+                if case .timeout? = outcome {
+                    Issue.record("attempt \(attempt): the step waited for its deadline")
+                    return
+                }
+                let answer = try await ConnectionSession.with(
+                    client, deadline: .now + .seconds(5), timeout: .seconds(5)
+                ) {
+                    session in
+                    try await session.perform { connection in
+                        try await connection.query("SELECT 2", logger: PostgresContactStore.silentLogger).collect()
+                            .first?.decode(Int.self)
+                    }
+                }
+                #expect(answer == 2, "attempt \(attempt)")
+            }
+        }
+    }
 }

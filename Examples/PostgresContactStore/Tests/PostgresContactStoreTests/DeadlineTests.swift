@@ -142,11 +142,7 @@ struct DeadlineTests {
     /// A session whose deadline the watch reaches only after the session ended does not
     /// close the connection: on a pool of one, the next session has it by then.
     @Test func anEndedSessionsExpiryLeavesTheNextSessionsConnection() async throws {
-        let client = PostgresClient(
-            configuration: try TestDatabase.settings().clientConfiguration(maximumConnections: 1))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
+        try await TestDatabase.withClient(maximumConnections: 1) { client, _ in
             let deadline = ContinuousClock.now + .seconds(30)
             let ended = try await ConnectionSession.with(client, deadline: deadline, timeout: .seconds(30)) { session in
                 try await session.perform { try await $0.query("SELECT 1", logger: PostgresContactStore.silentLogger) }

@@ -14,38 +14,27 @@ struct PreparedStatementTests {
     /// writes, and nothing else of the store's was executed prepared (identifies one after
     /// another are batches of one, which run these calls, not the batch statements).
     @Test func identifyRunsTwoPreparedCalls() async throws {
-        let settings = try TestDatabase.settings()
-        let client = PostgresClient(configuration: settings.clientConfiguration(maximumConnections: 1))
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { await client.run() }
-            defer { group.cancelAll() }
-            let schema = TestDatabase.uniqueSchema()
-            do {
-                let store = try await PostgresContactStore.open(client: client, schema: schema)
-                let resolver = IdentityResolver(store: store)
-                let requests = 12
-                for index in 0..<requests {
-                    let result = try await resolver.identify(email: "p\(index)@x.io", phoneNumber: "\(index)")
-                    #expect(result.outcome == .createdPrimary(contactID: index + 1))
-                }
-                // The pool's only connection, so the view shows the store's statements.
-                let rows = try await client.query(
-                    "SELECT name, statement, (generic_plans + custom_plans)::int8 FROM pg_prepared_statements"
-                ).collect()
-                var executions: [String: Int] = [:]
-                for row in rows {
-                    let (name, statement, count) = try row.decode((String, String, Int).self)
-                    executions[name] = count
-                    if name == store.calls.read.name { #expect(statement == store.calls.read.sql) }
-                }
-                #expect(executions[store.calls.read.name] == requests)
-                #expect(executions[store.calls.apply.name] == requests)
-                #expect(Set(executions.keys) == [store.calls.read.name, store.calls.apply.name])
-            } catch {
-                try? await TestDatabase.execute(client, "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
-                throw error
+        try await TestDatabase.withClient(maximumConnections: 1) { client, scratch in
+            let store = try await scratch.store(client)
+            let resolver = IdentityResolver(store: store)
+            let requests = 12
+            for index in 0..<requests {
+                let result = try await resolver.identify(email: "p\(index)@x.io", phoneNumber: "\(index)")
+                #expect(result.outcome == .createdPrimary(contactID: index + 1))
             }
-            try await TestDatabase.execute(client, "DROP SCHEMA IF EXISTS \"\(schema)\" CASCADE")
+            // The pool's only connection, so the view shows the store's statements.
+            let rows = try await client.query(
+                "SELECT name, statement, (generic_plans + custom_plans)::int8 FROM pg_prepared_statements"
+            ).collect()
+            var executions: [String: Int] = [:]
+            for row in rows {
+                let (name, statement, count) = try row.decode((String, String, Int).self)
+                executions[name] = count
+                if name == store.calls.read.name { #expect(statement == store.calls.read.sql) }
+            }
+            #expect(executions[store.calls.read.name] == requests)
+            #expect(executions[store.calls.apply.name] == requests)
+            #expect(Set(executions.keys) == [store.calls.read.name, store.calls.apply.name])
         }
     }
 

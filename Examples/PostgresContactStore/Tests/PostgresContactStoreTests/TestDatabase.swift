@@ -49,11 +49,13 @@ enum TestDatabase {
         #expect(InvariantChecker.valueGroups(rows) == InvariantChecker.valueGroups(replayRows))
     }
 
-    /// Runs `body` with a running client; every schema registered in `scratch` is dropped afterwards.
+    /// Runs `body` with a running client of at most `maximumConnections`; every schema
+    /// registered in `scratch` is dropped afterwards.
     static func withClient<Result: Sendable>(
-        _ body: @Sendable (PostgresClient, ScratchSchemas) async throws -> Result
+        maximumConnections: Int = 16, _ body: @Sendable (PostgresClient, ScratchSchemas) async throws -> Result
     ) async throws -> Result {
-        let client = PostgresClient(configuration: try settings().clientConfiguration(maximumConnections: 16))
+        let client = PostgresClient(
+            configuration: try settings().clientConfiguration(maximumConnections: maximumConnections))
         let scratch = ScratchSchemas()
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
