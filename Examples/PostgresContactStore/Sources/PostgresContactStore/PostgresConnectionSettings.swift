@@ -122,6 +122,10 @@ public struct PostgresConnectionSettings: Sendable, Hashable, CustomStringConver
 
     /// The configuration for a PostgresNIO `PostgresClient` (a connection pool).
     ///
+    /// The pool keeps at least one connection open: PostgresNIO 1.33.2's pool, with no
+    /// minimum, never replaces its last connection when it closes while calls wait for one
+    /// (vapor/postgres-nio#657), and they would wait until their deadlines.
+    ///
     /// - Parameter maximumConnections: The most connections the pool opens.
     public func clientConfiguration(maximumConnections: Int = 20) -> PostgresClient.Configuration {
         var configuration: PostgresClient.Configuration
@@ -142,6 +146,7 @@ public struct PostgresConnectionSettings: Sendable, Hashable, CustomStringConver
                 unixSocketPath: path, username: username, password: password, database: database)
         }
         configuration.options.maximumConnections = maximumConnections
+        configuration.options.minimumConnections = min(1, maximumConnections)
         configuration.options.connectTimeout = .seconds(10)
         return configuration
     }

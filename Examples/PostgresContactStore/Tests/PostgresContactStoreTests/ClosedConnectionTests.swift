@@ -101,55 +101,91 @@ struct ClosedConnectionTests {
         }
     }
 
-    /// A connection closed at any moment around the sending of a step never leaves the step
-    /// waiting in the driver (PostgresNIO 1.33.2 never answers a statement written to a
-    /// closed channel): the step answers or fails with `connectionLost` at once, never with
-    /// `timeout` at its deadline, and on a pool of one the next session has a connection.
-    /// With the worker off the connection's event loop, a step timed out within the first 40
-    /// attempts in each of three runs.
-    @Test func aConnectionClosedAsAStepIsSentFailsTheStepAtOnce() async throws {
+    /// A connection that closes after a step has found it open, before the step's statement
+    /// is written, never leaves the step waiting in the driver (PostgresNIO 1.33.2 never
+    /// answers a statement written to a closed channel). Here each step asks the connection's
+    /// event loop to close the connection, spins 5 ms, then sends its statement: the worker
+    /// runs the step on that loop, so the close waits for the step to write, and fails the
+    /// statement in flight, `connectionLost` at once (or the answer, had it come first),
+    /// never `timeout` at the deadline. With the worker on the cooperative pool the loop
+    /// closed the connection during the spin, and the step waited for its deadline.
+    @Test func aConnectionClosingAsAStepIsSentFailsTheStepAtOnce() async throws {
         try await TestDatabase.withClient(maximumConnections: 1) { client, _ in
-            for attempt in 0..<400 {
+            for attempt in 0..<10 {
                 // A local statement takes milliseconds; 2 s only ends a step that hangs.
-                let outcome = try await ConnectionSession.with(
-                    client, deadline: .now + .seconds(2), timeout: .seconds(2)
-                ) {
-                    session in
-                    let connection = try await session.perform { $0 }
-                    let closer = Task {
-                        // 0–24 µs, so that over the attempts the close lands before, during and
-                        // after the sending of the step below.
-                        let until = ContinuousClock.now + .microseconds(attempt % 25)
-                        while ContinuousClock.now < until {}
-                        try? await connection.close()
-                    }
-                    let outcome: PostgresContactStoreError?
+                let outcome = try await Self.withOpenSession(client, seconds: 2) { session in
                     do {
-                        _ = try await session.perform {
-                            try await $0.query("SELECT 1", logger: PostgresContactStore.silentLogger).collect()
+                        _ = try await session.perform { connection in
+                            connection.eventLoop.execute { let _: EventLoopFuture<Void> = connection.close() }
+                            // Time enough for the loop to close the connection, unless this
+                            // step holds the loop's thread.
+                            let until = ContinuousClock.now + .milliseconds(5)
+                            while ContinuousClock.now < until {}
+                            return try await connection.query("SELECT 1", logger: PostgresContactStore.silentLogger)
+                                .collect().count
                         }
-                        outcome = nil
+                        return PostgresContactStoreError?.none
                     } catch let error as PostgresContactStoreError {
-                        outcome = error
+                        return error
                     }
-                    await closer.value
-                    return outcome
                 }
-                if case .timeout? = outcome {
-                    Issue.record("attempt \(attempt): the step waited for its deadline")
+                switch outcome {
+                case nil, .connectionLost?: continue
+                default:
+                    Issue.record("attempt \(attempt): \(String(describing: outcome))")
                     return
                 }
-                let answer = try await ConnectionSession.with(
-                    client, deadline: .now + .seconds(5), timeout: .seconds(5)
-                ) {
-                    session in
-                    try await session.perform { connection in
-                        try await connection.query("SELECT 2", logger: PostgresContactStore.silentLogger).collect()
-                            .first?.decode(Int.self)
+            }
+        }
+    }
+
+    /// Runs `body` in a session of `client` with a deadline `seconds` away, again (up to
+    /// three times) when the pool handed out a connection that had closed while idle (its
+    /// first step fails with `connectionLost`; PostgresNIO 1.33.2's pool can hand a connection
+    /// out again before it has seen it close). A worker that kept its lease would leave a
+    /// pool of one without a connection, and the session would time out.
+    static func withOpenSession<Value: Sendable>(
+        _ client: PostgresClient, seconds: Int, _ body: (ConnectionSession) async throws -> Value
+    ) async throws -> Value {
+        for _ in 0..<2 {
+            do {
+                return try await ConnectionSession.with(
+                    client, deadline: .now + .seconds(seconds), timeout: .seconds(seconds), body)
+            } catch PostgresContactStoreError.connectionLost {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+        }
+        return try await ConnectionSession.with(
+            client, deadline: .now + .seconds(seconds), timeout: .seconds(seconds), body)
+    }
+
+    /// PostgresNIO 1.33.2's pool strands a queued lease when its last connection closes and
+    /// no later lease comes (vapor/postgres-nio#657). The store's client configuration
+    /// (`clientConfiguration(maximumConnections:)`) keeps a minimum of one connection, so the
+    /// pool replaces the closed one at once: on a pool of one, a session queued behind one
+    /// whose connection closes gets a connection.
+    @Test func aQueuedSessionGetsAConnectionWhenTheLastOneCloses() async throws {
+        try await TestDatabase.withClient(maximumConnections: 1) { client, _ in
+            let queued = try await ConnectionSession.with(client, deadline: .now + .seconds(30), timeout: .seconds(30))
+            {
+                holder in
+                let connection = try await holder.perform { $0 }
+                let queued = Task {
+                    try await ConnectionSession.with(client, deadline: .now + .seconds(5), timeout: .seconds(5)) {
+                        session in
+                        try await session.perform { connection in
+                            try await connection.query("SELECT 2", logger: PostgresContactStore.silentLogger)
+                                .collect().first?.decode(Int.self)
+                        }
                     }
                 }
-                #expect(answer == 2, "attempt \(attempt)")
+                // Time for the queued session to ask the pool (had it not, its lease would
+                // simply open a connection later, and the test would pass without the fix).
+                try await Task.sleep(for: .milliseconds(300))
+                try await connection.close()
+                return queued
             }
+            #expect(try await queued.value == 2)
         }
     }
 }
