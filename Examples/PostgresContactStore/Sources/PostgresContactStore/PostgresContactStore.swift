@@ -121,7 +121,11 @@ public final class PostgresContactStore: ContactStore {
     ///   - body: Uses the store; the connections close when it returns.
     /// - Returns: What `body` returns.
     /// - Throws: ``PostgresContactStoreError/unreachable(endpoint:reason:)`` when no
-    ///   connection can be made; other ``PostgresContactStoreError`` cases; what `body` throws.
+    ///   connection can be made; ``PostgresContactStoreError/timeout(seconds:mayHaveBeenApplied:)``
+    ///   when preparing the table (see ``open(client:schema:createIfMissing:options:logger:)``)
+    ///   outlasts ``PostgresContactStoreOptions/bulkTimeout``, for example behind another
+    ///   session's lock on the table; other ``PostgresContactStoreError`` cases; what `body`
+    ///   throws.
     public static func withStore<Result: Sendable>(
         settings: PostgresConnectionSettings,
         schema: String = "public",
@@ -131,36 +135,27 @@ public final class PostgresContactStore: ContactStore {
         logger: Logger = PostgresContactStore.silentLogger,
         _ body: (PostgresContactStore) async throws -> Result
     ) async throws -> Result {
-        // One direct connection first: it fails at once (the pool would retry for seconds)
-        // and runs the migration.
-        let connection: PostgresConnection
+        // One direct connection first: it fails at once (the pool would retry for seconds).
         do {
-            connection = try await PostgresConnection.connect(
+            let connection = try await PostgresConnection.connect(
                 configuration: try settings.connectionConfiguration(), id: 0, logger: logger)
+            try? await connection.close()
         } catch let error as PostgresContactStoreError {
             throw error
         } catch {
             throw PostgresContactStoreError.unreachable(
                 endpoint: settings.description, reason: Self.reason(for: error))
         }
-        let layout: ContactTableLayout
-        do {
-            layout = try await Self.migrate(
-                connection: connection, schema: schema, createIfMissing: createIfMissing, logger: logger)
-            try? await connection.close()
-        } catch {
-            try? await connection.close()
-            throw translate(error)
-        }
-
         let client = PostgresClient(
             configuration: settings.clientConfiguration(maximumConnections: maximumConnections),
             backgroundLogger: logger)
-        let store = PostgresContactStore(client: client, layout: layout, options: options, logger: logger)
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { await client.run() }
             // Leaving the group cancels run(), which closes the connections.
             defer { group.cancelAll() }
+            // The migration runs on the pool, bounded by the options' bulk deadline.
+            let store = try await open(
+                client: client, schema: schema, createIfMissing: createIfMissing, options: options, logger: logger)
             return try await body(store)
         }
     }

@@ -139,6 +139,29 @@ struct DeadlineTests {
         }
     }
 
+    /// Opening a store with `withStore` behind another session's lock on the table (the
+    /// migration reads the table) throws `timeout` at the bulk deadline instead of waiting
+    /// for the lock.
+    @Test func openingBehindALockTimesOutAtTheBulkDeadline() async throws {
+        try await TestDatabase.withClient { client, scratch in
+            let store = try await scratch.store(client)
+            let (error, elapsed) = try await Self.withTableLocked(store, client) {
+                let start = ContinuousClock.now
+                do {
+                    try await PostgresContactStore.withStore(
+                        settings: try TestDatabase.settings(), schema: store.schema,
+                        options: PostgresContactStoreOptions(bulkTimeout: .seconds(1))
+                    ) { _ in }
+                    return (nil as PostgresContactStoreError?, start.duration(to: .now))
+                } catch let error as PostgresContactStoreError {
+                    return (error, start.duration(to: .now))
+                }
+            }
+            #expect(error == .timeout(seconds: 1, mayHaveBeenApplied: false))
+            #expect(elapsed < .seconds(4), "\(elapsed)")
+        }
+    }
+
     /// A session whose deadline the watch reaches only after the session ended does not
     /// close the connection: on a pool of one, the next session has it by then.
     @Test func anEndedSessionsExpiryLeavesTheNextSessionsConnection() async throws {
