@@ -432,7 +432,9 @@ public final class PostgresContactStore: ContactStore {
     /// table's precision.
     ///
     /// - Throws: ``ContactStoreError/notEmpty`` when either table holds rows, or
-    ///   ``PostgresContactStoreError``; nothing is loaded when it throws.
+    ///   ``PostgresContactStoreError``; nothing is loaded when it throws, except when its
+    ///   ``PostgresContactStoreError/mayHaveBeenApplied`` says so (the connection was lost, or
+    ///   the deadline passed, while `COMMIT` was in flight: the rows may be there).
     public func importContacts(_ contacts: ContactImport) async throws {
         let table = layout.qualifiedName
         try await withTransaction { connection in
@@ -558,14 +560,17 @@ public final class PostgresContactStore: ContactStore {
     }
 
     /// Runs `body` in a transaction on a leased connection (one step of a session, under
-    /// ``PostgresContactStoreOptions/bulkTimeout``); commits when it returns.
+    /// ``PostgresContactStoreOptions/bulkTimeout``); commits when it returns. A failure once
+    /// `COMMIT` has been sent leaves the transaction in doubt: the error says it may have
+    /// been applied.
     func withTransaction<Result: Sendable>(
         _ body: @escaping @Sendable (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         let timeout = options.bulkTimeout
         return try await ConnectionSession.with(client, deadline: .now + timeout, timeout: timeout) { session in
             try await session.perform { connection in
-                try await Self.inTransaction(connection, logger: self.logger, body)
+                try await Self.inTransaction(
+                    connection, logger: self.logger, committing: { session.setWriting(true) }, body)
             }
         }
     }
@@ -574,15 +579,17 @@ public final class PostgresContactStore: ContactStore {
     /// connection itself failed: then nothing more is sent on it (PostgresNIO 1.33.2 would
     /// never answer a query on a closed connection, see the README), it is closed, and the
     /// server rolls the transaction back itself. `BEGIN`, `COMMIT` and `ROLLBACK` go out only
-    /// after ``ConnectionSession/checkOpen(_:)``.
+    /// after ``ConnectionSession/checkOpen(_:)``; `committing` runs just before `COMMIT` is sent.
     static func inTransaction<Result: Sendable>(
-        _ connection: PostgresConnection, logger: Logger, _ body: (PostgresConnection) async throws -> Result
+        _ connection: PostgresConnection, logger: Logger, committing: () -> Void = {},
+        _ body: (PostgresConnection) async throws -> Result
     ) async throws -> Result {
         try ConnectionSession.checkOpen(connection)
         try await connection.query("BEGIN", logger: logger)
         do {
             let result = try await body(connection)
             try ConnectionSession.checkOpen(connection)
+            committing()
             try await connection.query("COMMIT", logger: logger)
             return result
         } catch {
