@@ -165,48 +165,68 @@ struct DeadlineTests {
     /// An import whose `COMMIT` outlasts the bulk deadline throws `timeout` saying it may
     /// have been applied, and it was: a deferred constraint trigger sleeps 5 s at `COMMIT`,
     /// the deadline (2 s) closes the connection, and the server, still sleeping, commits.
+    ///
+    /// In a database of its own: until that `COMMIT` ends, the import holds the advisory lock
+    /// every store transaction of its database shares (`AdvisoryLockKey.importBarrier`), and
+    /// the other suites' writes would wait for it.
     @Test func anImportTimingOutDuringCommitMayHaveBeenApplied() async throws {
-        try await TestDatabase.withClient { client, scratch in
-            let store = try await scratch.store(client)
-            let schema = ContactTableLayout.quoted(store.schema)
-            try await TestDatabase.execute(
-                client,
-                """
-                CREATE FUNCTION \(schema).slow_commit() RETURNS trigger LANGUAGE plpgsql AS
-                $$ BEGIN PERFORM pg_sleep(5); RETURN NULL; END $$
-                """)
-            try await TestDatabase.execute(
-                client,
-                """
-                CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON \(store.layout.qualifiedName)
-                DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION \(schema).slow_commit()
-                """)
-            let epoch = Date(timeIntervalSince1970: 1_600_000_000)
-            let row = Contact(
-                id: 1, email: "a@x.io", phoneNumber: "1", linkedId: nil, linkPrecedence: .primary,
-                createdAt: epoch, updatedAt: epoch)
-            // The same table, with a short bulk deadline (the migration above had a long one).
-            let hurried = PostgresContactStore(
-                client: client, layout: store.layout, options: PostgresContactStoreOptions(bulkTimeout: .seconds(2)),
-                logger: store.logger)
-            var caught: PostgresContactStoreError?
+        try await TestDatabase.withClient { client, _ in
+            let database = TestDatabase.uniqueSchema()
+            try await TestDatabase.execute(client, "CREATE DATABASE \(database)")
             do {
-                try await hurried.importContacts(ContactImport(contacts: [row]))
-            } catch let error as PostgresContactStoreError {
-                caught = error
+                var settings = try TestDatabase.settings()
+                settings.database = database
+                try await PostgresContactStore.withStore(settings: settings) { store in
+                    try await Self.expectImportInDoubt(store)
+                }
+            } catch {
+                try? await TestDatabase.execute(client, "DROP DATABASE \(database) WITH (FORCE)")
+                throw error
             }
-            #expect(caught == .timeout(seconds: 2, mayHaveBeenApplied: true))
-            // The server commits when the trigger wakes up.
-            var count = 0
-            for _ in 0..<100 where count == 0 {
-                try await Task.sleep(for: .milliseconds(100))
-                count =
-                    try await client.query(
-                        PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(store.layout.qualifiedName)")
-                    ).collect().first?.decode(Int.self) ?? 0
-            }
-            #expect(count == 1)
+            try await TestDatabase.execute(client, "DROP DATABASE \(database) WITH (FORCE)")
         }
+    }
+
+    /// The body of ``anImportTimingOutDuringCommitMayHaveBeenApplied()`` on `store`'s table.
+    static func expectImportInDoubt(_ store: PostgresContactStore) async throws {
+        let schema = ContactTableLayout.quoted(store.schema)
+        try await TestDatabase.execute(
+            store.client,
+            """
+            CREATE FUNCTION \(schema).slow_commit() RETURNS trigger LANGUAGE plpgsql AS
+            $$ BEGIN PERFORM pg_sleep(5); RETURN NULL; END $$
+            """)
+        try await TestDatabase.execute(
+            store.client,
+            """
+            CREATE CONSTRAINT TRIGGER slow_commit AFTER INSERT ON \(store.layout.qualifiedName)
+            DEFERRABLE INITIALLY DEFERRED FOR EACH ROW EXECUTE FUNCTION \(schema).slow_commit()
+            """)
+        let epoch = Date(timeIntervalSince1970: 1_600_000_000)
+        let row = Contact(
+            id: 1, email: "a@x.io", phoneNumber: "1", linkedId: nil, linkPrecedence: .primary,
+            createdAt: epoch, updatedAt: epoch)
+        // The same table, with a short bulk deadline (the migration had a long one).
+        let hurried = PostgresContactStore(
+            client: store.client, layout: store.layout, options: PostgresContactStoreOptions(bulkTimeout: .seconds(2)),
+            logger: store.logger)
+        var caught: PostgresContactStoreError?
+        do {
+            try await hurried.importContacts(ContactImport(contacts: [row]))
+        } catch let error as PostgresContactStoreError {
+            caught = error
+        }
+        #expect(caught == .timeout(seconds: 2, mayHaveBeenApplied: true))
+        // The server commits when the trigger wakes up.
+        var count = 0
+        for _ in 0..<100 where count == 0 {
+            try await Task.sleep(for: .milliseconds(100))
+            count =
+                try await store.client.query(
+                    PostgresQuery(unsafeSQL: "SELECT count(*)::int8 FROM \(store.layout.qualifiedName)")
+                ).collect().first?.decode(Int.self) ?? 0
+        }
+        #expect(count == 1)
     }
 
     /// A session whose deadline the watch reaches only after the session ended does not
