@@ -171,8 +171,7 @@ struct ClosedConnectionTests {
                 holder in
                 let connection = try await holder.perform { $0 }
                 let queued = Task {
-                    try await ConnectionSession.with(client, deadline: .now + .seconds(5), timeout: .seconds(5)) {
-                        session in
+                    try await Self.withOpenSession(client, seconds: 5) { session in
                         try await session.perform { connection in
                             try await connection.query("SELECT 2", logger: PostgresContactStore.silentLogger)
                                 .collect().first?.decode(Int.self)
