@@ -210,4 +210,28 @@ struct IdentityResolverTests {
         }
         #expect(error == .contractViolation("the plan inserts 1 row(s), but the store assigned 0 id(s)"))
     }
+
+    /// Ids stay below `Int.max`: on a store whose largest id is `Int.max - 1`, an identify
+    /// that would insert a row throws `invalidPlan` and writes nothing (it used to crash
+    /// adding one to the id); one that inserts nothing still answers.
+    @Test(arguments: StoreKind.allCases)
+    func noRowIsInsertedOnceTheLargestIdIsTaken(kind: StoreKind) async throws {
+        let resolver = try kind.makeResolver()
+        try await resolver.importContacts([Fixture.primary(Int.max - 1, "a@x.io", "1", at: 0)])
+        for (email, phone) in [("b@x.io", "2"), ("a@x.io", "2")] {
+            do {
+                _ = try await resolver.identify(email: email, phoneNumber: phone)
+                Issue.record("\(email), \(phone): inserted a row with no id left")
+            } catch let error as ContactStoreError {
+                guard case .invalidPlan(_, let reason) = error else {
+                    Issue.record("\(error)")
+                    continue
+                }
+                #expect(reason == "it inserts 1 row(s), but 0 id(s) below Int.max are left")
+            }
+        }
+        #expect(try await resolver.allContacts().map(\.id) == [Int.max - 1])
+        let known = try await resolver.identify(email: "a@x.io", phoneNumber: "1")
+        #expect(known.contact.primaryContactID == Int.max - 1)
+    }
 }

@@ -348,7 +348,18 @@ struct ContactTable: Sendable {
 
     // MARK: - Writing
 
-    /// The ids the next `count` inserted rows get.
+    /// Throws when `plan` inserts more rows than ids are left: ids stay below `Int.max`
+    /// (see ``ContactInvariants``), so once a row holds `Int.max - 1` no row can be added.
+    ///
+    /// - Throws: ``ContactStoreError/invalidPlan(_:reason:)``; the caller writes nothing.
+    func checkIDsLeft(for plan: borrowing CheckedContactPlan) throws(ContactStoreError) {
+        let left = Int.max - nextID
+        guard plan.insertCount > left else { return }
+        throw .invalidPlan(
+            plan.plan, reason: "it inserts \(plan.insertCount) row(s), but \(left) id(s) below Int.max are left")
+    }
+
+    /// The ids the next `count` inserted rows get (``checkIDsLeft(for:)`` first).
     func nextIDs(_ count: Int) -> [Int] {
         // An identify inserts one row or none: skip the generic copy of a range.
         switch count {

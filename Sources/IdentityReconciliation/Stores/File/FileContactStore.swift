@@ -253,7 +253,8 @@ public final class FileContactStore: ContactStore {
     /// - Throws: ``FileContactStoreError`` when the store is closed, read-only or unusable,
     ///   or when writing or syncing fails (the store is then unusable until reopened); what
     ///   `plan` throws, such as ``ContactStoreError/invalidPlan(_:reason:)`` (nothing is
-    ///   written, and the store stays usable).
+    ///   written, and the store stays usable); ``ContactStoreError/invalidPlan(_:reason:)``
+    ///   too when the plan inserts a row and no id below `Int.max` is left.
     public func transaction(
         reading selection: ContactSelection,
         _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
@@ -269,6 +270,7 @@ public final class FileContactStore: ContactStore {
                     state.unsyncedSequence(ofGroupsOf: checked.selected.rows)
                 )
             }
+            try state.table.checkIDsLeft(for: checked)
             return try commitLocked(checked, &state)
         }
         if let sequence {

@@ -31,13 +31,15 @@ public final class InMemoryContactStore: ContactStore {
     /// Runs one transaction under the store's lock, with no suspension inside it.
     ///
     /// - Throws: What `plan` throws (``ContactStoreError/invalidPlan(_:reason:)`` when a
-    ///   decision breaks the rules); nothing is written then.
+    ///   decision breaks the rules); ``ContactStoreError/invalidPlan(_:reason:)`` when the
+    ///   plan inserts a row and no id below `Int.max` is left. Nothing is written then.
     public func transaction(
         reading selection: ContactSelection,
         _ plan: @Sendable (consuming SelectedContacts) throws -> CheckedContactPlan
     ) async throws -> ContactStoreReceipt {
         try table.withLock { table in
             let checked = try plan(table.select(selection))
+            try table.checkIDsLeft(for: checked)
             let ids = table.nextIDs(checked.insertCount)
             table.persist(checked, insertedIDs: ids)
             return ContactStoreReceipt(plan: checked, insertedIDs: ids)
